@@ -1,0 +1,31 @@
+"""The append-only audit trail: what happened to a case, who did it, when."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from engine.clock import as_utc
+from engine.errors import NotFound
+from engine.models import Event
+from engine.runtime import Runtime
+from engine.schema import cases, events
+
+
+def case_events(rt: Runtime, case_id: int, after_id: int = 0, limit: int = 500) -> list[Event]:
+    """Events of a case in the order they happened."""
+    with rt.db.reading() as conn:
+        if conn.execute(select(cases.c.id).where(cases.c.id == case_id)).scalar() is None:
+            raise NotFound(f"Ärendet {case_id} finns inte.")
+        rows = conn.execute(
+            select(events)
+            .where(events.c.case_id == case_id, events.c.id > after_id)
+            .order_by(events.c.id)
+            .limit(limit)
+        )
+        return [
+            Event(r.id, r.case_id, as_utc(r.at), r.actor, r.kind, r.task_id, r.element_id,
+                  json.loads(r.detail))
+            for r in rows
+        ]  # fmt: skip

@@ -1,0 +1,154 @@
+"""Driving one SpiffWorkflow workflow: start, load, complete a user task, run to a wait state.
+
+``Workflow`` wraps a BpmnWorkflow so that the rest of the engine sees plain values. A failing
+script, condition or service during a run leaves the failing task in ERROR and is reported
+as ``StepFailed``; the caller persists the workflow as an incident and may ``retry`` later.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.store import CompiledSpec, dump_workflow, load_workflow, new_workflow
+from engine.scripting.guard import ScriptError
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: str
+    element_id: str
+    name: str
+
+
+class StepFailed(Exception):
+    """A task failed while the engine ran; the workflow holds it in ERROR."""
+
+    def __init__(self, task_id: str, element_id: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.task_id = task_id
+        self.element_id = element_id
+        self.line = line
+        self.message = message
+
+
+class TaskNotReady(Exception):
+    """The task is not waiting for a person (already done, cancelled, or unknown)."""
+
+
+class Workflow:
+    """One case's running workflow, with the script engine of the current step attached."""
+
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self._wf = workflow
+
+    @classmethod
+    def start(cls, compiled: CompiledSpec, script_engine: Any, data: dict[str, Any]) -> Workflow:
+        wf = new_workflow(compiled)
+        wf.script_engine = script_engine
+        wf.data.update(copy.deepcopy(data))
+        for task in [wf.task_tree, *wf.get_tasks(state=TaskState.READY)]:
+            task.data.update(copy.deepcopy(data))
+        return cls(wf)
+
+    @classmethod
+    def load(cls, text: str, compiled: CompiledSpec, script_engine: Any) -> Workflow:
+        wf = load_workflow(text, compiled)
+        wf.script_engine = script_engine  # not serialized: attach after every load
+        return cls(wf)
+
+    def dump(self) -> str:
+        return dump_workflow(self._wf)
+
+    def run(self) -> None:
+        """Run engine tasks until only people, timers or messages are awaited."""
+        try:
+            self._wf.refresh_timers()
+            self._wf.do_engine_steps()
+        except (SpiffWorkflowException, ScriptError, NameError, ValueError, TypeError) as exc:
+            raise self._failure(exc) from exc
+
+    def _failure(self, exc: Exception) -> StepFailed:
+        failed = next(iter(self._wf.get_tasks(state=TaskState.ERROR)), None)
+        script_error = _find_script_error(exc)
+        line = script_error.line if script_error else getattr(exc, "line_number", None)
+        message = script_error.message if script_error else _spiff_message(exc)
+        if failed is None:
+            return StepFailed("", "", line, message)
+        return StepFailed(str(failed.id), failed.task_spec.bpmn_id or "", line or None, message)
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        return [
+            ReadyTask(
+                str(t.id), t.task_spec.bpmn_id or t.task_spec.name, t.task_spec.bpmn_name or ""
+            )
+            for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def waiting_names(self) -> list[str]:
+        return [
+            t.task_spec.bpmn_name or t.task_spec.bpmn_id or ""
+            for t in self._wf.get_tasks(state=TaskState.WAITING)
+            if t.task_spec.bpmn_id
+        ]
+
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        task = self._wf.get_task_from_id(UUID(task_id))
+        if task is None:
+            raise TaskNotReady(task_id)
+        return dict(task.data)
+
+    def complete(self, task_id: str, data: dict[str, Any]) -> None:
+        """Complete a READY user task with the submitted data; then call ``run``."""
+        task = self._wf.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        task.data.update(copy.deepcopy(data))
+        try:
+            task.run()
+        except (SpiffWorkflowException, ScriptError, NameError, ValueError, TypeError) as exc:
+            raise self._failure(exc) from exc
+
+    def retry(self) -> None:
+        """Put failed tasks back to READY and run again."""
+        for task in self._wf.get_tasks(state=TaskState.ERROR):
+            task._set_state(TaskState.READY)
+        self.run()
+
+    @property
+    def has_failed_task(self) -> bool:
+        return any(True for _ in self._wf.get_tasks(state=TaskState.ERROR))
+
+    @property
+    def is_completed(self) -> bool:
+        return bool(self._wf.is_completed())
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The newest data: the last completed task's, or the workflow's at the end."""
+        last = self._wf.last_task
+        return dict(last.data if last is not None else self._wf.data)
+
+    def cancel(self) -> None:
+        self._wf.cancel()
+
+
+def _find_script_error(exc: BaseException | None) -> ScriptError | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ScriptError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def _spiff_message(exc: Exception) -> str:
+    text = str(exc.args[0]) if exc.args else exc.__class__.__name__
+    return f"Motorfel: {text}"

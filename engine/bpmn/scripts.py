@@ -1,0 +1,75 @@
+"""SpiffWorkflow's script environment, replaced by Sif's guarded evaluator.
+
+SpiffWorkflow's default environment calls Python's ``exec``/``eval`` on BPMN text. This one
+hands every script, condition, timer expression and DMN cell to ``engine.scripting.guard``.
+Service tasks call handlers registered by name in a ``ServiceRegistry``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import ChainMap
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from sqlalchemy import Connection
+
+from engine.scripting import guard
+from engine.services import ServiceCall, ServiceRegistry
+
+
+class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+    """Evaluates BPMN content with the guard; never with ``exec``."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, Callable[..., object]],
+        services: ServiceRegistry,
+        connection: Connection | None = None,
+        case_id: int | None = None,
+    ) -> None:
+        super().__init__({})
+        self.functions = functions
+        self.services = services
+        self.connection = connection
+        self.case_id = case_id
+
+    def evaluate(
+        self,
+        expression: str,
+        context: dict[str, Any],
+        external_context: dict[str, Any] | None = None,
+    ) -> object:
+        names: Mapping[str, object] = ChainMap(context, external_context or {})
+        return guard.evaluate(expression, names, self.functions)
+
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> bool:
+        functions = {**self.functions, **(external_context or {})}
+        guard.execute(script, context, functions)
+        return True
+
+    def call_service(
+        self,
+        context: dict[str, Any],
+        operation_name: str = "",
+        operation_params: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> str:
+        params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
+        call = ServiceCall(operation_name, params, context, self.connection, self.case_id)
+        return json.dumps(self.services.call(call))
+
+
+def script_engine(
+    functions: Mapping[str, Callable[..., object]],
+    services: ServiceRegistry,
+    connection: Connection | None = None,
+    case_id: int | None = None,
+) -> PythonScriptEngine:
+    """A SpiffWorkflow script engine that evaluates through the guard, bound to one step."""
+    environment = GuardedEnvironment(functions, services, connection, case_id)
+    return PythonScriptEngine(environment=environment)

@@ -1,0 +1,186 @@
+"""Cases: start one, read one, list them, and the administrator's retry/suspend/resume/terminate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from engine.bpmn.run import Workflow
+from engine.bpmn.scripts import script_engine
+from engine.bpmn.store import load_spec
+from engine.casestore import CaseStep
+from engine.clock import as_utc
+from engine.db import inserted_id
+from engine.definitions import definition_body, latest_definition_id
+from engine.errors import NotFound
+from engine.models import Case, CaseStatus, Incident
+from engine.runtime import Runtime
+from engine.schema import business_key_counters, cases, definitions
+from engine.users import acting_user
+from engine.worklist import open_tasks_of
+
+PAGE_SIZE = 50
+
+
+def start_case(
+    rt: Runtime, process_key: str, actor: str, data: Mapping[str, Any] | None = None
+) -> Case:
+    """Start a case of the newest version of ``process_key`` and run it to its first wait."""
+    now = rt.clock.now()
+    with rt.db.transaction() as conn:
+        acting_user(conn, actor)
+        definition_id = latest_definition_id(conn, process_key)
+        body = definition_body(rt, conn, definition_id)
+        case_id = inserted_id(
+            conn.execute(insert(cases).values(
+                business_key=_next_business_key(conn, now.year), definition_id=definition_id,
+                status=CaseStatus.RUNNING.value, stage="", workflow="", version=0,
+                started_by=actor, started_at=now, updated_at=now,
+            )
+        ))  # fmt: skip
+        engine = script_engine(rt.functions, rt.services, conn, case_id)
+        workflow = Workflow.start(load_spec(body.spec_json), engine, dict(data or {}))
+        row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
+        step = CaseStep(rt, conn, row, body, workflow, now)
+        step.event("case_started", actor, process_key=process_key, version=body.version,
+                   data=dict(data or {}))  # fmt: skip
+        failed = step.run()
+        step.save(failed)
+        return _read_case(conn, case_id, with_data=False)
+
+
+def _next_business_key(conn: Connection, year: int) -> str:
+    """``SIF-2026-0001``: a per-year counter, incremented under the transaction's lock."""
+    updated = conn.execute(
+        update(business_key_counters)
+        .where(business_key_counters.c.year == year)
+        .values(last=business_key_counters.c.last + 1)
+        .returning(business_key_counters.c.last)
+    ).scalar()
+    if updated is None:
+        conn.execute(insert(business_key_counters).values(year=year, last=1))
+        updated = 1
+    return f"SIF-{year}-{updated:04d}"
+
+
+def get_case(rt: Runtime, case_id: int, with_data: bool = True) -> Case:
+    with rt.db.reading() as conn:
+        return _read_case(conn, case_id, with_data, rt)
+
+
+def find_case(rt: Runtime, business_key: str) -> Case:
+    with rt.db.reading() as conn:
+        found = conn.execute(select(cases.c.id).where(cases.c.business_key == business_key))
+        case_id = found.scalar()
+        if case_id is None:
+            raise NotFound(f"Ärendet {business_key} finns inte.")
+        return _read_case(conn, int(case_id), True, rt)
+
+
+def _read_case(conn: Connection, case_id: int, with_data: bool, rt: Runtime | None = None) -> Case:
+    row = conn.execute(
+        select(cases, definitions.c.process_key, definitions.c.version.label("def_version"))
+        .join(definitions, definitions.c.id == cases.c.definition_id)
+        .where(cases.c.id == case_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"Ärendet {case_id} finns inte.")
+    data: dict[str, Any] = {}
+    if with_data and rt is not None:
+        body = definition_body(rt, conn, row.definition_id)
+        engine = script_engine(rt.functions, rt.services)
+        data = Workflow.load(row.workflow, load_spec(body.spec_json), engine).data
+    return _to_case(row, open_tasks_of(conn, [case_id]).get(case_id, []), data)
+
+
+def _to_case(row: Any, open_tasks: list[Any], data: dict[str, Any]) -> Case:
+    incident = Incident(**json.loads(row.incident)) if row.incident else None
+    return Case(
+        id=row.id, business_key=row.business_key, process_key=row.process_key,
+        definition_version=row.def_version, status=row.status, stage=row.stage,
+        version=row.version, started_by=row.started_by, started_at=as_utc(row.started_at),
+        updated_at=as_utc(row.updated_at),
+        ended_at=as_utc(row.ended_at) if row.ended_at else None,
+        incident=incident, open_tasks=open_tasks, data=data,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    total: int
+    page: int
+    page_size: int
+
+
+def list_cases(
+    rt: Runtime,
+    status: str | None = None,
+    process_key: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> CasePage:
+    """Cases, newest change first, filtered and paged; read from the projection only."""
+    query = select(
+        cases, definitions.c.process_key, definitions.c.version.label("def_version")
+    ).join(definitions, definitions.c.id == cases.c.definition_id)
+    if status:
+        query = query.where(cases.c.status == status)
+    if process_key:
+        query = query.where(definitions.c.process_key == process_key)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(cases.c.business_key.ilike(like) | cases.c.stage.ilike(like))
+    page = max(page, 1)
+    with rt.db.reading() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+        rows = conn.execute(
+            query.order_by(cases.c.updated_at.desc(), cases.c.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        ).all()
+        tasks = open_tasks_of(conn, [r.id for r in rows])
+        items = [_to_case(r, tasks.get(r.id, []), {}) for r in rows]
+    return CasePage(items, int(total), page, page_size)
+
+
+def retry_case(rt: Runtime, case_id: int, actor: str) -> Case:
+    """Run the failed task of a case in ``error`` again (after its cause was fixed)."""
+    with rt.db.transaction() as conn:
+        acting_user(conn, actor)
+        step = CaseStep.open(rt, conn, case_id)
+        step.require_status(CaseStatus.ERROR)
+        step.event("case_retried", actor)
+        failed = step.run(step.workflow.retry)
+        step.save(failed)
+        return _read_case(conn, case_id, with_data=False)
+
+
+def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
+    """``suspend``, ``resume`` or ``terminate`` a case, with an event saying who did it."""
+    allowed = {
+        "suspend": (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.ERROR),
+        "resume": (CaseStatus.SUSPENDED,),
+        "terminate": (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.ERROR,
+                      CaseStatus.SUSPENDED),
+    }  # fmt: skip
+    if action not in allowed:
+        raise NotFound(f"Okänd åtgärd: {action}")
+    with rt.db.transaction() as conn:
+        acting_user(conn, actor)
+        step = CaseStep.open(rt, conn, case_id)
+        step.require_status(*allowed[action])
+        step.event(f"case_{action}d" if action != "terminate" else "case_terminated", actor)
+        if action == "suspend":
+            step.save(status=CaseStatus.SUSPENDED)
+        elif action == "terminate":
+            step.workflow.cancel()
+            step.save(status=CaseStatus.TERMINATED)
+        else:
+            step.save()
+        return _read_case(conn, case_id, with_data=False)

@@ -1,0 +1,203 @@
+"""Sif's own rules for a bundle, read straight from the XML (so every finding has a line).
+
+Every user task has roles (lane or ``camunda:candidateGroups``) and, if it names a form, the
+form is in the bundle and is a usable schema; every script, condition, timer expression,
+multi-instance expression, service parameter and DMN cell passes the script guard; every
+service task names a registered service; user task ids are unique in the bundle.
+``user_tasks`` collects what the runtime needs to know about each user task.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from lxml import etree
+
+from engine.errors import Problem
+from engine.forms import check_form_schema
+from engine.scripting import guard
+from engine.xmlsafe import line_of
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+
+_EXPRESSIONS: dict[str, Literal["exec", "eval"]] = {
+    "script": "exec",
+    "conditionExpression": "eval",
+    "timeDate": "eval",
+    "timeDuration": "eval",
+    "timeCycle": "eval",
+    "loopCardinality": "eval",
+    "completionCondition": "eval",
+    "preScript": "exec",
+    "postScript": "exec",
+}
+_QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    element_id: str
+    name: str
+    roles: tuple[str, ...]
+    form: str | None
+    file: str
+    line: int
+
+
+@dataclass
+class LintResult:
+    problems: list[Problem] = field(default_factory=list)
+    user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+
+
+def lint_bundle(
+    bpmn: Mapping[str, etree._Element],
+    dmn: Mapping[str, etree._Element],
+    forms: Mapping[str, Any],
+    services: frozenset[str],
+) -> LintResult:
+    """Apply Sif's rules to parsed files; ``forms`` maps file name to decoded JSON."""
+    result = LintResult()
+    for name, root in bpmn.items():
+        _lint_user_tasks(name, root, forms, result)
+        result.problems.extend(_lint_expressions(name, root))
+        result.problems.extend(_lint_services(name, root, services))
+    for name, root in dmn.items():
+        result.problems.extend(_lint_dmn(name, root))
+    return result
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _lint_user_tasks(
+    file: str, root: etree._Element, forms: Mapping[str, Any], result: LintResult
+) -> None:
+    lanes = _lane_of_nodes(root)
+    for task in root.iter(f"{{{BPMN}}}userTask"):
+        element_id = task.get("id", "")
+        line = line_of(task) or 0
+        groups = task.get(f"{{{CAMUNDA}}}candidateGroups")
+        roles = _split(groups) if groups else _split(lanes.get(element_id, ""))
+        if not roles:
+            result.problems.append(
+                Problem(file, line, element_id, "Användaruppgiften saknar roll: lägg den i en "
+                        "lane eller ange camunda:candidateGroups.")
+            )  # fmt: skip
+        form = _form_of(task)
+        if form is not None:
+            result.problems.extend(_check_form_reference(file, line, element_id, form, forms))
+        if element_id in result.user_tasks:
+            other = result.user_tasks[element_id]
+            result.problems.append(
+                Problem(file, line, element_id, f"Id:t används redan i {other.file}:{other.line}.")
+            )
+            continue
+        info = UserTaskInfo(element_id, task.get("name") or element_id, roles, form, file, line)
+        result.user_tasks[element_id] = info
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _lane_of_nodes(root: etree._Element) -> dict[str, str]:
+    lanes: dict[str, str] = {}
+    for lane in root.iter(f"{{{BPMN}}}lane"):
+        for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
+            if ref.text:
+                lanes[ref.text.strip()] = lane.get("name") or ""
+    return lanes
+
+
+def _form_of(task: etree._Element) -> str | None:
+    key = task.get(f"{{{CAMUNDA}}}formKey")
+    if key:
+        return key
+    for prop in task.iter(f"{{{SPIFF}}}property"):
+        if prop.get("name") == "formJsonSchemaFilename" and prop.get("value"):
+            return prop.get("value")
+    return None
+
+
+def _check_form_reference(
+    file: str, line: int, element_id: str, form: str, forms: Mapping[str, Any]
+) -> list[Problem]:
+    if form not in forms:
+        return [Problem(file, line, element_id, f"Formulärfilen {form} finns inte i paketet.")]
+    return [Problem(form, None, element_id, msg) for msg in check_form_schema(forms[form])]
+
+
+def _lint_expressions(file: str, root: etree._Element) -> Iterator[Problem]:
+    for el in root.iter(etree.Element):
+        mode = _EXPRESSIONS.get(_local(el))
+        if mode is None or not (el.text or "").strip():
+            continue
+        yield from _guarded(file, el, el.text or "", mode)
+
+
+def _lint_services(file: str, root: etree._Element, services: frozenset[str]) -> Iterator[Problem]:
+    for op in root.iter(f"{{{SPIFF}}}serviceTaskOperator"):
+        owner = op.getparent()
+        task = owner.getparent() if owner is not None else None
+        element_id = task.get("id") if task is not None else None
+        name = op.get("id", "")
+        if name not in services:
+            known = ", ".join(sorted(services)) or "inga"
+            yield Problem(
+                file, line_of(op), element_id, f"Tjänsten {name!r} finns inte (kända: {known})."
+            )
+        for param in op.iter(f"{{{SPIFF}}}parameter"):
+            yield from _guarded(file, param, param.get("value", ""), "eval", element_id)
+
+
+def _lint_dmn(file: str, root: etree._Element) -> Iterator[Problem]:
+    for el in root.iter(etree.Element):
+        kind = _local(el)
+        if kind not in ("inputExpression", "inputEntry", "outputEntry"):
+            continue
+        text_el = next((c for c in el if _local(c) == "text"), None)
+        text = (text_el.text or "").strip() if text_el is not None else ""
+        if not text or text == "-":
+            continue
+        source = _dmn_cell(text) if kind == "inputEntry" else text
+        yield from _guarded(file, text_el if text_el is not None else el, source, "eval")
+
+
+def _dmn_cell(cell: str) -> str:
+    """The expression SpiffWorkflow's DMN engine will build from an input cell."""
+    if _QUESTION_MARK.search(cell):
+        return _QUESTION_MARK.sub("dmninputexpr", cell)
+    try:
+        ast.parse(cell, mode="eval")
+    except SyntaxError:
+        return f"dmninputexpr {cell}"
+    return f"(dmninputexpr) == ({cell})"
+
+
+def _guarded(
+    file: str,
+    el: etree._Element,
+    source: str,
+    mode: Literal["exec", "eval"],
+    element_id: str | None = None,
+) -> Iterator[Problem]:
+    owner = element_id or _owner_id(el)
+    base = line_of(el) or 1
+    for problem in guard.check(source, mode):
+        yield Problem(file, base + problem.line - 1, owner, problem.message)
+
+
+def _owner_id(el: etree._Element | None) -> str | None:
+    while el is not None:
+        if el.get("id"):
+            return el.get("id")
+        el = el.getparent()
+    return None

@@ -1,0 +1,32 @@
+"""The runtime context every engine call takes: database, settings, clock, services, helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from engine.clock import Clock, RealClock
+from engine.db import Database
+from engine.scripting.functions import SCRIPT_FUNCTIONS
+from engine.services import ServiceRegistry
+from engine.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """What engine functions need; built once per process and shared by its threads."""
+
+    db: Database
+    settings: Settings
+    clock: Clock = field(default_factory=RealClock)
+    services: ServiceRegistry = field(default_factory=ServiceRegistry)
+    functions: dict[str, Callable[..., object]] = field(
+        default_factory=lambda: dict(SCRIPT_FUNCTIONS)
+    )
+
+    @classmethod
+    def open(cls, settings: Settings) -> Runtime:
+        return cls(db=Database(settings.database_url), settings=settings)
+
+    def close(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,142 @@
+"""The tables, as SQLAlchemy Core. Alembic migrations in ``engine/migrations`` create them.
+
+``cases.workflow`` holds the serialized SpiffWorkflow state (without the spec, which is
+stored once per definition). ``human_tasks``, ``human_task_roles`` and ``events`` are
+projections written in the same transaction, so lists never deserialize a workflow.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+Timestamp = DateTime(timezone=True)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", Timestamp, nullable=False),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(80), primary_key=True),
+)
+
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("deployed_by", String(80), nullable=False),
+    Column("deployed_at", Timestamp, nullable=False),
+)
+
+deployment_files = Table(
+    "deployment_files",
+    metadata,
+    Column("deployment_id", ForeignKey("deployments.id"), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Column("content", Text, nullable=False),
+)
+
+definitions = Table(
+    "definitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("process_key", String(255), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("deployment_id", ForeignKey("deployments.id"), nullable=False),
+    Column("spec", Text, nullable=False),
+    Column("meta", Text, nullable=False),
+    Column("deployed_at", Timestamp, nullable=False),
+    UniqueConstraint("process_key", "version", name="uq_definition_version"),
+)
+
+business_key_counters = Table(
+    "business_key_counters",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("business_key", String(40), nullable=False, unique=True),
+    Column("definition_id", ForeignKey("definitions.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("stage", String(255), nullable=False, default=""),
+    Column("workflow", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("incident", Text),
+    Column("started_by", String(80), nullable=False),
+    Column("started_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Column("ended_at", Timestamp),
+    Index("ix_cases_status_updated", "status", "updated_at"),
+)
+
+human_tasks = Table(
+    "human_tasks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False),
+    Column("element_id", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("form", String(255)),
+    Column("assignee", String(80)),
+    Column("due_at", Timestamp),
+    Column("created_at", Timestamp, nullable=False),
+    Column("claimed_at", Timestamp),
+    Column("completed_at", Timestamp),
+    Column("completed_by", String(80)),
+    Index("ix_human_tasks_case", "case_id"),
+    Index("ix_human_tasks_assignee_state", "assignee", "state"),
+    Index("ix_human_tasks_state_created", "state", "created_at"),
+)
+
+human_task_roles = Table(
+    "human_task_roles",
+    metadata,
+    Column("task_id", ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(80), primary_key=True),
+    Index("ix_human_task_roles_role", "role", "task_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("task_id", String(36)),
+    Column("element_id", String(255)),
+    Column("detail", Text, nullable=False, default="{}"),
+    Index("ix_events_case", "case_id", "id"),
+)

@@ -1,0 +1,1 @@
+"""Sif's guarded evaluation of untrusted BPMN scripts and expressions."""

@@ -1,0 +1,37 @@
+"""Helper functions BPMN scripts and expressions may call, beyond the guard's safe builtins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+
+def parse_date(text: str) -> date:
+    """``"2026-01-31"`` → a date."""
+    return date.fromisoformat(text)
+
+
+def add_days(day: date | str, days: int) -> str:
+    start = parse_date(day) if isinstance(day, str) else day
+    return (start + timedelta(days=days)).isoformat()
+
+
+def add_years(day: date | str, years: int) -> str:
+    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    start = parse_date(day) if isinstance(day, str) else day
+    try:
+        return start.replace(year=start.year + years).isoformat()
+    except ValueError:
+        return start.replace(year=start.year + years, day=28).isoformat()
+
+
+def year_end(year: int) -> str:
+    return date(year, 12, 31).isoformat()
+
+
+SCRIPT_FUNCTIONS: dict[str, Callable[..., object]] = {
+    "parse_date": parse_date,
+    "add_days": add_days,
+    "add_years": add_years,
+    "year_end": year_end,
+}

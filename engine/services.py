@@ -1,0 +1,50 @@
+"""Service-task handlers, registered by operation name.
+
+A handler takes the evaluated parameters and a read-only view of the task data and returns
+JSON-able data, which SpiffWorkflow stores under the task's result variable. A handler that
+raises makes the case an incident; it runs inside the case's transaction (``tasks`` posts
+ledger rows through the connection given in ``ServiceCall``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from engine.errors import NotFound
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What a handler gets: its parameters, the task data, and the case's transaction."""
+
+    operation: str
+    params: Mapping[str, Any]
+    data: Mapping[str, Any]
+    connection: Connection | None
+    case_id: int | None
+
+
+Handler = Callable[[ServiceCall], object]
+
+
+@dataclass
+class ServiceRegistry:
+    """Handlers by name, shared by every case; the transaction is passed per call."""
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def register(self, name: str, handler: Handler) -> None:
+        self.handlers[name] = handler
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.handlers)
+
+    def call(self, call: ServiceCall) -> object:
+        handler = self.handlers.get(call.operation)
+        if handler is None:
+            raise NotFound(f"Tjänsten {call.operation!r} finns inte.")
+        return handler(call)

@@ -1,0 +1,31 @@
+"""Configuration: one frozen ``Settings`` read once from ``SIF_*`` variables and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/sif.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Sif reads from its environment. Nothing else reads ``os.environ``."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = "dev-only-secret-change-me"  # noqa: S105 - development default only
+    clock: str = "real"
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_bundle_bytes: int = 20 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("SIF_DATABASE_URL", DEFAULT_DATABASE_URL),
+            secret_key=env.get("SIF_SECRET_KEY", cls.secret_key),
+            clock=env.get("SIF_CLOCK", "real"),
+            max_file_bytes=int(env.get("SIF_MAX_FILE_BYTES", cls.max_file_bytes)),
+            max_bundle_bytes=int(env.get("SIF_MAX_BUNDLE_BYTES", cls.max_bundle_bytes)),
+        )

@@ -1,0 +1,96 @@
+"""People and their roles. Passwords are stored as argon2id hashes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import Connection, delete, insert, select, update
+
+from engine.db import inserted_id
+from engine.errors import FieldError, NotAllowed, NotFound, ValidationFailed
+from engine.models import User
+from engine.runtime import Runtime
+from engine.schema import user_roles, users
+
+_hasher = PasswordHasher()
+ADMIN_ROLE = "admin"
+
+
+def add_user(
+    rt: Runtime,
+    name: str,
+    roles: Iterable[str],
+    display_name: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Create a user, or update the display name, roles and password of an existing one."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValidationFailed([FieldError("name", "Ange ett användarnamn (högst 80 tecken).")])
+    wanted = sorted({r.strip() for r in roles if r.strip()})
+    password_hash = _hasher.hash(password) if password else None
+    with rt.db.transaction() as conn:
+        existing = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+        values = {"display_name": display_name or name}
+        if password_hash:
+            values["password_hash"] = password_hash
+        if existing is None:
+            user_id = inserted_id(
+                conn.execute(insert(users).values(
+                    name=name, active=True, created_at=rt.clock.now(),
+                    password_hash=password_hash, display_name=display_name or name,
+                )
+            ))  # fmt: skip
+        else:
+            user_id = existing
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+            conn.execute(delete(user_roles).where(user_roles.c.user_id == user_id))
+        if wanted:
+            conn.execute(insert(user_roles), [{"user_id": user_id, "role": r} for r in wanted])
+        return load_user(conn, name)
+
+
+def load_user(conn: Connection, name: str) -> User:
+    """The user with their roles; ``NotFound`` if there is no such user."""
+    row = conn.execute(select(users).where(users.c.name == name)).one_or_none()
+    if row is None:
+        raise NotFound(f"Användaren {name!r} finns inte.")
+    roles = conn.execute(select(user_roles.c.role).where(user_roles.c.user_id == row.id)).scalars()
+    return User(row.id, row.name, row.display_name, frozenset(roles), bool(row.active))
+
+
+def acting_user(conn: Connection, name: str) -> User:
+    """The user who acts; an unknown or deactivated user may do nothing."""
+    try:
+        user = load_user(conn, name)
+    except NotFound:
+        raise NotAllowed(f"Användaren {name!r} finns inte.") from None
+    if not user.active:
+        raise NotAllowed(f"Användaren {name!r} är inaktiverad.")
+    return user
+
+
+def get_user(rt: Runtime, name: str) -> User:
+    with rt.db.reading() as conn:
+        return load_user(conn, name)
+
+
+def list_users(rt: Runtime) -> list[User]:
+    with rt.db.reading() as conn:
+        names = conn.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
+        return [load_user(conn, n) for n in names]
+
+
+def check_password(rt: Runtime, name: str, password: str) -> User | None:
+    """The user if the password matches (argon2 verify), else None."""
+    with rt.db.reading() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).one_or_none()
+        if row is None or not row.password_hash or not row.active:
+            return None
+        try:
+            _hasher.verify(row.password_hash, password)
+        except VerificationError:
+            return None
+        return load_user(conn, name)

@@ -1,0 +1,221 @@
+"""Work items: what a person may do now, and claiming, releasing and completing tasks.
+
+Every change locks the case first, then re-reads the task, so two people acting on the same
+task are serialized: one wins, the other gets ``Conflict``; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, exists, select, update
+
+from engine.bpmn.run import TaskNotReady
+from engine.casestore import CaseStep
+from engine.clock import as_utc
+from engine.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from engine.forms import validate_form_data
+from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState, User
+from engine.runtime import Runtime
+from engine.schema import cases, human_task_roles, human_tasks
+from engine.users import acting_user
+
+_TASK_COLUMNS = (human_tasks, cases.c.business_key)
+
+
+def _task_query() -> Any:
+    return select(*_TASK_COLUMNS).join(cases, cases.c.id == human_tasks.c.case_id)
+
+
+def _roles_of(conn: Connection, task_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    ids = list(task_ids)
+    roles: dict[str, list[str]] = defaultdict(list)
+    if ids:
+        rows = conn.execute(
+            select(human_task_roles).where(human_task_roles.c.task_id.in_(ids))
+        ).all()
+        for row in rows:
+            roles[row.task_id].append(row.role)
+    return {task_id: tuple(sorted(r)) for task_id, r in roles.items()}
+
+
+def _to_tasks(conn: Connection, rows: Sequence[Row[Any]]) -> list[HumanTask]:
+    roles = _roles_of(conn, (r.id for r in rows))
+    return [
+        HumanTask(
+            id=r.id, case_id=r.case_id, business_key=r.business_key, element_id=r.element_id,
+            name=r.name, state=r.state, roles=roles.get(r.id, ()), form=r.form,
+            assignee=r.assignee, created_at=as_utc(r.created_at),
+            claimed_at=as_utc(r.claimed_at) if r.claimed_at else None,
+            completed_at=as_utc(r.completed_at) if r.completed_at else None,
+            completed_by=r.completed_by, due_at=as_utc(r.due_at) if r.due_at else None,
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def open_tasks_of(conn: Connection, case_ids: list[int]) -> dict[int, list[HumanTask]]:
+    """Open (ready or claimed) tasks per case."""
+    if not case_ids:
+        return {}
+    rows = conn.execute(
+        _task_query()
+        .where(human_tasks.c.case_id.in_(case_ids), human_tasks.c.state.in_(OPEN_TASK_STATES))
+        .order_by(human_tasks.c.created_at)
+    ).all()
+    found: dict[int, list[HumanTask]] = defaultdict(list)
+    for task in _to_tasks(conn, rows):
+        found[task.case_id].append(task)
+    return found
+
+
+def tasks_for(rt: Runtime, user_name: str, scope: str = "all", limit: int = 200) -> list[HumanTask]:
+    """The inbox: tasks claimed by the user (``mine``), open to their roles (``group``), or both."""
+    with rt.db.reading() as conn:
+        user = acting_user(conn, user_name)
+        mine = human_tasks.c.assignee == user.name
+        offered = (human_tasks.c.state == TaskState.READY.value) & exists().where(
+            human_task_roles.c.task_id == human_tasks.c.id,
+            human_task_roles.c.role.in_(sorted(user.roles)),
+        )
+        claimed = (human_tasks.c.state == TaskState.CLAIMED.value) & mine
+        where = {"mine": claimed, "group": offered}.get(scope, claimed | offered)
+        rows = conn.execute(
+            _task_query()
+            .where(where, cases.c.status == CaseStatus.RUNNING.value)
+            .order_by(human_tasks.c.created_at, human_tasks.c.id)
+            .limit(limit)
+        ).all()
+        return _to_tasks(conn, rows)
+
+
+def get_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
+    """One task, if the user holds one of its roles or has claimed or completed it."""
+    with rt.db.reading() as conn:
+        user = acting_user(conn, user_name)
+        task = _load_task(conn, task_id)
+        if not _may_see(user, task):
+            raise NotAllowed("Du har inte behörighet till uppgiften.")
+        return task
+
+
+def _may_see(user: User, task: HumanTask) -> bool:
+    return bool(user.roles & set(task.roles)) or user.name in (task.assignee, task.completed_by)
+
+
+def _load_task(conn: Connection, task_id: str) -> HumanTask:
+    rows = conn.execute(_task_query().where(human_tasks.c.id == task_id)).all()
+    if not rows:
+        raise NotFound(f"Uppgiften {task_id} finns inte.")
+    return _to_tasks(conn, rows)[0]
+
+
+def _open_for_change(
+    rt: Runtime, conn: Connection, task_id: str, user_name: str
+) -> tuple[User, CaseStep, HumanTask]:
+    """Lock the task's case, then check the task is open and the user may act on it."""
+    user = acting_user(conn, user_name)
+    case_id = conn.execute(
+        select(human_tasks.c.case_id).where(human_tasks.c.id == task_id)
+    ).scalar()
+    if case_id is None:
+        raise NotFound(f"Uppgiften {task_id} finns inte.")
+    step = CaseStep.open(rt, conn, int(case_id))
+    task = _load_task(conn, task_id)  # re-read under the case lock
+    if not user.roles & set(task.roles):
+        raise NotAllowed(f"Uppgiften kräver rollen {' eller '.join(task.roles) or '(ingen)'}.")
+    if task.state == TaskState.COMPLETED:
+        raise Conflict(f"Uppgiften är redan slutförd av {task.completed_by}.")
+    if task.state == TaskState.CANCELLED:
+        raise Conflict("Uppgiften är avbruten och kan inte längre utföras.")
+    if task.state == TaskState.CLAIMED and task.assignee != user.name:
+        raise Conflict(f"Uppgiften är redan tagen av {task.assignee}.")
+    step.require_status(CaseStatus.RUNNING)
+    return user, step, task
+
+
+def claim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
+    """Take a task so that nobody else works on it; claiming one's own task again is harmless."""
+    with rt.db.transaction() as conn:
+        user, step, task = _open_for_change(rt, conn, task_id, user_name)
+        if task.assignee != user.name:
+            _set_assignee(conn, task_id, user.name, TaskState.CLAIMED, step)
+            step.event("task_claimed", user.name, task_id, task.element_id)
+            step.save()
+        return _load_task(conn, task_id)
+
+
+def unclaim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
+    """Give a claimed task back to the group."""
+    with rt.db.transaction() as conn:
+        user, step, task = _open_for_change(rt, conn, task_id, user_name)
+        if task.assignee != user.name:
+            raise Conflict("Uppgiften är inte tagen av dig.")
+        _set_assignee(conn, task_id, None, TaskState.READY, step)
+        step.event("task_unclaimed", user.name, task_id, task.element_id)
+        step.save()
+        return _load_task(conn, task_id)
+
+
+def _set_assignee(
+    conn: Connection, task_id: str, assignee: str | None, state: TaskState, step: CaseStep
+) -> None:
+    conn.execute(
+        update(human_tasks)
+        .where(human_tasks.c.id == task_id)
+        .values(assignee=assignee, state=state.value, claimed_at=step.now if assignee else None)
+    )
+
+
+def complete_task(
+    rt: Runtime,
+    task_id: str,
+    data: Mapping[str, Any],
+    user_name: str,
+    expected_version: int | None = None,
+) -> list[HumanTask]:
+    """Complete a task with form data; returns the case's open tasks afterwards.
+
+    Raises ``ValidationFailed`` (per field), ``NotAllowed`` (role), ``Conflict`` (done, claimed
+    by another, stale ``expected_version``), ``NotFound``. On any of them nothing is written.
+    A failing script after the task does not undo the completion: the case becomes an incident.
+    """
+    with rt.db.transaction() as conn:
+        user, step, task = _open_for_change(rt, conn, task_id, user_name)
+        if expected_version is not None and expected_version != step.row.version:
+            raise Conflict("Ärendet har ändrats sedan du öppnade uppgiften; ladda om sidan.")
+        schema = step.body.form(task.form)
+        submitted = dict(data)
+        if schema is not None:
+            errors = validate_form_data(schema, submitted)
+            if errors:
+                raise ValidationFailed(errors)
+        before = _task_data(step, task_id)
+        try:
+            failed = step.run(lambda: step.workflow.complete(task_id, submitted))
+        except TaskNotReady:
+            raise Conflict("Uppgiften väntar inte längre på någon.") from None
+        conn.execute(
+            update(human_tasks)
+            .where(human_tasks.c.id == task_id)
+            .values(state=TaskState.COMPLETED.value, assignee=user.name,
+                    completed_at=step.now, completed_by=user.name)
+        )  # fmt: skip
+        step.event("task_completed", user.name, task_id, task.element_id,
+                   changes=_diff(before, submitted))  # fmt: skip
+        step.save(failed)
+        return open_tasks_of(conn, [step.case_id]).get(step.case_id, [])
+
+
+def _task_data(step: CaseStep, task_id: str) -> dict[str, Any]:
+    try:
+        return step.workflow.task_data(task_id)
+    except TaskNotReady:
+        raise Conflict("Uppgiften väntar inte längre på någon.") from None
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Field → [old, new] for what the submission changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,86 @@
+"""The ``sif`` command, driven as a user would, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import DATA
+from web.cli import main
+
+
+@pytest.fixture
+def sif(db_url: str) -> Any:
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None, code: int = 0) -> Result:
+        result = runner.invoke(main, list(args), input=stdin, env={"SIF_DATABASE_URL": db_url})
+        assert result.exit_code == code, (result.output, result.stderr)
+        assert "Traceback" not in result.output + result.stderr
+        return result
+
+    return run
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(result.stdout)
+
+
+def test_the_review_loop_runs_from_the_command_line(sif: Any) -> None:
+    sif("init")
+    assert "OK" in sif("validate", str(DATA / "review_loop")).stdout
+    assert "review_loop version 1" in sif("deploy", str(DATA / "review_loop")).stdout
+    assert "Oförändrat" in sif("deploy", str(DATA / "review_loop")).stdout
+    sif("user", "add", "anna", "--role", "applicant")
+    sif("user", "add", "greta", "--role", "reviewer")
+
+    case = as_json(sif("case", "start", "review_loop", "--user", "anna", "--json"))
+    [task] = as_json(sif("tasks", "--user", "anna", "--json"))
+    assert task["element_id"] == "submit_idea"
+    sif("task", "claim", task["id"], "--user", "anna")
+    idea = json.dumps({"title": "Läxhjälp", "amount": 1200, "category": "prevention"})
+    sif("task", "complete", task["id"], "--user", "anna", "--data", "-", stdin=idea)
+
+    [review] = as_json(sif("tasks", "--user", "greta", "--json"))
+    refused = sif("task", "complete", review["id"], "--user", "anna", "--data", "-",
+                  stdin='{"decision": "approve"}', code=4)  # fmt: skip
+    assert refused.stderr.startswith("fel: ") and len(refused.stderr.splitlines()) == 1
+    invalid = sif("task", "complete", review["id"], "--user", "greta", "--data", "-",
+                  stdin='{"decision": "kanske"}', code=2)  # fmt: skip
+    assert "decision: Ogiltigt val" in invalid.stderr
+    sif("task", "complete", review["id"], "--user", "greta", "--data", "-",
+        stdin='{"decision": "approve"}')  # fmt: skip
+
+    shown = as_json(sif("case", "show", case["business_key"], "--json"))
+    assert shown["case"]["status"] == "completed"
+    assert shown["case"]["data"]["size"] == "large"
+    kinds = [e["kind"] for e in shown["events"]]
+    assert kinds.count("task_completed") == 2 and "task_claimed" in kinds
+    listed = as_json(sif("cases", "--status", "completed", "--json"))
+    assert [c["business_key"] for c in listed["cases"]] == [case["business_key"]]
+    assert "SIF-" in sif("cases").stdout
+
+
+def test_validate_reports_file_and_line(sif: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.bpmn"
+    source = (DATA / "review_loop" / "review_loop.bpmn").read_text()
+    bad.write_text(source.replace("rounds = 0", "rounds = open('/etc/passwd')"))
+    for form in (DATA / "review_loop").glob("*.json"):
+        (tmp_path / form.name).write_text(form.read_text())
+    (tmp_path / "classify_size.dmn").write_text(
+        (DATA / "review_loop" / "classify_size.dmn").read_text()
+    )
+    result = sif("validate", str(tmp_path), code=2)
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("bad.bpmn:") and "open" in first
+
+
+def test_errors_are_one_line_without_traceback(sif: Any) -> None:
+    sif("init")
+    assert "finns inte" in sif("case", "show", "999", code=5).stderr
+    assert "finns inte" in sif("case", "start", "nope", "--user", "ghost", code=4).stderr
+    assert sif("validate", "/no/such/dir", code=2).stderr.startswith("/no/such/dir:")

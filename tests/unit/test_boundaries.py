@@ -1,0 +1,96 @@
+"""The layering and the public surface are deliberate: pin them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import engine
+
+
+def imported_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_engine_pulls_in_neither_flask_nor_web() -> None:
+    modules = imported_after("import engine")
+    assert "flask" not in modules
+    assert not any(m == "web" or m.startswith("web.") for m in modules)
+
+
+def test_tasks_pulls_in_no_web() -> None:
+    modules = imported_after("import tasks")
+    assert not any(m == "web" or m.startswith("web.") for m in modules)
+
+
+def test_only_engine_bpmn_imports_spiffworkflow() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(engine.__file__).parent.parent
+    spiff_import = re.compile(r"^\s*(from|import)\s+SpiffWorkflow\b", re.MULTILINE)
+    offenders = [
+        str(p.relative_to(root))
+        for package in ("engine", "tasks", "web")
+        for p in (root / package).rglob("*.py")
+        if spiff_import.search(p.read_text()) and "engine/bpmn/" not in p.as_posix()
+    ]
+    assert offenders == []
+
+
+PUBLIC_API = {
+    "BundleInvalid",
+    "Case",
+    "CasePage",
+    "CaseStatus",
+    "Clock",
+    "Conflict",
+    "Database",
+    "Definition",
+    "Deployment",
+    "Event",
+    "FieldError",
+    "HumanTask",
+    "Incident",
+    "NotAllowed",
+    "NotFound",
+    "Problem",
+    "RealClock",
+    "Runtime",
+    "ServiceCall",
+    "ServiceRegistry",
+    "Settings",
+    "SifError",
+    "TaskState",
+    "User",
+    "ValidationFailed",
+    "add_user",
+    "case_events",
+    "check_password",
+    "claim_task",
+    "complete_task",
+    "deploy",
+    "find_case",
+    "get_case",
+    "get_task",
+    "get_user",
+    "list_cases",
+    "list_definitions",
+    "list_users",
+    "migrate",
+    "read_bundle",
+    "retry_case",
+    "set_case_status",
+    "start_case",
+    "tasks_for",
+    "unclaim_task",
+    "validate_bundle",
+}
+
+
+def test_the_public_api_is_pinned() -> None:
+    assert set(engine.__all__) == PUBLIC_API
+    for name in engine.__all__:
+        assert hasattr(engine, name), name

@@ -1,0 +1,1 @@
+"""Sif's outer layer: the command line now, the Flask application later."""

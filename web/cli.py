@@ -1,0 +1,108 @@
+"""The ``sif`` command. Every command that prints data takes ``--json``; errors print one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import engine
+from web.cli_cases import case, cases, task, tasks
+from web.cli_common import ROOT, close_runtime, json_option, reports_errors, runtime
+from web.output import emit_json, emit_table
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Sif: the social investment fund's BPM engine."""
+    ctx.call_on_close(close_runtime)
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Lägg in demoanvändare och ett exempelärende.")
+@reports_errors
+def init(demo: bool) -> None:
+    """Create or upgrade the database and deploy processes/ and forms/."""
+    rt = runtime()
+    engine.migrate(rt.db)
+    click.echo(f"Databasen är klar: {rt.settings.database_url}")
+    bundle_dirs = [p for p in (ROOT / "processes", ROOT / "forms") if p.is_dir()]
+    files = engine.read_bundle(bundle_dirs) if bundle_dirs else {}
+    if any(name.endswith(".bpmn") for name in files):
+        _report_deploy(engine.deploy(rt, files, "system"), as_json=False)
+    if demo:
+        from web.demo import load_demo
+
+        load_demo(rt, click.echo)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_errors
+def validate(paths: tuple[Path, ...]) -> None:
+    """Validate BPMN, DMN and form files; exit 2 with file:line: message lines on problems."""
+    rt = runtime()
+    files = engine.read_bundle(paths)
+    bundle = engine.validate_bundle(files, rt.settings, rt.services.names())
+    keys = ", ".join(p.process_key for p in bundle.processes)
+    click.echo(f"OK: {len(files)} filer, processer: {keys}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--user", "user", default="system", help="Vem som driftsätter.")
+@json_option
+@reports_errors
+def deploy(paths: tuple[Path, ...], user: str, as_json: bool) -> None:
+    """Deploy a bundle as a new version (the same content again changes nothing)."""
+    rt = runtime()
+    _report_deploy(engine.deploy(rt, engine.read_bundle(paths), user), as_json)
+
+
+def _report_deploy(result: engine.Deployment, as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+        return
+    verb = "Driftsatt" if result.created else "Oförändrat (redan driftsatt)"
+    for d in result.definitions:
+        click.echo(f"{verb}: {d.process_key} version {d.version}")
+
+
+@main.group()
+def user() -> None:
+    """Users and their roles."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, help="Roll (lane / candidate group); upprepa.")
+@click.option("--display-name", default=None)
+@click.option("--password", default=None, help="Lösenord (lagras som argon2id).")
+@json_option
+@reports_errors
+def user_add(
+    name: str, roles: tuple[str, ...], display_name: str | None, password: str | None, as_json: bool
+) -> None:
+    """Create a user or replace their roles."""
+    created = engine.add_user(runtime(), name, roles, display_name, password)
+    if as_json:
+        emit_json(created)
+    else:
+        click.echo(f"{created.name}: {', '.join(sorted(created.roles)) or '(inga roller)'}")
+
+
+@user.command("list")
+@json_option
+@reports_errors
+def user_list(as_json: bool) -> None:
+    """List users."""
+    users = engine.list_users(runtime())
+    if as_json:
+        emit_json(users)
+    else:
+        emit_table(["namn", "roller"], [[u.name, sorted(u.roles)] for u in users])
+
+
+for command in (case, cases, task, tasks):
+    main.add_command(command)

@@ -1,0 +1,93 @@
+"""What every ``sif`` command shares: the runtime, error reporting, data input, options."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from engine import (
+    BundleInvalid,
+    Conflict,
+    NotAllowed,
+    NotFound,
+    Runtime,
+    Settings,
+    SifError,
+    ValidationFailed,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_CODES: dict[type[SifError], int] = {
+    BundleInvalid: 2, ValidationFailed: 2, Conflict: 3, NotAllowed: 4, NotFound: 5,
+}  # fmt: skip
+ROOT = Path(__file__).resolve().parent.parent
+
+
+_open: list[Runtime] = []
+
+
+def runtime() -> Runtime:
+    """The command's runtime, opened on first use and closed when the command ends."""
+    if not _open:
+        _open.append(Runtime.open(Settings.from_env()))
+    return _open[0]
+
+
+def close_runtime() -> None:
+    while _open:
+        _open.pop().close()
+
+
+def reports_errors(command: F) -> F:
+    """Turn every failure into one clear line on stderr and a non-zero exit; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BundleInvalid as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(exc.message, err=True)
+            sys.exit(2)
+        except ValidationFailed as exc:
+            click.echo(f"fel: {exc.message}", err=True)
+            for error in exc.errors:
+                click.echo(f"  {error.path or '(formuläret)'}: {error.message}", err=True)
+            sys.exit(2)
+        except SifError as exc:
+            click.echo(f"fel: {exc.message}", err=True)
+            sys.exit(EXIT_CODES.get(type(exc), 1))
+        except (OperationalError, ProgrammingError) as exc:
+            click.echo(
+                f"fel: databasen går inte att använda ({exc.orig}); kör 'sif init'.", err=True
+            )
+            sys.exit(1)
+        except (OSError, json.JSONDecodeError) as exc:
+            click.echo(f"fel: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def read_data(source: str | None) -> dict[str, Any]:
+    """``--data FILE`` or ``--data -`` (stdin): a JSON object."""
+    if source is None:
+        return {}
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValidationFailed([], "Data måste vara ett JSON-objekt.")
+    return data
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Skriv ut JSON för skript.")
+user_option = click.option("--user", "user", required=True, help="Vem som agerar.")
+data_option = click.option("--data", "data", default=None, help="JSON-fil, eller - för stdin.")
