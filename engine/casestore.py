@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from engine.bpmn.run import StepFailed, Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
 from engine.definitions import DefinitionBody, definition_body
 from engine.errors import Conflict, NotFound
-from engine.models import OPEN_TASK_STATES, CaseStatus, TaskState
+from engine.models import CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
 
@@ -27,12 +27,41 @@ STAGE_DONE = "Avslutad"
 SYSTEM = "system"
 
 
+# Built once: every change to a case runs these.
+_LOCK_CASE = select(cases).where(cases.c.id == bindparam("case_id")).with_for_update()
+_COMPLETE_TASK = (
+    update(human_tasks)
+    .where(human_tasks.c.id == bindparam("task_id"))
+    .values(
+        state=TaskState.COMPLETED.value, assignee=bindparam("user"),
+        completed_at=bindparam("now"), completed_by=bindparam("user"),
+    )
+)  # fmt: skip
+_CANCEL_TASK = (
+    update(human_tasks)
+    .where(human_tasks.c.id == bindparam("task_id"))
+    .values(state=TaskState.CANCELLED.value, completed_at=bindparam("now"))
+)
+_SAVE_CASE = (
+    update(cases)
+    .where(cases.c.id == bindparam("case_id"), cases.c.version == bindparam("old_version"))
+    .values(
+        workflow=bindparam("workflow"), version=bindparam("new_version"),
+        status=bindparam("status"), stage=bindparam("stage"), incident=bindparam("incident"),
+        updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
+    )
+)  # fmt: skip
+_INSERT_TASK = insert(human_tasks)
+_INSERT_TASK_ROLES = insert(human_task_roles)
+_INSERT_EVENTS = insert(events)
+
+
 def lock_case(conn: Connection, case_id: int) -> Row[Any]:
     """Read a case row under a write lock.
 
     PostgreSQL: ``FOR UPDATE``; SQLite: the transaction's ``BEGIN IMMEDIATE`` already holds it.
     """
-    row = conn.execute(select(cases).where(cases.c.id == case_id).with_for_update()).one_or_none()
+    row = conn.execute(_LOCK_CASE, {"case_id": case_id}).one_or_none()
     if row is None:
         raise NotFound(f"Ärendet {case_id} finns inte.")
     return row
@@ -49,6 +78,11 @@ class CaseStep:
     workflow: Workflow
     now: datetime
     pending_events: list[dict[str, Any]] = field(default_factory=list)
+    # The human_tasks rows open before this step: exactly the workflow's ready user tasks,
+    # because every change to either is saved together. Saves a query per step.
+    open_before: dict[str, str] = field(default_factory=dict)
+    closed: set[str] = field(default_factory=set)
+    created: list[HumanTask] = field(default_factory=list)
 
     @classmethod
     def open(cls, rt: Runtime, conn: Connection, case_id: int) -> CaseStep:
@@ -56,7 +90,9 @@ class CaseStep:
         body = definition_body(rt, conn, row.definition_id)
         engine = script_engine(rt.functions, rt.services, conn, case_id)
         workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine)
-        return cls(rt, conn, row, body, workflow, rt.clock.now())
+        step = cls(rt, conn, row, body, workflow, rt.clock.now())
+        step.open_before = {t.id: t.element_id for t in workflow.ready_user_tasks()}
+        return step
 
     @property
     def case_id(self) -> int:
@@ -102,22 +138,22 @@ class CaseStep:
         stage = self._stage(ready, status)
         incident = _incident_json(failed, self.now) if status == CaseStatus.ERROR else None
         version = int(self.row.version) + 1
+        ended = status in (CaseStatus.COMPLETED, CaseStatus.TERMINATED)
         result = self.conn.execute(
-            update(cases)
-            .where(cases.c.id == self.case_id, cases.c.version == self.row.version)
-            .values(
-                workflow=self.workflow.dump(), version=version, status=status.value,
-                stage=stage[:255], incident=incident, updated_at=self.now,
-                ended_at=self.now if status in (CaseStatus.COMPLETED, CaseStatus.TERMINATED)
-                else None,
-            )
+            _SAVE_CASE,
+            {
+                "case_id": self.case_id, "old_version": self.row.version,
+                "workflow": self.workflow.dump(), "new_version": version,
+                "status": status.value, "stage": stage[:255], "incident": incident,
+                "now": self.now, "ended_at": self.now if ended else None,
+            },
         )  # fmt: skip
         if result.rowcount != 1:
             raise Conflict("Ärendet ändrades samtidigt av någon annan; försök igen.")
         if status == CaseStatus.COMPLETED and self.row.status != CaseStatus.COMPLETED:
             self.event("case_completed", SYSTEM)
         if self.pending_events:
-            self.conn.execute(insert(events), self.pending_events)
+            self.conn.execute(_INSERT_EVENTS, self.pending_events)
             self.pending_events.clear()
         return version
 
@@ -134,40 +170,48 @@ class CaseStep:
         names = [t.name for t in ready] or self.workflow.waiting_names()
         return ", ".join(dict.fromkeys(n for n in names if n))
 
+    def complete_task_row(self, task_id: str, user: str) -> None:
+        """Mark a human task completed by ``user`` (the workflow task was completed)."""
+        self.conn.execute(_COMPLETE_TASK, {"task_id": task_id, "user": user, "now": self.now})
+        self.closed.add(task_id)
+
+    def open_tasks_if_all_new(self) -> list[HumanTask] | None:
+        """After ``save``: the open tasks, if this step created all of them (else None)."""
+        if {t.id for t in self.created} == set(self.open_before):
+            return list(self.created)
+        return None
+
     def _sync_tasks(self, ready: list[Any]) -> None:
-        open_rows = self.conn.execute(
-            select(human_tasks.c.id, human_tasks.c.element_id).where(
-                human_tasks.c.case_id == self.case_id, human_tasks.c.state.in_(OPEN_TASK_STATES)
-            )
-        ).all()
-        known = {r.id for r in open_rows}
         ready_ids = {t.id for t in ready}
-        for row in open_rows:
-            if row.id not in ready_ids:
-                self.conn.execute(
-                    update(human_tasks)
-                    .where(human_tasks.c.id == row.id)
-                    .values(state=TaskState.CANCELLED.value, completed_at=self.now)
-                )
-                self.event("task_cancelled", SYSTEM, row.id, row.element_id)
+        for task_id, element_id in self.open_before.items():
+            if task_id not in ready_ids and task_id not in self.closed:
+                self.conn.execute(_CANCEL_TASK, {"task_id": task_id, "now": self.now})
+                self.event("task_cancelled", SYSTEM, task_id, element_id)
         for task in ready:
-            if task.id not in known:
+            if task.id not in self.open_before:
                 self._insert_task(task)
+        self.open_before = {t.id: t.element_id for t in ready}
+        self.closed.clear()
 
     def _insert_task(self, task: Any) -> None:
         info = self.body.user_task(task.element_id)
-        self.conn.execute(
-            insert(human_tasks).values(
-                id=task.id, case_id=self.case_id, element_id=task.element_id,
-                name=info.get("name") or task.name or task.element_id,
-                state=TaskState.READY.value, form=info.get("form"), created_at=self.now,
+        roles = info.get("roles") or []
+        values = {
+            "id": task.id, "case_id": self.case_id, "element_id": task.element_id,
+            "name": info.get("name") or task.name or task.element_id,
+            "state": TaskState.READY.value, "roles": ",".join(roles),
+            "form": info.get("form"), "created_at": self.now,
+        }  # fmt: skip
+        self.conn.execute(_INSERT_TASK, values)
+        if roles:
+            self.conn.execute(_INSERT_TASK_ROLES, [{"task_id": task.id, "role": r} for r in roles])
+        self.created.append(
+            HumanTask(
+                id=task.id, case_id=self.case_id, business_key=self.row.business_key,
+                element_id=task.element_id, name=values["name"], state=TaskState.READY.value,
+                roles=tuple(roles), form=values["form"], assignee=None, created_at=self.now,
             )
         )  # fmt: skip
-        roles = info.get("roles") or []
-        if roles:
-            self.conn.execute(
-                insert(human_task_roles), [{"task_id": task.id, "role": r} for r in roles]
-            )
         self.event("task_created", SYSTEM, task.id, task.element_id, roles=roles)
 
 

@@ -7,7 +7,9 @@ Error messages are Swedish, one per field path.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -75,9 +77,16 @@ def _unsupported(node: Mapping[str, Any], where: str) -> Iterator[str]:
             yield from _unsupported(value, f"{where}/{key}")
 
 
+@lru_cache(maxsize=256)
+def _validator(schema_text: str) -> Draft202012Validator:
+    """Building a validator is costly; forms are immutable, so build each once."""
+    schema = json.loads(schema_text)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
 def validate_form_data(schema: Mapping[str, Any], data: object) -> list[FieldError]:
     """Validate submitted data against a form; one Swedish error per offending field path."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = _validator(json.dumps(schema, sort_keys=True))
     errors: list[FieldError] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         errors.extend(_field_errors(error))

@@ -107,6 +107,7 @@ human_tasks = Table(
     Column("element_id", String(255), nullable=False),
     Column("name", String(255), nullable=False),
     Column("state", String(20), nullable=False),
+    Column("roles", String(500), nullable=False, default=""),  # comma-separated, for display
     Column("form", String(255)),
     Column("assignee", String(80)),
     Column("due_at", Timestamp),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from engine.db import inserted_id
 from engine.errors import FieldError, NotAllowed, NotFound, ValidationFailed
@@ -52,13 +52,22 @@ def add_user(
         return load_user(conn, name)
 
 
+# Built once: this runs on every action, and SQLAlchemy then reuses its compiled form.
+_USER_WITH_ROLES = (
+    select(users.c.id, users.c.name, users.c.display_name, users.c.active, user_roles.c.role)
+    .outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+    .where(users.c.name == bindparam("name"))
+)
+
+
 def load_user(conn: Connection, name: str) -> User:
     """The user with their roles; ``NotFound`` if there is no such user."""
-    row = conn.execute(select(users).where(users.c.name == name)).one_or_none()
-    if row is None:
+    rows = conn.execute(_USER_WITH_ROLES, {"name": name}).all()
+    if not rows:
         raise NotFound(f"Användaren {name!r} finns inte.")
-    roles = conn.execute(select(user_roles.c.role).where(user_roles.c.user_id == row.id)).scalars()
-    return User(row.id, row.name, row.display_name, frozenset(roles), bool(row.active))
+    first = rows[0]
+    roles = frozenset(r.role for r in rows if r.role is not None)
+    return User(first.id, first.name, first.display_name, roles, bool(first.active))
 
 
 def acting_user(conn: Connection, name: str) -> User:

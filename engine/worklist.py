@@ -7,10 +7,10 @@ task are serialized: one wins, the other gets ``Conflict``; nothing is half-writ
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, exists, select, update
+from sqlalchemy import Connection, Row, bindparam, exists, select, update
 
 from engine.bpmn.run import TaskNotReady
 from engine.casestore import CaseStep
@@ -22,32 +22,28 @@ from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks
 from engine.users import acting_user
 
-_TASK_COLUMNS = (human_tasks, cases.c.business_key)
+# Built once: these run on every inbox view and every action.
+_TASKS = select(human_tasks, cases.c.business_key, cases.c.version.label("case_version")).join(
+    cases, cases.c.id == human_tasks.c.case_id
+)
+_TASK_BY_ID = _TASKS.where(human_tasks.c.id == bindparam("task_id"))
+_SET_ASSIGNEE = (
+    update(human_tasks)
+    .where(human_tasks.c.id == bindparam("task_id"))
+    .values(assignee=bindparam("assignee"), state=bindparam("state"), claimed_at=bindparam("at"))
+)
+_OPEN_TASKS_OF_CASES = _TASKS.where(
+    human_tasks.c.case_id.in_(bindparam("case_ids", expanding=True)),
+    human_tasks.c.state.in_(OPEN_TASK_STATES),
+).order_by(human_tasks.c.created_at, human_tasks.c.id)
 
 
-def _task_query() -> Any:
-    return select(*_TASK_COLUMNS).join(cases, cases.c.id == human_tasks.c.case_id)
-
-
-def _roles_of(conn: Connection, task_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    ids = list(task_ids)
-    roles: dict[str, list[str]] = defaultdict(list)
-    if ids:
-        rows = conn.execute(
-            select(human_task_roles).where(human_task_roles.c.task_id.in_(ids))
-        ).all()
-        for row in rows:
-            roles[row.task_id].append(row.role)
-    return {task_id: tuple(sorted(r)) for task_id, r in roles.items()}
-
-
-def _to_tasks(conn: Connection, rows: Sequence[Row[Any]]) -> list[HumanTask]:
-    roles = _roles_of(conn, (r.id for r in rows))
+def _to_tasks(rows: Sequence[Row[Any]]) -> list[HumanTask]:
     return [
         HumanTask(
             id=r.id, case_id=r.case_id, business_key=r.business_key, element_id=r.element_id,
-            name=r.name, state=r.state, roles=roles.get(r.id, ()), form=r.form,
-            assignee=r.assignee, created_at=as_utc(r.created_at),
+            name=r.name, state=r.state, roles=tuple(filter(None, r.roles.split(","))),
+            form=r.form, assignee=r.assignee, created_at=as_utc(r.created_at),
             claimed_at=as_utc(r.claimed_at) if r.claimed_at else None,
             completed_at=as_utc(r.completed_at) if r.completed_at else None,
             completed_by=r.completed_by, due_at=as_utc(r.due_at) if r.due_at else None,
@@ -60,13 +56,9 @@ def open_tasks_of(conn: Connection, case_ids: list[int]) -> dict[int, list[Human
     """Open (ready or claimed) tasks per case."""
     if not case_ids:
         return {}
-    rows = conn.execute(
-        _task_query()
-        .where(human_tasks.c.case_id.in_(case_ids), human_tasks.c.state.in_(OPEN_TASK_STATES))
-        .order_by(human_tasks.c.created_at)
-    ).all()
+    rows = conn.execute(_OPEN_TASKS_OF_CASES, {"case_ids": case_ids}).all()
     found: dict[int, list[HumanTask]] = defaultdict(list)
-    for task in _to_tasks(conn, rows):
+    for task in _to_tasks(rows):
         found[task.case_id].append(task)
     return found
 
@@ -83,12 +75,11 @@ def tasks_for(rt: Runtime, user_name: str, scope: str = "all", limit: int = 200)
         claimed = (human_tasks.c.state == TaskState.CLAIMED.value) & mine
         where = {"mine": claimed, "group": offered}.get(scope, claimed | offered)
         rows = conn.execute(
-            _task_query()
-            .where(where, cases.c.status == CaseStatus.RUNNING.value)
+            _TASKS.where(where, cases.c.status == CaseStatus.RUNNING.value)
             .order_by(human_tasks.c.created_at, human_tasks.c.id)
             .limit(limit)
         ).all()
-        return _to_tasks(conn, rows)
+        return _to_tasks(rows)
 
 
 def get_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
@@ -106,10 +97,14 @@ def _may_see(user: User, task: HumanTask) -> bool:
 
 
 def _load_task(conn: Connection, task_id: str) -> HumanTask:
-    rows = conn.execute(_task_query().where(human_tasks.c.id == task_id)).all()
-    if not rows:
+    return _to_tasks([_task_row(conn, task_id)])[0]
+
+
+def _task_row(conn: Connection, task_id: str) -> Row[Any]:
+    row = conn.execute(_TASK_BY_ID, {"task_id": task_id}).one_or_none()
+    if row is None:
         raise NotFound(f"Uppgiften {task_id} finns inte.")
-    return _to_tasks(conn, rows)[0]
+    return row
 
 
 def _open_for_change(
@@ -117,13 +112,11 @@ def _open_for_change(
 ) -> tuple[User, CaseStep, HumanTask]:
     """Lock the task's case, then check the task is open and the user may act on it."""
     user = acting_user(conn, user_name)
-    case_id = conn.execute(
-        select(human_tasks.c.case_id).where(human_tasks.c.id == task_id)
-    ).scalar()
-    if case_id is None:
-        raise NotFound(f"Uppgiften {task_id} finns inte.")
-    step = CaseStep.open(rt, conn, int(case_id))
-    task = _load_task(conn, task_id)  # re-read under the case lock
+    seen = _task_row(conn, task_id)
+    step = CaseStep.open(rt, conn, int(seen.case_id))
+    # The task row was read before the lock; if the case moved on meanwhile, read it again.
+    fresh = seen if seen.case_version == step.row.version else _task_row(conn, task_id)
+    task = _to_tasks([fresh])[0]
     if not user.roles & set(task.roles):
         raise NotAllowed(f"Uppgiften kräver rollen {' eller '.join(task.roles) or '(ingen)'}.")
     if task.state == TaskState.COMPLETED:
@@ -162,11 +155,9 @@ def unclaim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
 def _set_assignee(
     conn: Connection, task_id: str, assignee: str | None, state: TaskState, step: CaseStep
 ) -> None:
-    conn.execute(
-        update(human_tasks)
-        .where(human_tasks.c.id == task_id)
-        .values(assignee=assignee, state=state.value, claimed_at=step.now if assignee else None)
-    )
+    claimed_at = step.now if assignee else None
+    values = {"task_id": task_id, "assignee": assignee, "state": state.value, "at": claimed_at}
+    conn.execute(_SET_ASSIGNEE, values)
 
 
 def complete_task(
@@ -197,15 +188,13 @@ def complete_task(
             failed = step.run(lambda: step.workflow.complete(task_id, submitted))
         except TaskNotReady:
             raise Conflict("Uppgiften väntar inte längre på någon.") from None
-        conn.execute(
-            update(human_tasks)
-            .where(human_tasks.c.id == task_id)
-            .values(state=TaskState.COMPLETED.value, assignee=user.name,
-                    completed_at=step.now, completed_by=user.name)
-        )  # fmt: skip
+        step.complete_task_row(task_id, user.name)
         step.event("task_completed", user.name, task_id, task.element_id,
                    changes=_diff(before, submitted))  # fmt: skip
         step.save(failed)
+        known = step.open_tasks_if_all_new()
+        if known is not None:
+            return known
         return open_tasks_of(conn, [step.case_id]).get(step.case_id, [])
 
 

@@ -48,8 +48,15 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
     def execute(
         self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
     ) -> bool:
-        functions = {**self.functions, **(external_context or {})}
-        guard.execute(script, context, functions)
+        extra = external_context or {}
+        callables = {k: v for k, v in extra.items() if callable(v)}
+        values = {k: v for k, v in extra.items() if not callable(v) and k not in context}
+        context.update(values)  # visible to the script, removed afterwards as SpiffWorkflow does
+        try:
+            guard.execute(script, context, {**self.functions, **callables})
+        finally:
+            for key in values:
+                context.pop(key, None)
         return True
 
     def call_service(

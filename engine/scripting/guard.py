@@ -352,16 +352,10 @@ class _Interpreter:
         kwargs: dict[str, Any] = {}
         for keyword in node.keywords:
             value = self.value(keyword.value)
-            if keyword.arg is not None:
-                kwargs[keyword.arg] = value
-            elif isinstance(value, Mapping) and all(
-                isinstance(key, str) and not key.startswith("_") for key in value
-            ):
-                kwargs.update(value)
+            if keyword.arg is None:
+                kwargs.update(sf.keyword_arguments(value))
             else:
-                raise sf.Refused(
-                    "Bara ordlistor med vanliga namn som nycklar kan packas upp med **"
-                )
+                kwargs[keyword.arg] = value
         return args, kwargs
 
     def _assign(self, node: ast.Assign) -> None:
@@ -393,30 +387,10 @@ class _Interpreter:
         elif isinstance(target, ast.Subscript):
             self.set_item(self.value(target.value), self.value(target.slice), value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            self.unpack(target.elts, self.budget.items(value))
+            for element, item in sf.unpack(target.elts, self.budget.items(value)):
+                self.assign(element, item)
         else:
             raise sf.Refused("Det går inte att tilldela ett värde hit")
-
-    def unpack(self, targets: list[ast.expr], items: list[Any]) -> None:
-        stars = [i for i, target in enumerate(targets) if isinstance(target, ast.Starred)]
-        if (
-            len(stars) > 1
-            or len(items) < len(targets) - len(stars)
-            or (not stars and len(items) > len(targets))
-        ):
-            raise sf.Refused(
-                f"Fel antal värden att packa upp: {len(items)} till {len(targets)} mål"
-            )
-        if not stars:
-            for target, item in zip(targets, items, strict=True):
-                self.assign(target, item)
-            return
-        star, tail = stars[0], len(targets) - stars[0] - 1
-        for target, item in zip(targets[:star], items[:star], strict=True):
-            self.assign(target, item)
-        self.assign(cast(ast.Starred, targets[star]).value, items[star : len(items) - tail])
-        for target, item in zip(targets[star + 1 :], items[len(items) - tail :], strict=True):
-            self.assign(target, item)
 
     def set_item(self, container: Any, index: Any, value: Any) -> None:
         if not isinstance(container, (list, dict)):
@@ -477,10 +451,6 @@ def _raise(signal: type[BaseException]) -> Callable[[_Interpreter, ast.stmt], No
     return run
 
 
-def _refuse_starred(interpreter: _Interpreter, node: ast.Starred) -> Any:
-    raise sf.Refused("Stjärnuttryck får inte stå här")
-
-
 _Handler = Callable[[_Interpreter, Any], Any]
 _EXPRESSIONS: dict[type[ast.AST], _Handler] = {
     ast.Constant: lambda self, node: node.value,
@@ -511,7 +481,7 @@ _EXPRESSIONS: dict[type[ast.AST], _Handler] = {
     ast.FormattedValue: _Interpreter._formattedvalue,
     ast.Attribute: lambda self, node: sf.get_attribute(self.value(node.value), node.attr),
     ast.Call: _Interpreter._call,
-    ast.Starred: _refuse_starred,
+    ast.Starred: lambda self, node: sf.refuse("Stjärnuttryck får inte stå här"),
 }
 _STATEMENTS: dict[type[ast.AST], _Handler] = {
     ast.Expr: lambda self, node: self.value(node.value),

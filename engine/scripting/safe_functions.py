@@ -15,7 +15,7 @@ import datetime as _dt
 import operator
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, NoReturn, TypeVar, cast
 
 _T = TypeVar("_T")
 
@@ -65,6 +65,8 @@ _MEMBERS_BY_TYPE = dict(_MEMBERS)
 ALL_ATTRIBUTES = frozenset().union(*(names for _, names in _MEMBERS))
 #: Methods whose result is an existing value rather than a new allocation.
 _RETURNS_EXISTING = frozenset({"get", "pop", "setdefault", "index", "count", "find"})
+#: Methods taking other collections whose elements are hashed or copied.
+_COMBINING = _words("extend update union intersection difference issubset issuperset")
 
 CONTAINERS = (list, tuple, dict, set, frozenset)
 _SEQUENCES = (str, list, tuple)
@@ -303,6 +305,36 @@ class Budget:
         return items
 
 
+def refuse(message: str) -> NoReturn:
+    """Raise :class:`Refused` (usable inside a lambda)."""
+    raise Refused(message)
+
+
+def keyword_arguments(value: object) -> Mapping[str, Any]:
+    """Check a ``**mapping`` call argument: a mapping with ordinary names as keys."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(key, str) and not key.startswith("_") for key in value
+    ):
+        raise Refused("Bara ordlistor med vanliga namn som nycklar kan packas upp med **")
+    return value
+
+
+def unpack(targets: list[ast.expr], items: list[Any]) -> list[tuple[ast.expr, Any]]:
+    """Pair unpacking targets with values as Python does, e.g. ``first, *rest = items``."""
+    stars = [i for i, target in enumerate(targets) if isinstance(target, ast.Starred)]
+    if len(stars) > 1 or len(items) < len(targets) - len(stars):
+        raise Refused(f"Fel antal värden att packa upp: {len(items)} till {len(targets)} mål")
+    if not stars:
+        if len(items) != len(targets):
+            raise Refused(f"Fel antal värden att packa upp: {len(items)} till {len(targets)} mål")
+        return list(zip(targets, items, strict=True))
+    star, tail = stars[0], len(targets) - stars[0] - 1
+    middle = (cast(ast.Starred, targets[star]).value, items[star : len(items) - tail])
+    before = zip(targets[:star], items[:star], strict=True)
+    after = zip(targets[star + 1 :], items[len(items) - tail :], strict=True)
+    return [*before, middle, *after]
+
+
 def short_repr(value: object) -> str:
     """A short, bounded representation of a scalar for error messages."""
     if not isinstance(value, (str, int, float, type(None))):
@@ -442,12 +474,13 @@ def _check_mutation(
             raise Refused("sort tillåter bara argumentet reverse=")
         if args:
             budget.measure(args[0], text=True)
-    elif name in ("extend", "update", "union", "intersection", "difference"):
+    elif name in _COMBINING:
         args = [a if isinstance(a, Mapping) else budget.items(a) for a in args]
         for extra in args:
             budget.measure(extra)
         added = sum(len(a) for a in args) + len(kwargs)
-        budget.need(len(target) + added)
+        if name in ("extend", "update", "union"):
+            budget.need(len(target) + added)
         if name in ("extend", "update"):
             budget.spend(added)
     elif name in ("append", "insert", "add", "setdefault"):
@@ -496,6 +529,12 @@ def _range(budget: Budget, *args: Any) -> range:
     return result
 
 
+def _round(budget: Budget, number: Any, ndigits: Any = None) -> object:
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_FORMAT_NUMBER:
+        raise Refused(f"round tillåter högst {MAX_FORMAT_NUMBER} decimaler")
+    return round(number, ndigits)
+
+
 def _int(budget: Budget, value: Any = 0, *args: Any) -> int:
     if isinstance(value, str) and len(value.strip()) > budget.max_int_bits // 3 + 8:
         raise Refused("Texten är för lång för att tolkas som heltal")
@@ -532,7 +571,7 @@ BUILTINS: dict[str, Callable[..., object]] = {
     "max": _min_max(max),
     "sum": _sum,
     "abs": _plain(abs),
-    "round": _plain(round),
+    "round": _round,
     "sorted": _sorted,
     "reversed": lambda budget, seq: list(reversed(seq)),
     "any": lambda budget, iterable: any(budget.items(iterable)),

@@ -113,6 +113,7 @@ RUNTIME_ATTACKS: list[tuple[str, str]] = [
     ("dynamic-format-width", "w = 10 ** 9\nx = f'{1:>{w}}'"),
     ("dynamic-format-precision", "p = 10 ** 6\nx = f'{1.5:.{p}f}'"),
     ("int-of-long-string", "x = int('9' * 5000)"),
+    ("round-with-huge-negative-digits", "x = round(5, -10 ** 9)"),
     ("percent-format-width", "x = '%0999999999d' % 1"),
     ("str-of-shared-nested-list", "a = [0] * 100000\nb = [a] * 100000\nc = str(b)"),
     ("fstring-of-shared-nested-list", "a = [0] * 100000\nb = [a] * 100000\nc = f'{b}'"),

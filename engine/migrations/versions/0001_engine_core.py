@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("element_id", sa.String(255), nullable=False),
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("roles", sa.String(500), nullable=False),
         sa.Column("form", sa.String(255)),
         sa.Column("assignee", sa.String(80)),
         sa.Column("due_at", TS),
