@@ -20,7 +20,7 @@ from engine.bundle import MAX_FILES, kind_of
 from engine.errors import BundleInvalid, Problem
 from engine.lint import lint_bundle
 from engine.settings import Settings
-from engine.xmlsafe import XmlRefused, parse_xml
+from engine.xmlsafe import FileRefused, parse_xml
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 
@@ -94,19 +94,19 @@ def _parse_files(files: Mapping[str, bytes], settings: Settings) -> tuple[_Parse
                 parsed.forms[name] = _parse_json(content, settings.max_file_bytes)
             else:
                 getattr(parsed, kind)[name] = parse_xml(content, settings.max_file_bytes)
-        except XmlRefused as exc:
+        except FileRefused as exc:
             problems.append(Problem(name, exc.line, None, exc.message))
     return parsed, problems
 
 
 def _parse_json(content: bytes, max_bytes: int) -> Any:
     if len(content) > max_bytes:
-        raise XmlRefused(f"Filen är för stor (högst {max_bytes // 1024} KiB).")
+        raise FileRefused(f"Filen är för stor (högst {max_bytes // 1024} KiB).")
     try:
         return json.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        raise XmlRefused("Filen är inte UTF-8.") from None
+        raise FileRefused("Filen är inte UTF-8.") from None
     except json.JSONDecodeError as exc:
-        raise XmlRefused(f"Filen är inte giltig JSON: {exc.msg}", exc.lineno) from None
+        raise FileRefused(f"Filen är inte giltig JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:
-        raise XmlRefused("Filen är för djupt nästlad.") from None
+        raise FileRefused("Filen är för djupt nästlad.") from None

@@ -13,8 +13,8 @@ from lxml import etree
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
-class XmlRefused(Exception):
-    """The file is not XML Sif will read; ``line`` is 1-based or None."""
+class FileRefused(Exception):
+    """An uploaded file Sif will not read (size, DTD, syntax); ``line`` is 1-based or None."""
 
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
@@ -40,19 +40,19 @@ def _parser() -> etree.XMLParser:
 
 
 def parse_xml(content: bytes, max_bytes: int) -> etree._Element:
-    """Parse ``content`` into an element tree, or raise ``XmlRefused`` saying why and where."""
+    """Parse ``content`` into an element tree, or raise ``FileRefused`` saying why and where."""
     if len(content) > max_bytes:
-        raise XmlRefused(
+        raise FileRefused(
             f"Filen är för stor ({len(content) // 1024} KiB; högst {max_bytes // 1024} KiB)."
         )
     found = _DOCTYPE.search(content)
     if found:
         line = content.count(b"\n", 0, found.start()) + 1
-        raise XmlRefused("DTD och entiteter (<!DOCTYPE>, <!ENTITY>) är inte tillåtna.", line)
+        raise FileRefused("DTD och entiteter (<!DOCTYPE>, <!ENTITY>) är inte tillåtna.", line)
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as exc:
-        raise XmlRefused(f"Filen är inte giltig XML: {exc.msg}", exc.lineno or None) from None
+        raise FileRefused(f"Filen är inte giltig XML: {exc.msg}", exc.lineno or None) from None
     if root is None:
-        raise XmlRefused("Filen är tom.")
+        raise FileRefused("Filen är tom.")
     return root

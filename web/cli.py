@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -39,14 +40,24 @@ def init(demo: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
 @reports_errors
-def validate(paths: tuple[Path, ...]) -> None:
+def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     """Validate BPMN, DMN and form files; exit 2 with file:line: message lines on problems."""
     rt = runtime()
     files = engine.read_bundle(paths)
-    bundle = engine.validate_bundle(files, rt.settings, rt.services.names())
-    keys = ", ".join(p.process_key for p in bundle.processes)
-    click.echo(f"OK: {len(files)} filer, processer: {keys}")
+    try:
+        bundle = engine.validate_bundle(files, rt.settings, rt.services.names())
+    except engine.BundleInvalid as exc:
+        if not as_json:
+            raise
+        emit_json({"valid": False, "errors": [p.as_dict() for p in exc.problems]})
+        sys.exit(2)
+    keys = [p.process_key for p in bundle.processes]
+    if as_json:
+        emit_json({"valid": True, "files": sorted(files), "processes": keys})
+    else:
+        click.echo(f"OK: {len(files)} filer, processer: {', '.join(keys)}")
 
 
 @main.command()

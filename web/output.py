@@ -7,8 +7,11 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -40,7 +43,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
     return str(value)

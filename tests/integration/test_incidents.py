@@ -73,3 +73,22 @@ def test_suspend_resume_and_terminate(clerk: Runtime) -> None:
     ended = engine.set_case_status(rt, case.id, "carl", "terminate")
     assert ended.status == "terminated"
     assert ended.open_tasks == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["share = amount ** amount ** amount", "share = 0\nwhile True:\n    share = share + 1",
+     "share = 'x' * amount * amount * amount", "share = [amount] * (amount ** 5)"],
+    ids=["power-bomb", "endless-loop", "string-bomb", "list-bomb"],
+)  # fmt: skip
+def test_a_script_that_exceeds_its_limits_becomes_an_incident(clerk: Runtime, script: str) -> None:
+    rt = clerk
+    files = read_scenario("service_incident")
+    name = "service_incident.bpmn"
+    files[name] = files[name].replace(b"share = amount / divisor", script.encode())
+    engine.deploy(rt, files, "admin")
+    case = engine.start_case(rt, "service_incident", "carl")
+    engine.complete_task(rt, case.open_tasks[0].id, {"divisor": 1, "amount": 1000}, "carl")
+    failed = engine.get_case(rt, case.id, with_data=False)
+    assert failed.status == "error"
+    assert failed.incident is not None and failed.incident.element_id == "divide"

@@ -122,9 +122,32 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text, nullable=False),
     )
     op.create_index("ix_events_case", "events", ["case_id", "id"])
+    _make_events_append_only()
+
+
+def _make_events_append_only() -> None:
+    """The audit trail can be added to, never changed: the database itself refuses."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION sif_events_append_only() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'events are append-only'; END $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
+            "FOR EACH ROW EXECUTE FUNCTION sif_events_append_only()"
+        )
+    else:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER events_no_{action.lower()} BEFORE {action} ON events "
+                "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+            )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER events_append_only ON events")
+        op.execute("DROP FUNCTION sif_events_append_only()")
     for table in (
         "events",
         "human_task_roles",
