@@ -15,9 +15,10 @@ from engine.cases import (
     set_case_status,
     start_case,
 )
-from engine.clock import Clock, RealClock
+from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
 from engine.definitions import Definition, Deployment, deploy, list_definitions
+from engine.durations import InvalidTime, add_duration, parse_duration, to_datetime
 from engine.errors import (
     BundleInvalid,
     Conflict,
@@ -32,8 +33,10 @@ from engine.errors import (
 from engine.migrate import migrate
 from engine.models import Case, CaseStatus, Event, HumanTask, TaskState, User
 from engine.runtime import Runtime
+from engine.scheduler import Scheduler, scheduler_id
 from engine.services import ServiceCall, ServiceRegistry
 from engine.settings import Settings
+from engine.timers import SweepResult, TimerInfo, advance_clock, list_timers, next_due_at, sweep
 from engine.users import add_user, check_password, get_user, list_users
 from engine.validate import validate_bundle
 from engine.worklist import claim_task, complete_task, get_task, tasks_for, unclaim_task
@@ -52,19 +55,26 @@ __all__ = [
     "FieldError",
     "HumanTask",
     "Incident",
+    "InvalidTime",
     "NotAllowed",
     "NotFound",
     "Problem",
     "RealClock",
     "Runtime",
+    "Scheduler",
     "ServiceCall",
     "ServiceRegistry",
     "Settings",
     "SifError",
+    "SweepResult",
     "TaskState",
+    "TimerInfo",
     "User",
     "ValidationFailed",
+    "VirtualClock",
+    "add_duration",
     "add_user",
+    "advance_clock",
     "case_events",
     "check_password",
     "claim_task",
@@ -76,13 +86,20 @@ __all__ = [
     "get_user",
     "list_cases",
     "list_definitions",
+    "list_timers",
     "list_users",
     "migrate",
+    "next_due_at",
+    "parse_duration",
     "read_bundle",
     "retry_case",
+    "scheduler_id",
     "set_case_status",
+    "set_virtual_time",
     "start_case",
+    "sweep",
     "tasks_for",
+    "to_datetime",
     "unclaim_task",
     "validate_bundle",
 ]

@@ -43,7 +43,7 @@ def start_case(
             )
         ))  # fmt: skip
         engine = script_engine(rt.functions, rt.services, conn, case_id)
-        workflow = Workflow.start(load_spec(body.spec_json), engine, dict(data or {}))
+        workflow = Workflow.start(load_spec(body.spec_json), engine, dict(data or {}), now)
         row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
         step = CaseStep(rt, conn, row, body, workflow, now)
         step.event("case_started", actor, process_key=process_key, version=body.version,
@@ -93,7 +93,9 @@ def _read_case(conn: Connection, case_id: int, with_data: bool, rt: Runtime | No
     if with_data and rt is not None:
         body = definition_body(rt, conn, row.definition_id)
         engine = script_engine(rt.functions, rt.services)
-        data = Workflow.load(row.workflow, load_spec(body.spec_json), engine).data
+        data = Workflow.load(
+            row.workflow, load_spec(body.spec_json), engine, as_utc(row.updated_at)
+        ).data
     return _to_case(row, open_tasks_of(conn, [case_id]).get(case_id, []), data)
 
 

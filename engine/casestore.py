@@ -17,11 +17,13 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from engine.bpmn.run import StepFailed, Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
+from engine.bpmn.timers import WaitingTimer
 from engine.definitions import DefinitionBody, definition_body
 from engine.errors import Conflict, NotFound
 from engine.models import CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
+from engine.timer_sync import sync_timers
 
 STAGE_DONE = "Avslutad"
 SYSTEM = "system"
@@ -83,15 +85,19 @@ class CaseStep:
     open_before: dict[str, str] = field(default_factory=dict)
     closed: set[str] = field(default_factory=set)
     created: list[HumanTask] = field(default_factory=list)
+    timers_before: dict[str, WaitingTimer] = field(default_factory=dict)
+    fired_by: str = "engine"  # who fires timers in this step: a scheduler's id, or the engine
 
     @classmethod
     def open(cls, rt: Runtime, conn: Connection, case_id: int) -> CaseStep:
         row = lock_case(conn, case_id)
         body = definition_body(rt, conn, row.definition_id)
         engine = script_engine(rt.functions, rt.services, conn, case_id)
-        workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine)
-        step = cls(rt, conn, row, body, workflow, rt.clock.now())
+        now = rt.clock.now()
+        workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine, now)
+        step = cls(rt, conn, row, body, workflow, now)
         step.open_before = {t.id: t.element_id for t in workflow.ready_user_tasks()}
+        step.timers_before = {t.task_id: t for t in workflow.waiting_timers()}
         return step
 
     @property
@@ -134,6 +140,13 @@ class CaseStep:
         """Persist workflow, projections and events; return the case's new version."""
         ready = self.workflow.ready_user_tasks()
         self._sync_tasks(ready)
+        timers_after = {t.task_id: t for t in self.workflow.waiting_timers()}
+        if self.timers_before or timers_after:
+            sync_timers(
+                self.conn, self.case_id, self.timers_before, timers_after,
+                self.workflow.task_finished, self.now, self.event, self.fired_by,
+            )  # fmt: skip
+            self.timers_before = timers_after
         status = status or self._status(ready, failed)
         stage = self._stage(ready, status)
         incident = _incident_json(failed, self.now) if status == CaseStatus.ERROR else None

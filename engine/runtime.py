@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.clock import Clock, RealClock
+from engine.clock import Clock, RealClock, clock_for
 from engine.db import Database
 from engine.scripting.functions import SCRIPT_FUNCTIONS
 from engine.services import ServiceRegistry
@@ -26,7 +26,8 @@ class Runtime:
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
-        return cls(db=Database(settings.database_url), settings=settings)
+        db = Database(settings.database_url)
+        return cls(db=db, settings=settings, clock=clock_for(settings.clock, db))
 
     def close(self) -> None:
         self.db.dispose()

@@ -141,3 +141,32 @@ events = Table(
     Column("detail", Text, nullable=False, default="{}"),
     Index("ix_events_case", "case_id", "id"),
 )
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False),
+    Column("task_id", String(36), nullable=False),
+    Column("element_id", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("kind", String(20), nullable=False),  # date | duration | cycle
+    Column("position", String(40), nullable=False),  # catch | boundary_… | start
+    Column("state", String(20), nullable=False),  # waiting | fired | cancelled
+    Column("due_at", Timestamp),
+    Column("lease_owner", String(120)),
+    Column("lease_until", Timestamp),  # real time: leases are about processes
+    Column("fired_count", Integer, nullable=False, default=0),
+    Column("last_fired_at", Timestamp),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint("case_id", "task_id", name="uq_timer_task"),
+    Index("ix_timers_state_due", "state", "due_at"),
+)
+
+clock_state = Table(
+    "clock_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("virtual_now", Timestamp, nullable=False),
+)

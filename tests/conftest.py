@@ -58,8 +58,8 @@ def pg_url(pg_server: PgServer) -> str:
     return _pg_database(pg_server)
 
 
-def make_runtime(url: str) -> Runtime:
-    rt = Runtime.open(Settings(database_url=url))
+def make_runtime(url: str, clock: str = "real") -> Runtime:
+    rt = Runtime.open(Settings(database_url=url, clock=clock))
     rt.services.register("test.echo", _echo)
     return rt
 

@@ -14,6 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.bpmn.store import dump_spec
+from engine.bpmn.timers import use_sif_timers
 from engine.errors import Problem
 from engine.xmlsafe import line_of
 
@@ -68,6 +69,8 @@ def compile_processes(
         try:
             spec = parser.get_spec(process_id)
             subprocess_specs = parser.get_subprocess_specs(process_id)
+            for s in [spec, *subprocess_specs.values()]:
+                use_sif_timers(iter(s.task_specs.values()))
         except (SpiffWorkflowException, ValueError, KeyError, TypeError) as exc:
             problems.append(_problem(exc, file, bpmn.get(file)))
             continue

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.store import CompiledSpec, dump_workflow, load_workflow, new_workflow
+from engine.bpmn.timers import WaitingTimer, clock_at, waiting_timers
+from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
 
@@ -45,23 +47,26 @@ class TaskNotReady(Exception):
 class Workflow:
     """One case's running workflow, with the script engine of the current step attached."""
 
-    def __init__(self, workflow: BpmnWorkflow) -> None:
+    def __init__(self, workflow: BpmnWorkflow, now: datetime) -> None:
         self._wf = workflow
+        self.now = now  # the step's time: what timer events see as "now"
 
     @classmethod
-    def start(cls, compiled: CompiledSpec, script_engine: Any, data: dict[str, Any]) -> Workflow:
+    def start(
+        cls, compiled: CompiledSpec, script_engine: Any, data: dict[str, Any], now: datetime
+    ) -> Workflow:
         wf = new_workflow(compiled)
         wf.script_engine = script_engine
         wf.data.update(copy.deepcopy(data))
         for task in [wf.task_tree, *wf.get_tasks(state=TaskState.READY)]:
             task.data.update(copy.deepcopy(data))
-        return cls(wf)
+        return cls(wf, now)
 
     @classmethod
-    def load(cls, text: str, compiled: CompiledSpec, script_engine: Any) -> Workflow:
+    def load(cls, text: str, compiled: CompiledSpec, script_engine: Any, now: datetime) -> Workflow:
         wf = load_workflow(text, compiled)
         wf.script_engine = script_engine  # not serialized: attach after every load
-        return cls(wf)
+        return cls(wf, now)
 
     def dump(self) -> str:
         return dump_workflow(self._wf)
@@ -69,16 +74,17 @@ class Workflow:
     def run(self) -> None:
         """Run engine tasks until only people, timers or messages are awaited."""
         try:
-            self._wf.refresh_timers()
-            self._wf.do_engine_steps()
-        except (SpiffWorkflowException, ScriptError, NameError, ValueError, TypeError) as exc:
+            with clock_at(self.now):
+                self._wf.refresh_timers()  # do_engine_steps refreshes timers only at its end
+                self._wf.do_engine_steps()
+        except Exception as exc:  # SpiffWorkflow raises bare Exception for bad timers
             raise self._failure(exc) from exc
 
     def _failure(self, exc: Exception) -> StepFailed:
         failed = next(iter(self._wf.get_tasks(state=TaskState.ERROR)), None)
         script_error = _find_script_error(exc)
         line = script_error.line if script_error else getattr(exc, "line_number", None)
-        message = script_error.message if script_error else _spiff_message(exc)
+        message = script_error.message if script_error else _message(exc)
         if failed is None:
             return StepFailed("", "", line, message)
         return StepFailed(str(failed.id), failed.task_spec.bpmn_id or "", line or None, message)
@@ -111,8 +117,9 @@ class Workflow:
             raise TaskNotReady(task_id)
         task.data.update(copy.deepcopy(data))
         try:
-            task.run()
-        except (SpiffWorkflowException, ScriptError, NameError, ValueError, TypeError) as exc:
+            with clock_at(self.now):
+                task.run()
+        except Exception as exc:  # a post-script or a boundary timer may fail here
             raise self._failure(exc) from exc
 
     def retry(self) -> None:
@@ -138,6 +145,14 @@ class Workflow:
     def cancel(self) -> None:
         self._wf.cancel()
 
+    def waiting_timers(self) -> list[WaitingTimer]:
+        return waiting_timers(self._wf)
+
+    def task_finished(self, task_id: str) -> bool:
+        """Did this task complete (as opposed to being cancelled or dropped)?"""
+        task = self._wf.get_task_from_id(UUID(task_id))
+        return task is not None and task.state in (TaskState.COMPLETED, TaskState.READY)
+
 
 def _find_script_error(exc: BaseException | None) -> ScriptError | None:
     seen = 0
@@ -149,6 +164,8 @@ def _find_script_error(exc: BaseException | None) -> ScriptError | None:
     return None
 
 
-def _spiff_message(exc: Exception) -> str:
+def _message(exc: Exception) -> str:
+    if isinstance(exc, InvalidTime):
+        return str(exc)
     text = str(exc.args[0]) if exc.args else exc.__class__.__name__
     return f"Motorfel: {text}"

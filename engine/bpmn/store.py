@@ -22,6 +22,8 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from engine.bpmn.timers import SIF_TIMERS
+
 FORMAT = "sif-1"
 
 
@@ -53,6 +55,8 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
 
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = _SpeclessWorkflowConverter
+for _spiff_timer, _sif_timer in SIF_TIMERS.items():
+    _config[_sif_timer] = _config[_spiff_timer]
 _registry = BpmnWorkflowSerializer.configure(_config)
 _registry.register(
     date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])

@@ -1,0 +1,87 @@
+"""The tick: APScheduler runs a sweep every ``interval`` seconds, and once more at the earliest
+due time so that firing is prompt. Timers themselves live in the database, never in
+APScheduler's job store, so any number of schedulers may run and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from engine.clock import RealClock
+from engine.runtime import Runtime
+from engine.timers import DEFAULT_LEASE, SweepResult, next_due_at, sweep
+
+log = logging.getLogger("sif.scheduler")
+
+
+def scheduler_id() -> str:
+    """Who fires: host, process and a random suffix, recorded on every timer it fires."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Scheduler:
+    """Sweeps due timers on a tick; ``run`` blocks (``sif scheduler``), ``start`` does not."""
+
+    def __init__(
+        self,
+        rt: Runtime,
+        interval: float = 30.0,
+        batch: int = 100,
+        lease: timedelta = DEFAULT_LEASE,
+        report: Callable[[SweepResult], None] | None = None,
+    ) -> None:
+        self.rt = rt
+        self.owner = scheduler_id()
+        self.interval = interval
+        self.batch = batch
+        self.lease = lease
+        self.report = report
+        self._aps: BaseScheduler | None = None
+
+    def tick(self) -> SweepResult:
+        """One sweep; then arm the wake-up job at the next due time (real clock only)."""
+        try:
+            result = sweep(self.rt, self.owner, self.batch, self.lease)
+        except Exception:  # a sweep must never kill the scheduler; the next tick tries again
+            log.exception("sweep failed")
+            return SweepResult(0, 0, 0)
+        if self.report is not None and result.claimed:
+            self.report(result)
+        self._arm_wakeup()
+        return result
+
+    def _arm_wakeup(self) -> None:
+        if self._aps is None or not isinstance(self.rt.clock, RealClock):
+            return
+        due = next_due_at(self.rt)
+        if due is not None:
+            self._aps.add_job(self.tick, "date", run_date=due, id="wakeup", replace_existing=True)
+
+    def _configure(self, aps: BaseScheduler) -> BaseScheduler:
+        aps.add_job(
+            self.tick, "interval", seconds=self.interval, id="sweep",
+            max_instances=1, coalesce=True, next_run_time=RealClock().now(),
+        )  # fmt: skip
+        self._aps = aps
+        return aps
+
+    def run(self) -> None:
+        """Sweep now and then on every tick until interrupted."""
+        self._configure(BlockingScheduler(timezone="UTC")).start()
+
+    def start(self) -> None:
+        """Run in a background thread (the web server's embedded scheduler)."""
+        self._configure(BackgroundScheduler(timezone="UTC")).start()
+
+    def stop(self) -> None:
+        if self._aps is not None and self._aps.running:
+            self._aps.shutdown(wait=False)

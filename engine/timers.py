@@ -1,0 +1,189 @@
+"""Firing due timers exactly once, from any number of scheduler processes.
+
+A sweep claims due timers (``FOR UPDATE SKIP LOCKED`` and a lease on PostgreSQL; under
+SQLite's ``BEGIN IMMEDIATE`` the same conditional claim is serialized), then fires each in its
+case's own transaction: lock the case, re-read the timer, let the workflow see the step's time,
+save. The workflow's state is the truth: a timer another process fired meanwhile is no longer
+waiting and is skipped, so a timer fires once however many sweeps race or crash. Leases are in
+real time (they are about processes); due times are in the clock's time (real or virtual).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, bindparam, func, or_, select, update
+
+from engine.casestore import CaseStep
+from engine.clock import as_utc, set_virtual_time
+from engine.errors import Conflict
+from engine.models import CaseStatus
+from engine.runtime import Runtime
+from engine.schema import cases, timers
+
+LIVE = (CaseStatus.RUNNING.value, CaseStatus.WAITING.value)
+DEFAULT_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    id: int
+    case_id: int
+    business_key: str
+    element_id: str
+    name: str
+    kind: str
+    position: str
+    state: str
+    due_at: datetime | None
+    fired_count: int
+    lease_owner: str | None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    claimed: int
+    fired: int
+    skipped: int
+
+
+_DUE = (
+    select(timers.c.id)
+    .join(cases, cases.c.id == timers.c.case_id)
+    .where(
+        timers.c.state == "waiting",
+        timers.c.due_at <= bindparam("now"),
+        or_(timers.c.lease_until.is_(None), timers.c.lease_until < bindparam("real_now")),
+        cases.c.status.in_(LIVE),
+    )
+    .order_by(timers.c.due_at, timers.c.id)
+    .limit(bindparam("batch"))
+    .with_for_update(of=timers, skip_locked=True)
+)
+_CLAIM = (
+    update(timers)
+    .where(
+        timers.c.id.in_(bindparam("ids", expanding=True)),
+        or_(timers.c.lease_until.is_(None), timers.c.lease_until < bindparam("real_now")),
+    )
+    .values(lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+)
+_RELEASE = (
+    update(timers)
+    .where(timers.c.id == bindparam("timer_id"), timers.c.lease_owner == bindparam("owner"))
+    .values(lease_owner=None, lease_until=None)
+)
+
+
+def claim_due(
+    rt: Runtime, owner: str, batch: int = 100, lease: timedelta = DEFAULT_LEASE
+) -> list[int]:
+    """Lease up to ``batch`` due timers to ``owner``; others skip them until the lease ends."""
+    now, real_now = rt.clock.now(), datetime.now(UTC)
+    with rt.db.transaction() as conn:
+        params = {"now": now, "real_now": real_now, "batch": batch}
+        ids = list(conn.execute(_DUE, params).scalars())
+        if ids:
+            conn.execute(
+                _CLAIM,
+                {"ids": ids, "real_now": real_now, "owner": owner, "until": real_now + lease},
+            )
+        return ids
+
+
+def fire_timer(rt: Runtime, timer_id: int, owner: str) -> bool:
+    """Fire one claimed timer in its case's transaction; False if there was nothing to fire."""
+    with rt.db.transaction() as conn:
+        case_id = conn.execute(select(timers.c.case_id).where(timers.c.id == timer_id)).scalar()
+        if case_id is None:
+            return False
+        step = CaseStep.open(rt, conn, int(case_id))
+        row = conn.execute(select(timers).where(timers.c.id == timer_id)).one()
+        due = as_utc(row.due_at) if row.due_at else None
+        if row.state != "waiting" or due is None or due > step.now or step.row.status not in LIVE:
+            conn.execute(_RELEASE, {"timer_id": timer_id, "owner": owner})
+            return False
+        step.fired_by = owner
+        step.save(step.run())
+        conn.execute(_RELEASE, {"timer_id": timer_id, "owner": owner})
+        return True
+
+
+def sweep(
+    rt: Runtime, owner: str, batch: int = 100, lease: timedelta = DEFAULT_LEASE
+) -> SweepResult:
+    """Claim and fire due timers until none are left; safe to run in many processes at once."""
+    claimed = fired = skipped = 0
+    while True:
+        ids = claim_due(rt, owner, batch, lease)
+        if not ids:
+            return SweepResult(claimed, fired, skipped)
+        claimed += len(ids)
+        for timer_id in ids:
+            try:
+                done = fire_timer(rt, timer_id, owner)
+            except Conflict:
+                done = False  # the case moved on meanwhile; the timer is looked at again
+            fired += int(done)
+            skipped += int(not done)
+
+
+def next_due_at(rt: Runtime) -> datetime | None:
+    """When the earliest waiting timer of a live case is due."""
+    with rt.db.reading() as conn:
+        return _next_due(conn)
+
+
+def _next_due(conn: Connection) -> datetime | None:
+    found = conn.execute(
+        select(func.min(timers.c.due_at))
+        .join(cases, cases.c.id == timers.c.case_id)
+        .where(timers.c.state == "waiting", cases.c.status.in_(LIVE))
+    ).scalar()
+    return as_utc(found) if found is not None else None
+
+
+def advance_clock(
+    rt: Runtime,
+    target: datetime,
+    owner: str,
+    progress: Callable[[datetime, SweepResult], None] | None = None,
+) -> SweepResult:
+    """Move the virtual clock to ``target``, stopping at every due time on the way to fire."""
+    total = SweepResult(0, 0, 0)
+    while True:
+        due = next_due_at(rt)
+        stop = target if due is None or due > target else max(due, rt.clock.now())
+        set_virtual_time(rt.db, stop)
+        result = sweep(rt, owner)
+        total = SweepResult(*(a + b for a, b in zip(_t(total), _t(result), strict=True)))
+        if progress is not None:
+            progress(stop, result)
+        if stop >= target or (result.fired == 0 and next_due_at(rt) == due):
+            return total
+
+
+def _t(result: SweepResult) -> tuple[int, int, int]:
+    return (result.claimed, result.fired, result.skipped)
+
+
+def list_timers(
+    rt: Runtime, state: str | None = "waiting", case_id: int | None = None, limit: int = 200
+) -> list[TimerInfo]:
+    """Timers with their case, soonest first."""
+    query = select(timers, cases.c.business_key).join(cases, cases.c.id == timers.c.case_id)
+    if state:
+        query = query.where(timers.c.state == state)
+    if case_id is not None:
+        query = query.where(timers.c.case_id == case_id)
+    with rt.db.reading() as conn:
+        rows = conn.execute(query.order_by(timers.c.due_at, timers.c.id).limit(limit)).all()
+    return [
+        TimerInfo(
+            r.id, r.case_id, r.business_key, r.element_id, r.name, r.kind, r.position, r.state,
+            as_utc(r.due_at) if r.due_at else None, r.fired_count, r.lease_owner,
+        )
+        for r in rows
+    ]  # fmt: skip
