@@ -30,8 +30,8 @@ def start_case(
     rt: Runtime, process_key: str, actor: str, data: Mapping[str, Any] | None = None
 ) -> Case:
     """Start a case of the newest version of ``process_key`` and run it to its first wait."""
-    now = rt.clock.now()
     with rt.db.transaction() as conn:
+        now = rt.clock.now(conn)
         acting_user(conn, actor)
         definition_id = latest_definition_id(conn, process_key)
         body = definition_body(rt, conn, definition_id)

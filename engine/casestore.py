@@ -93,7 +93,7 @@ class CaseStep:
         row = lock_case(conn, case_id)
         body = definition_body(rt, conn, row.definition_id)
         engine = script_engine(rt.functions, rt.services, conn, case_id)
-        now = rt.clock.now()
+        now = rt.clock.now(conn)
         workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine, now)
         step = cls(rt, conn, row, body, workflow, now)
         step.open_before = {t.id: t.element_id for t in workflow.ready_user_tasks()}

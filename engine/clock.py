@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from engine.db import Database
 from engine.errors import Conflict
@@ -18,15 +18,15 @@ from engine.schema import clock_state
 
 
 class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current time, timezone-aware, UTC."""
+    def now(self, conn: Connection | None = None) -> datetime:
+        """The current time, timezone-aware, UTC; ``conn``: an open transaction to read it in."""
         ...
 
 
 class RealClock:
     """The machine's clock."""
 
-    def now(self) -> datetime:
+    def now(self, conn: Connection | None = None) -> datetime:
         return datetime.now(UTC)
 
 
@@ -36,10 +36,16 @@ class VirtualClock:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def now(self) -> datetime:
-        with self.db.reading() as conn:
-            found = conn.execute(select(clock_state.c.virtual_now)).scalar()
+    def now(self, conn: Connection | None = None) -> datetime:
+        if conn is not None:
+            found = conn.execute(_NOW).scalar()
+        else:
+            with self.db.reading() as own:
+                found = own.execute(_NOW).scalar()
         return as_utc(found) if found is not None else datetime.now(UTC)
+
+
+_NOW = select(clock_state.c.virtual_now)
 
 
 def as_utc(value: datetime) -> datetime:

@@ -28,7 +28,9 @@ class Database:
         if self.is_sqlite:
             self.engine = _sqlite_engine(url, parsed.database)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # No pre-ping: it costs a round trip per transaction; a dropped connection fails one
+            # request, which the caller sees as an error and may retry.
+            self.engine = create_engine(url, pool_size=10, max_overflow=20)
 
     @property
     def is_sqlite(self) -> bool:

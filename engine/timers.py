@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
@@ -50,7 +51,7 @@ class SweepResult:
 
 
 _DUE = (
-    select(timers.c.id)
+    select(timers.c.id, timers.c.case_id)
     .join(cases, cases.c.id == timers.c.case_id)
     .where(
         timers.c.state == "waiting",
@@ -77,37 +78,45 @@ _RELEASE = (
 )
 
 
+class Claim(NamedTuple):
+    timer_id: int
+    case_id: int
+
+
 def claim_due(
     rt: Runtime, owner: str, batch: int = 100, lease: timedelta = DEFAULT_LEASE
-) -> list[int]:
+) -> list[Claim]:
     """Lease up to ``batch`` due timers to ``owner``; others skip them until the lease ends."""
-    now, real_now = rt.clock.now(), datetime.now(UTC)
+    real_now = datetime.now(UTC)
     with rt.db.transaction() as conn:
-        params = {"now": now, "real_now": real_now, "batch": batch}
-        ids = list(conn.execute(_DUE, params).scalars())
-        if ids:
-            conn.execute(
-                _CLAIM,
-                {"ids": ids, "real_now": real_now, "owner": owner, "until": real_now + lease},
-            )
-        return ids
+        params = {"now": rt.clock.now(conn), "real_now": real_now, "batch": batch}
+        claims = [Claim(r.id, r.case_id) for r in conn.execute(_DUE, params)]
+        if claims:
+            ids = [c.timer_id for c in claims]
+            until = real_now + lease
+            conn.execute(_CLAIM, {"ids": ids, "real_now": real_now, "owner": owner, "until": until})
+        return claims
 
 
-def fire_timer(rt: Runtime, timer_id: int, owner: str) -> bool:
+_TIMER = select(timers).where(timers.c.id == bindparam("timer_id"))
+
+
+def fire_timer(rt: Runtime, claim: Claim, owner: str) -> bool:
     """Fire one claimed timer in its case's transaction; False if there was nothing to fire."""
     with rt.db.transaction() as conn:
-        case_id = conn.execute(select(timers.c.case_id).where(timers.c.id == timer_id)).scalar()
-        if case_id is None:
-            return False
-        step = CaseStep.open(rt, conn, int(case_id))
-        row = conn.execute(select(timers).where(timers.c.id == timer_id)).one()
+        step = CaseStep.open(rt, conn, claim.case_id)
+        row = conn.execute(_TIMER, {"timer_id": claim.timer_id}).one()  # re-read under the lock
         due = as_utc(row.due_at) if row.due_at else None
+        release = {"timer_id": claim.timer_id, "owner": owner}
         if row.state != "waiting" or due is None or due > step.now or step.row.status not in LIVE:
-            conn.execute(_RELEASE, {"timer_id": timer_id, "owner": owner})
+            conn.execute(_RELEASE, release)
             return False
         step.fired_by = owner
         step.save(step.run())
-        conn.execute(_RELEASE, {"timer_id": timer_id, "owner": owner})
+        still = step.timers_before.get(row.task_id)
+        if still is not None and still.due_at == due:  # the workflow did not fire it after all
+            conn.execute(_RELEASE, release)
+            return False
         return True
 
 
@@ -117,13 +126,13 @@ def sweep(
     """Claim and fire due timers until none are left; safe to run in many processes at once."""
     claimed = fired = skipped = 0
     while True:
-        ids = claim_due(rt, owner, batch, lease)
-        if not ids:
+        claims = claim_due(rt, owner, batch, lease)
+        if not claims:
             return SweepResult(claimed, fired, skipped)
-        claimed += len(ids)
-        for timer_id in ids:
+        claimed += len(claims)
+        for claim in claims:
             try:
-                done = fire_timer(rt, timer_id, owner)
+                done = fire_timer(rt, claim, owner)
             except Conflict:
                 done = False  # the case moved on meanwhile; the timer is looked at again
             fired += int(done)

@@ -84,3 +84,30 @@ def test_errors_are_one_line_without_traceback(sif: Any) -> None:
     assert "finns inte" in sif("case", "show", "999", code=5).stderr
     assert "finns inte" in sif("case", "start", "nope", "--user", "ghost", code=4).stderr
     assert sif("validate", "/no/such/dir", code=2).stderr.startswith("/no/such/dir:")
+
+
+def test_timers_and_the_virtual_clock_from_the_command_line(db_url: str) -> None:
+    runner = CliRunner()
+    env = {"SIF_DATABASE_URL": db_url, "SIF_CLOCK": "virtual"}
+
+    def sif(*args: str, code: int = 0) -> Result:
+        result = runner.invoke(main, list(args), env=env)
+        assert result.exit_code == code, (result.output, result.stderr)
+        return result
+
+    sif("init")
+    sif("clock", "set", "2016-01-01T09:00")
+    assert "2016-01-01T08:00:00+00:00" in sif("clock", "show").stdout
+    sif("deploy", str(DATA / "timer_catch"))
+    sif("user", "add", "clerk", "--role", "clerk")
+    sif("case", "start", "timer_catch", "--user", "clerk")
+    [waiting] = as_json(sif("timers", "--json"))
+    assert waiting["due_at"] == "2016-01-01T09:00:00+00:00"
+    assert "Avfyrade 0" in sif("timers", "run-due").stdout
+    advanced = as_json(sif("clock", "advance", "PT2H", "--json"))
+    assert advanced["fired"] == 1
+    assert as_json(sif("timers", "--json")) == []
+    assert "ogiltig" in sif("clock", "advance", "P1Q", code=2).stderr.lower()
+    assert "bakåt" in sif("clock", "set", "2015-01-01", code=3).stderr
+    real = runner.invoke(main, ["clock", "advance", "P1D"], env={"SIF_DATABASE_URL": db_url})
+    assert real.exit_code == 2 and "SIF_CLOCK=virtual" in real.stderr
