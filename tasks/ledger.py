@@ -1,0 +1,283 @@
+"""The fund ledger (DOMAIN §5.1–§5.2): typed transactions, balances, and the hard validations.
+
+Amounts are whole tkr (thousands of SEK). ``Ledger`` is the pure model: it holds the posted
+transactions, refuses any posting that breaks a rule (with a Swedish message tied to a form
+field) and computes every balance as of any date. Storage and the service tasks that post to
+it through the engine build on this model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from engine import FieldError, ValidationFailed
+
+
+class Kind(StrEnum):
+    CAPITAL_CONTRIBUTION = "capital_contribution"
+    GRANT_COMMITMENT = "grant_commitment"
+    RESERVATION = "reservation"
+    RESERVATION_RELEASE = "reservation_release"
+    RESERVATION_CANCEL = "reservation_cancel"
+    COMMITMENT_CANCEL = "commitment_cancel"
+    ALLOCATION = "allocation"
+    RETURN_UNUSED = "return_unused"
+    REPAYMENT = "repayment"
+    EXEMPTION = "exemption"
+    WRITE_DOWN = "write_down"
+
+
+@dataclass(frozen=True)
+class Tx:
+    """One posting. ``project`` is empty only for capital contributions."""
+
+    kind: Kind
+    amount: int
+    booked_on: date
+    project: str = ""
+    budget_year: int | None = None
+    board: str = ""
+    reference: str = ""
+    spent: int | None = None  # return_unused: what the year actually cost, if known
+
+
+@dataclass(frozen=True)
+class ProjectBalance:
+    granted: int
+    reserved_open: int
+    committed: int
+    net_disbursed: int
+    undisbursed: int
+    repayment_due: int
+    repaid: int
+    relieved: int
+    outstanding: int
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    capital: int
+    committed: int
+    available_to_grant: int
+    net_disbursed: int
+    fund_balance: int
+    undisbursed: int
+    repaid: int
+    relieved: int
+    outstanding: int
+    nominal_value: int
+    capital_consumed: int
+
+
+@dataclass
+class _Project:
+    granted: int = 0
+    reserved: int = 0
+    released: int = 0
+    cancelled_reservation: int = 0
+    cancelled_commitment: int = 0
+    allocated: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    returned: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    repaid: int = 0
+    relieved: int = 0
+
+    def committed(self) -> int:
+        reserved = self.reserved - self.cancelled_reservation
+        return self.granted - self.cancelled_commitment + reserved
+
+    def reserved_open(self) -> int:
+        return self.reserved - self.released - self.cancelled_reservation
+
+    def net_disbursed(self) -> int:
+        return sum(self.allocated.values()) - sum(self.returned.values())
+
+
+def _refuse(path: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(path, message)], message)
+
+
+def tkr(amount: int) -> str:
+    """``22500`` → ``"22 500 tkr"`` (Swedish thousands separator)."""
+    return f"{amount:,}".replace(",", "\u00a0") + " tkr"
+
+
+class Ledger:
+    """Postings in order, each checked against the balances at the moment it is made."""
+
+    def __init__(self, transactions: Iterable[Tx] = ()) -> None:
+        self.transactions: list[Tx] = []
+        self.plans: dict[str, int] = {}
+        for tx in transactions:
+            self.post(tx)
+
+    def set_repayment_due(self, project: str, total: int) -> None:
+        """The current repayment plan's total for a project (its cap is checked by the plan)."""
+        self.plans[project] = total
+
+    def post(self, tx: Tx) -> Tx:
+        """Validate and append; raises ``ValidationFailed`` and changes nothing on a breach."""
+        if tx.amount <= 0:
+            raise _refuse("amount", "Beloppet måste vara större än noll.")
+        if tx.kind != Kind.CAPITAL_CONTRIBUTION and not tx.project:
+            raise _refuse("project", "Ange vilket projekt posteringen gäller.")
+        _CHECKS[tx.kind](self, tx)
+        self.transactions.append(tx)
+        return tx
+
+    def _projects(self, as_of: date | None = None) -> dict[str, _Project]:
+        projects: dict[str, _Project] = defaultdict(_Project)
+        for tx in self.transactions:
+            if as_of is not None and tx.booked_on > as_of:
+                continue
+            if tx.project:
+                _apply(projects[tx.project], tx)
+        return projects
+
+    def project(self, name: str, as_of: date | None = None) -> ProjectBalance:
+        p = self._projects(as_of).get(name, _Project())
+        committed, net = p.committed(), p.net_disbursed()
+        return ProjectBalance(
+            granted=p.granted, reserved_open=p.reserved_open(), committed=committed,
+            net_disbursed=net, undisbursed=committed - net,
+            repayment_due=self.plans.get(name, 0), repaid=p.repaid, relieved=p.relieved,
+            outstanding=net - p.repaid - p.relieved,
+        )  # fmt: skip
+
+    def fund(self, as_of: date | None = None) -> FundBalance:
+        capital = sum(
+            t.amount for t in self.transactions
+            if t.kind == Kind.CAPITAL_CONTRIBUTION and (as_of is None or t.booked_on <= as_of)
+        )  # fmt: skip
+        projects = self._projects(as_of).values()
+        committed = sum(p.committed() for p in projects)
+        net = sum(p.net_disbursed() for p in projects)
+        repaid = sum(p.repaid for p in projects)
+        relieved = sum(p.relieved for p in projects)
+        outstanding = net - repaid - relieved
+        available = capital + repaid - committed
+        return FundBalance(
+            capital=capital, committed=committed, available_to_grant=available,
+            net_disbursed=net, fund_balance=capital + repaid - net,
+            undisbursed=committed - net, repaid=repaid, relieved=relieved,
+            outstanding=outstanding, nominal_value=capital - relieved,
+            capital_consumed=net - repaid,
+        )  # fmt: skip
+
+    def allocated(self, project: str, year: int) -> int:
+        """Net allocation to a project for one budget year (allocations minus returns)."""
+        p = self._projects().get(project, _Project())
+        return p.allocated.get(year, 0) - p.returned.get(year, 0)
+
+
+def _apply(p: _Project, tx: Tx) -> None:
+    year = tx.budget_year or tx.booked_on.year
+    match tx.kind:
+        case Kind.GRANT_COMMITMENT:
+            p.granted += tx.amount
+        case Kind.RESERVATION:
+            p.reserved += tx.amount
+        case Kind.RESERVATION_RELEASE:
+            p.released += tx.amount
+        case Kind.RESERVATION_CANCEL:
+            p.cancelled_reservation += tx.amount
+        case Kind.COMMITMENT_CANCEL:
+            p.cancelled_commitment += tx.amount
+        case Kind.ALLOCATION:
+            p.allocated[year] += tx.amount
+        case Kind.RETURN_UNUSED:
+            p.returned[year] += tx.amount
+        case Kind.REPAYMENT:
+            p.repaid += tx.amount
+        case Kind.EXEMPTION | Kind.WRITE_DOWN:
+            p.relieved += tx.amount
+
+
+def _check_commitment(ledger: Ledger, tx: Tx) -> None:
+    available = ledger.fund().available_to_grant
+    if tx.amount > available:
+        raise _refuse(
+            "amount",
+            f"Beloppet {tkr(tx.amount)} överstiger vad som finns att bevilja i fonden "
+            f"({tkr(available)}).",
+        )
+
+
+def _check_release(ledger: Ledger, tx: Tx) -> None:
+    open_ = ledger.project(tx.project).reserved_open
+    if tx.amount > open_:
+        raise _refuse("amount", f"Bara {tkr(open_)} är reserverat och kan frigöras.")
+
+
+def _check_cancel_reservation(ledger: Ledger, tx: Tx) -> None:
+    _check_release(ledger, tx)
+
+
+def _check_cancel_commitment(ledger: Ledger, tx: Tx) -> None:
+    balance = ledger.project(tx.project)
+    cancellable = balance.undisbursed - balance.reserved_open
+    if tx.amount > cancellable:
+        raise _refuse("amount", f"Bara {tkr(cancellable)} av beviljat belopp är outbetalt.")
+
+
+def _check_allocation(ledger: Ledger, tx: Tx) -> None:
+    undisbursed = ledger.project(tx.project).undisbursed
+    if tx.amount > undisbursed:
+        raise _refuse(
+            "amount",
+            f"Tilldelningen {tkr(tx.amount)} överstiger projektets återstående beviljade medel "
+            f"({tkr(undisbursed)}).",
+        )
+
+
+def _check_return(ledger: Ledger, tx: Tx) -> None:
+    year = tx.budget_year or tx.booked_on.year
+    net = ledger.allocated(tx.project, year)
+    limit = net - (tx.spent or 0)
+    if tx.amount > limit:
+        raise _refuse(
+            "return_unused_tkr",
+            f"Återbetalningen {tkr(tx.amount)} är större än årets tilldelning minus förbrukning "
+            f"({tkr(limit)}).",
+        )
+
+
+def _check_repayment(ledger: Ledger, tx: Tx) -> None:
+    balance = ledger.project(tx.project)
+    if tx.project not in ledger.plans:
+        raise _refuse("returned_tkr", "Projektet har ingen beslutad återföringsplan.")
+    left = min(balance.repayment_due - balance.repaid, balance.outstanding)
+    if tx.amount > left:
+        raise _refuse("returned_tkr", f"Återföringen är större än det som återstår ({tkr(left)}).")
+
+
+def _check_relief(ledger: Ledger, tx: Tx) -> None:
+    outstanding = ledger.project(tx.project).outstanding
+    if tx.amount > outstanding:
+        raise _refuse(
+            "amount_tkr",
+            f"Befrielsen {tkr(tx.amount)} är större än den utestående investeringen "
+            f"({tkr(outstanding)}).",
+        )
+
+
+def _no_check(ledger: Ledger, tx: Tx) -> None:
+    return None
+
+
+_CHECKS = {
+    Kind.CAPITAL_CONTRIBUTION: _no_check,
+    Kind.GRANT_COMMITMENT: _check_commitment,
+    Kind.RESERVATION: _check_commitment,
+    Kind.RESERVATION_RELEASE: _check_release,
+    Kind.RESERVATION_CANCEL: _check_cancel_reservation,
+    Kind.COMMITMENT_CANCEL: _check_cancel_commitment,
+    Kind.ALLOCATION: _check_allocation,
+    Kind.RETURN_UNUSED: _check_return,
+    Kind.REPAYMENT: _check_repayment,
+    Kind.EXEMPTION: _check_relief,
+    Kind.WRITE_DOWN: _check_relief,
+}

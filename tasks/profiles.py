@@ -1,0 +1,102 @@
+"""Rule profiles: how a municipality runs its fund, as data (``processes/profiles/*.toml``).
+
+A profile is read once, checked, and frozen onto a case at the grant decision; the BPMN and the
+service tasks read it from the case, so no municipality is hard-coded anywhere.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+PROFILES = Path(__file__).resolve().parent.parent / "processes" / "profiles"
+
+
+class ProfileInvalid(ValueError):
+    """A profile file is missing a key or has a value of the wrong kind (message in Swedish)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    name: str
+    initial_capital_tkr: int
+    decision_chain: tuple[str, ...]
+    committee: bool
+    exemption_decided_by: str
+    project_min_years: int
+    project_max_years: int  # 0: no limit
+    reports_per_year: int
+    report_due_dates: tuple[str, ...]  # "MM-DD"
+    scientific_review: str  # always | council_decides | never
+    revision_allowed: bool
+    max_revision_rounds: int
+    steering_group_required: bool
+    external_evaluator_required: bool
+    repayment_model: str  # repayment | none
+    plan_decided_by: str
+    amount_basis: str
+    repayment_cap: str
+    mechanism: str
+    project_start_ref: str
+    start_deadline_years: int  # 0: no deadline
+    repayment_max_years: int  # 0: no limit
+    starts_after_investment_end: bool
+    awaiting_effects_recheck: bool
+
+    @property
+    def repays(self) -> bool:
+        return self.repayment_model != "none"
+
+    def frozen(self) -> dict[str, Any]:
+        """The snapshot stored on a case at the grant decision (plain JSON data)."""
+        return asdict(self)
+
+
+def load_profile(key: str, folder: Path = PROFILES) -> Profile:
+    path = folder / f"{key}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+        raise ProfileInvalid(f"Regelprofilen {key!r} finns inte (kända: {known}).")
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    try:
+        return _profile(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProfileInvalid(f"{path.name}: saknar eller har fel värde för {exc}") from None
+
+
+def all_profiles(folder: Path = PROFILES) -> dict[str, Profile]:
+    return {p.stem: load_profile(p.stem, folder) for p in sorted(folder.glob("*.toml"))}
+
+
+def _profile(raw: dict[str, Any]) -> Profile:
+    d, p, r, rev, pay = (
+        raw["decision"],
+        raw["project"],
+        raw["reporting"],
+        raw["review"],
+        raw["repayment"],
+    )
+    return Profile(
+        key=str(raw["key"]), name=str(raw["name"]),
+        initial_capital_tkr=int(raw["fund"]["initial_capital_tkr"]),
+        decision_chain=tuple(d["chain"]), committee=bool(d["committee"]),
+        exemption_decided_by=str(d["exemption_decided_by"]),
+        project_min_years=int(p["min_years"]), project_max_years=int(p["max_years"]),
+        reports_per_year=int(r["times_per_year"]), report_due_dates=tuple(r["due_dates"]),
+        scientific_review=str(rev["scientific_review"]),
+        revision_allowed=bool(rev["revision_allowed"]),
+        max_revision_rounds=int(rev["max_revision_rounds"]),
+        steering_group_required=bool(rev["steering_group_required"]),
+        external_evaluator_required=bool(rev["external_evaluator_required"]),
+        repayment_model=str(pay["model"]), plan_decided_by=str(pay["plan_decided_by"]),
+        amount_basis=str(pay["amount_basis"]), repayment_cap=str(pay["cap"]),
+        mechanism=str(pay["mechanism"]), project_start_ref=str(pay["project_start_ref"]),
+        start_deadline_years=int(pay["start_deadline_years"]),
+        repayment_max_years=int(pay["max_years"]),
+        starts_after_investment_end=bool(pay.get("starts_after_investment_end", False)),
+        awaiting_effects_recheck=bool(pay.get("awaiting_effects_recheck", False)),
+    )  # fmt: skip
