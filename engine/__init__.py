@@ -34,7 +34,7 @@ from engine.migrate import migrate
 from engine.models import Case, CaseStatus, Event, HumanTask, TaskState, User
 from engine.runtime import Runtime
 from engine.scheduler import Scheduler, scheduler_id
-from engine.services import ServiceCall, ServiceRegistry
+from engine.services import RuleCall, ServiceCall, ServiceRegistry
 from engine.settings import Settings
 from engine.timers import SweepResult, TimerInfo, advance_clock, list_timers, next_due_at, sweep
 from engine.users import add_user, check_password, get_user, list_users
@@ -60,6 +60,7 @@ __all__ = [
     "NotFound",
     "Problem",
     "RealClock",
+    "RuleCall",
     "Runtime",
     "Scheduler",
     "ServiceCall",

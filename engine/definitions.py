@@ -46,7 +46,7 @@ def deploy(rt: Runtime, files: Mapping[str, bytes], deployed_by: str) -> Deploym
         existing = _definitions_of(conn, sha)
     if existing:
         return Deployment(False, sha, existing)
-    bundle = validate_bundle(files, rt.settings, rt.services.names())
+    bundle = validate_bundle(files, rt.settings, rt.services.names(), rt.services.rule_names())
     now = rt.clock.now()
     with rt.db.transaction() as conn:
         existing = _definitions_of(conn, sha)

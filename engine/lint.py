@@ -48,6 +48,7 @@ class UserTaskInfo:
     form: str | None
     file: str
     line: int
+    rule: str | None = None
 
 
 @dataclass
@@ -61,11 +62,12 @@ def lint_bundle(
     dmn: Mapping[str, etree._Element],
     forms: Mapping[str, Any],
     services: frozenset[str],
+    rules: frozenset[str] = frozenset(),
 ) -> LintResult:
     """Apply Sif's rules to parsed files; ``forms`` maps file name to decoded JSON."""
     result = LintResult()
     for name, root in bpmn.items():
-        _lint_user_tasks(name, root, forms, result)
+        _lint_user_tasks(name, root, forms, rules, result)
         result.problems.extend(_lint_expressions(name, root))
         result.problems.extend(_lint_services(name, root, services))
     for name, root in dmn.items():
@@ -78,7 +80,11 @@ def _local(el: etree._Element) -> str:
 
 
 def _lint_user_tasks(
-    file: str, root: etree._Element, forms: Mapping[str, Any], result: LintResult
+    file: str,
+    root: etree._Element,
+    forms: Mapping[str, Any],
+    rules: frozenset[str],
+    result: LintResult,
 ) -> None:
     lanes = _lane_of_nodes(root)
     for task in root.iter(f"{{{BPMN}}}userTask"):
@@ -91,7 +97,12 @@ def _lint_user_tasks(
                 Problem(file, line, element_id, "Användaruppgiften saknar roll: lägg den i en "
                         "lane eller ange camunda:candidateGroups.")
             )  # fmt: skip
-        form = _form_of(task)
+        form = _property(task, "formJsonSchemaFilename", f"{{{CAMUNDA}}}formKey")
+        rule = _property(task, "formRule")
+        if rule is not None and rule not in rules:
+            known = ", ".join(sorted(rules)) or "inga"
+            message = f"Formulärregeln {rule!r} finns inte (kända: {known})."
+            result.problems.append(Problem(file, line, element_id, message))
         if form is not None:
             result.problems.extend(_check_form_reference(file, line, element_id, form, forms))
         if element_id in result.user_tasks:
@@ -100,7 +111,8 @@ def _lint_user_tasks(
                 Problem(file, line, element_id, f"Id:t används redan i {other.file}:{other.line}.")
             )
             continue
-        info = UserTaskInfo(element_id, task.get("name") or element_id, roles, form, file, line)
+        name = task.get("name") or element_id
+        info = UserTaskInfo(element_id, name, roles, form, file, line, rule)
         result.user_tasks[element_id] = info
 
 
@@ -117,12 +129,12 @@ def _lane_of_nodes(root: etree._Element) -> dict[str, str]:
     return lanes
 
 
-def _form_of(task: etree._Element) -> str | None:
-    key = task.get(f"{{{CAMUNDA}}}formKey")
-    if key:
-        return key
+def _property(task: etree._Element, name: str, attribute: str | None = None) -> str | None:
+    """A SpiffWorkflow extension property of a task (or the given attribute, if set)."""
+    if attribute and task.get(attribute):
+        return task.get(attribute)
     for prop in task.iter(f"{{{SPIFF}}}property"):
-        if prop.get("name") == "formJsonSchemaFilename" and prop.get("value"):
+        if prop.get("name") == name and prop.get("value"):
             return prop.get("value")
     return None
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine.errors import NotFound
+from engine.errors import FieldError, NotFound
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,43 @@ class ServiceCall:
 Handler = Callable[[ServiceCall], object]
 
 
+@dataclass(frozen=True)
+class RuleCall:
+    """A form rule's input: the submitted data, the task's data before it, the transaction."""
+
+    rule: str
+    data: Mapping[str, Any]
+    case_data: Mapping[str, Any]
+    connection: Connection | None
+    case_id: int | None
+
+
+# A domain rule on a form (e.g. "a grant may not exceed what the fund has"): field errors or [].
+Rule = Callable[[RuleCall], list[FieldError]]
+
+
 @dataclass
 class ServiceRegistry:
     """Handlers by name, shared by every case; the transaction is passed per call."""
 
     handlers: dict[str, Handler] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
 
     def register(self, name: str, handler: Handler) -> None:
         self.handlers[name] = handler
+
+    def register_rule(self, name: str, rule: Rule) -> None:
+        """A form rule, named on a user task with the property ``formRule``."""
+        self.rules[name] = rule
+
+    def rule_names(self) -> frozenset[str]:
+        return frozenset(self.rules)
+
+    def check(self, call: RuleCall) -> list[FieldError]:
+        rule = self.rules.get(call.rule)
+        if rule is None:
+            raise NotFound(f"Formulärregeln {call.rule!r} finns inte.")
+        return rule(call)
 
     def names(self) -> frozenset[str]:
         return frozenset(self.handlers)

@@ -40,7 +40,10 @@ class _Parsed:
 
 
 def validate_bundle(
-    files: Mapping[str, bytes], settings: Settings, services: frozenset[str]
+    files: Mapping[str, bytes],
+    settings: Settings,
+    services: frozenset[str],
+    rules: frozenset[str] = frozenset(),
 ) -> ValidBundle:
     """Return the compiled bundle, or raise ``BundleInvalid`` with every problem found."""
     parsed, problems = _parse_files(files, settings)
@@ -49,11 +52,11 @@ def validate_bundle(
         for name, root in trees.items():
             problems.extend(xsd_problems(name, root, kind))
     _stop_if(problems)
-    lint = lint_bundle(parsed.bpmn, parsed.dmn, parsed.forms, services)
+    lint = lint_bundle(parsed.bpmn, parsed.dmn, parsed.forms, services, rules)
     processes, spiff_problems = compile_processes(parsed.bpmn, parsed.dmn)
     _stop_if(spiff_problems + lint.problems)
     user_tasks = {
-        key: {"name": t.name, "roles": list(t.roles), "form": t.form}
+        key: {"name": t.name, "roles": list(t.roles), "form": t.form, "rule": t.rule}
         for key, t in lint.user_tasks.items()
     }
     meta = {"user_tasks": user_tasks, "forms": parsed.forms}

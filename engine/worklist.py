@@ -20,6 +20,7 @@ from engine.forms import validate_form_data
 from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState, User
 from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks
+from engine.services import RuleCall
 from engine.users import acting_user
 
 # Built once: these run on every inbox view and every action.
@@ -184,6 +185,12 @@ def complete_task(
             if errors:
                 raise ValidationFailed(errors)
         before = _task_data(step, task_id)
+        rule = step.body.user_task(task.element_id).get("rule")
+        if rule:
+            call = RuleCall(rule, submitted, before, conn, step.case_id)
+            broken = rt.services.check(call)
+            if broken:
+                raise ValidationFailed(broken)
         try:
             failed = step.run(lambda: step.workflow.complete(task_id, submitted))
         except TaskNotReady:

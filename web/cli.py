@@ -48,7 +48,8 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     rt = runtime()
     files = engine.read_bundle(paths)
     try:
-        bundle = engine.validate_bundle(files, rt.settings, rt.services.names())
+        services = rt.services
+        bundle = engine.validate_bundle(files, rt.settings, services.names(), services.rule_names())
     except engine.BundleInvalid as exc:
         if not as_json:
             raise

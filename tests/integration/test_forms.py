@@ -55,3 +55,41 @@ def test_a_refused_completion_changes_nothing(rt: Runtime, task_id: str) -> None
     assert after.status == "running"
     assert [t.id for t in after.open_tasks] == [task_id]
     assert engine.case_events(rt, case_id) == events_before
+
+
+RULE_PROPERTY = b'<spiffworkflow:property name="formJsonSchemaFilename" value="idea.schema.json" />'
+
+
+def with_rule(rule: str) -> dict[str, bytes]:
+    files = read_scenario("review_loop")
+    bpmn = files["review_loop.bpmn"]
+    assert RULE_PROPERTY in bpmn
+    extra = f'<spiffworkflow:property name="formRule" value="{rule}" />'.encode()
+    files["review_loop.bpmn"] = bpmn.replace(RULE_PROPERTY, RULE_PROPERTY + extra)
+    return files
+
+
+def test_a_domain_rule_refuses_a_field_and_keeps_the_task_open(rt: Runtime) -> None:
+    def within_fund(call: engine.RuleCall) -> list[engine.FieldError]:
+        amount = int(call.data.get("amount", 0))
+        if amount > 1500:
+            return [
+                engine.FieldError("amount", f"{amount} tkr överstiger det som finns (1 500 tkr).")
+            ]
+        return []
+
+    rt.services.register_rule("test.within_fund", within_fund)
+    engine.deploy(rt, with_rule("test.within_fund"), "admin")
+    engine.add_user(rt, "anna", ["applicant"])
+    case = engine.start_case(rt, "review_loop", "anna")
+    task_id = case.open_tasks[0].id
+    too_much = {"title": "Fritidsmentorer", "amount": 1800, "category": "prevention"}
+    assert "överstiger" in errors_of(rt, task_id, too_much)["amount"]
+    assert engine.get_case(rt, case.id, with_data=False).version == case.version
+    engine.complete_task(rt, task_id, {**too_much, "amount": 1500}, "anna")
+
+
+def test_a_task_naming_an_unknown_rule_is_refused_at_deploy(rt: Runtime) -> None:
+    with pytest.raises(engine.BundleInvalid) as caught:
+        engine.deploy(rt, with_rule("test.nowhere"), "admin")
+    assert any("test.nowhere" in p.message for p in caught.value.problems)

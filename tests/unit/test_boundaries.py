@@ -59,6 +59,7 @@ PUBLIC_API = {
     "NotFound",
     "Problem",
     "RealClock",
+    "RuleCall",
     "Runtime",
     "Scheduler",
     "ServiceCall",
