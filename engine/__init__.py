@@ -18,7 +18,7 @@ from engine.cases import (
 from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
 from engine.definitions import Definition, Deployment, deploy, list_definitions
-from engine.durations import InvalidTime, add_duration, parse_duration, to_datetime
+from engine.durations import InvalidTime, add_duration, parse_duration, shift_years, to_datetime
 from engine.errors import (
     BundleInvalid,
     Conflict,
@@ -97,6 +97,7 @@ __all__ = [
     "scheduler_id",
     "set_case_status",
     "set_virtual_time",
+    "shift_years",
     "start_case",
     "sweep",
     "tasks_for",

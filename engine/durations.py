@@ -52,6 +52,14 @@ def add_duration(start: datetime, duration: dict[str, float], times: int = 1) ->
     return (moved + rest).astimezone(UTC)
 
 
+def shift_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def to_datetime(value: object) -> datetime:
     """A date/time value as aware UTC; dates and naive times are Swedish local time."""
     if isinstance(value, str):

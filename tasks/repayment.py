@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from engine import FieldError
+from engine import FieldError, shift_years
 from tasks.ledger import tkr
 from tasks.profiles import Profile
 
@@ -21,18 +21,11 @@ class PlanLine:
     amount_tkr: int
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def repayment_start_deadline(profile: Profile, project_start_ref: date) -> date | None:
     """The latest date repayment may begin, or None where the profile sets no deadline."""
     if not profile.start_deadline_years:
         return None
-    return add_years(project_start_ref, profile.start_deadline_years)
+    return shift_years(project_start_ref, profile.start_deadline_years)
 
 
 def check_plan(

@@ -73,6 +73,11 @@ def reports_errors(command: F) -> F:
         except (OSError, json.JSONDecodeError) as exc:
             click.echo(f"fel: {exc}", err=True)
             sys.exit(1)
+        except (click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, never a traceback
+            click.echo(f"internt fel ({type(exc).__name__}): {exc}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from engine.durations import shift_years
+
 
 def parse_date(text: str) -> date:
     """``"2026-01-31"`` → a date."""
@@ -18,11 +20,7 @@ def add_days(day: date | str, days: int) -> str:
 
 def add_years(day: date | str, years: int) -> str:
     """The same calendar day ``years`` later (29 February becomes 28 February)."""
-    start = parse_date(day) if isinstance(day, str) else day
-    try:
-        return start.replace(year=start.year + years).isoformat()
-    except ValueError:
-        return start.replace(year=start.year + years, day=28).isoformat()
+    return shift_years(parse_date(day) if isinstance(day, str) else day, years).isoformat()
 
 
 def year_end(year: int) -> str:

@@ -96,6 +96,7 @@ PUBLIC_API = {
     "scheduler_id",
     "set_case_status",
     "set_virtual_time",
+    "shift_years",
     "start_case",
     "sweep",
     "tasks_for",
