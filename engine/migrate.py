@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -12,10 +14,17 @@ from engine.db import Database
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def migrate(db: Database) -> None:
-    """Apply every pending migration; a no-op on an up-to-date database."""
+def migrate(db: Database, extra_versions: Sequence[Path] = ()) -> None:
+    """Apply every pending migration; a no-op on an up-to-date database.
+
+    ``extra_versions``: further Alembic version folders (the ``tasks`` package's tables), each a
+    branch of its own that depends on the engine's revisions.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    folders = [MIGRATIONS / "versions", *extra_versions]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(str(f) for f in folders))
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engine import Database, Runtime, ServiceCall, Settings, migrate
+from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from tests.pgserver import PgServer
 
 DATA = Path(__file__).parent / "data"
@@ -26,7 +27,7 @@ def pg_server() -> Iterator[PgServer]:
         conn.execute(text("CREATE DATABASE sif_template"))
     admin.dispose()
     template = Database(server.url("sif_template"))
-    migrate(template)
+    migrate(template, [TASK_MIGRATIONS])
     template.dispose()
     yield server
     server.stop()
@@ -46,7 +47,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path}/sif.db"
         db = Database(url)
-        migrate(db)
+        migrate(db, [TASK_MIGRATIONS])
         db.dispose()
         return url
     server: PgServer = request.getfixturevalue("pg_server")

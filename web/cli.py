@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 import engine
+from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from web.cli_cases import case, cases, task, tasks
 from web.cli_common import ROOT, close_runtime, json_option, reports_errors, runtime
 from web.cli_timers import clock, scheduler, timers
@@ -27,7 +28,7 @@ def main(ctx: click.Context) -> None:
 def init(demo: bool) -> None:
     """Create or upgrade the database and deploy processes/ and forms/."""
     rt = runtime()
-    engine.migrate(rt.db)
+    engine.migrate(rt.db, [TASK_MIGRATIONS])
     click.echo(f"Databasen är klar: {rt.settings.database_url}")
     bundle_dirs = [p for p in (ROOT / "processes", ROOT / "forms") if p.is_dir()]
     files = engine.read_bundle(bundle_dirs) if bundle_dirs else {}

@@ -1,0 +1,118 @@
+"""The fund ledger in the database: postings are checked by ``Ledger`` and stored in the
+caller's transaction (a case step's, when a service task posts), or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+
+from tasks.ledger import Kind, Ledger, Tx
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
+DEFAULT_FUND = "SIF"
+
+metadata = MetaData()
+fund_transactions = Table(
+    "fund_transactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fund", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("booked_on", Date, nullable=False),
+    Column("project", String(80), nullable=False),
+    Column("budget_year", Integer),
+    Column("board", String(40), nullable=False),
+    Column("reference", String(255), nullable=False),
+    Column("spent", Integer),
+    Column("case_id", Integer),
+    Column("posted_by", String(80), nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+)
+repayment_plan_totals = Table(
+    "repayment_plan_totals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fund", String(40), nullable=False),
+    Column("project", String(80), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def load_ledger(conn: Connection, fund: str = DEFAULT_FUND) -> Ledger:
+    """The fund's ledger as stored: every posting in order, the latest plan total per project."""
+    ledger = Ledger()
+    plans = conn.execute(
+        select(repayment_plan_totals.c.project, repayment_plan_totals.c.total)
+        .where(repayment_plan_totals.c.fund == fund)
+        .order_by(repayment_plan_totals.c.id)
+    )
+    for project, total in plans:
+        ledger.set_repayment_due(project, total)
+    rows = conn.execute(
+        select(fund_transactions)
+        .where(fund_transactions.c.fund == fund)
+        .order_by(fund_transactions.c.id)
+    )
+    ledger.transactions = [
+        Tx(
+            Kind(r.kind),
+            r.amount,
+            r.booked_on,
+            r.project,
+            r.budget_year,
+            r.board,
+            r.reference,
+            r.spent,
+        )
+        for r in rows
+    ]  # already checked when posted
+    return ledger
+
+
+def post(
+    conn: Connection,
+    tx: Tx,
+    posted_by: str,
+    posted_at: datetime,
+    case_id: int | None = None,
+    fund: str = DEFAULT_FUND,
+) -> Ledger:
+    """Check ``tx`` against the stored ledger and store it; ``ValidationFailed`` stores nothing."""
+    ledger = load_ledger(conn, fund)
+    ledger.post(tx)
+    conn.execute(
+        insert(fund_transactions).values(
+            fund=fund, kind=tx.kind.value, amount=tx.amount, booked_on=tx.booked_on,
+            project=tx.project, budget_year=tx.budget_year, board=tx.board,
+            reference=tx.reference, spent=tx.spent, case_id=case_id, posted_by=posted_by,
+            posted_at=posted_at,
+        )
+    )  # fmt: skip
+    return ledger
+
+
+def decide_plan_total(
+    conn: Connection, project: str, total: int, decided_at: datetime, fund: str = DEFAULT_FUND
+) -> None:
+    """Record the total of a newly decided repayment plan version."""
+    conn.execute(
+        insert(repayment_plan_totals).values(
+            fund=fund, project=project, total=total, decided_at=decided_at
+        )
+    )
