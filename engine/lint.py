@@ -48,7 +48,7 @@ class UserTaskInfo:
     form: str | None
     file: str
     line: int
-    rule: str | None = None
+    rules: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,11 +98,12 @@ def _lint_user_tasks(
                         "lane eller ange camunda:candidateGroups.")
             )  # fmt: skip
         form = _property(task, "formJsonSchemaFilename", f"{{{CAMUNDA}}}formKey")
-        rule = _property(task, "formRule")
-        if rule is not None and rule not in rules:
-            known = ", ".join(sorted(rules)) or "inga"
-            message = f"Formulärregeln {rule!r} finns inte (kända: {known})."
-            result.problems.append(Problem(file, line, element_id, message))
+        task_rules = _split(_property(task, "formRule") or "")
+        for rule in task_rules:
+            if rule not in rules:
+                known = ", ".join(sorted(rules)) or "inga"
+                message = f"Formulärregeln {rule!r} finns inte (kända: {known})."
+                result.problems.append(Problem(file, line, element_id, message))
         if form is not None:
             result.problems.extend(_check_form_reference(file, line, element_id, form, forms))
         if element_id in result.user_tasks:
@@ -112,7 +113,7 @@ def _lint_user_tasks(
             )
             continue
         name = task.get("name") or element_id
-        info = UserTaskInfo(element_id, name, roles, form, file, line, rule)
+        info = UserTaskInfo(element_id, name, roles, form, file, line, task_rules)
         result.user_tasks[element_id] = info
 
 

@@ -57,7 +57,7 @@ class ServiceRegistry:
         self.handlers[name] = handler
 
     def register_rule(self, name: str, rule: Rule) -> None:
-        """A form rule, named on a user task with the property ``formRule``."""
+        """A form rule, named on a user task with the property ``formRule`` (comma-separated)."""
         self.rules[name] = rule
 
     def rule_names(self) -> frozenset[str]:

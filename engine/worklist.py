@@ -185,12 +185,13 @@ def complete_task(
             if errors:
                 raise ValidationFailed(errors)
         before = _task_data(step, task_id)
-        rule = step.body.user_task(task.element_id).get("rule")
-        if rule:
-            call = RuleCall(rule, submitted, before, conn, step.case_id)
-            broken = rt.services.check(call)
-            if broken:
-                raise ValidationFailed(broken)
+        broken = [
+            error
+            for rule in step.body.user_task(task.element_id).get("rules") or []
+            for error in rt.services.check(RuleCall(rule, submitted, before, conn, step.case_id))
+        ]
+        if broken:
+            raise ValidationFailed(broken)
         try:
             failed = step.run(lambda: step.workflow.complete(task_id, submitted))
         except TaskNotReady:

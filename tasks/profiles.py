@@ -7,6 +7,7 @@ service tasks read it from the case, so no municipality is hard-coded anywhere.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,14 @@ class Profile:
     def frozen(self) -> dict[str, Any]:
         """The snapshot stored on a case at the grant decision (plain JSON data)."""
         return asdict(self)
+
+    @classmethod
+    def thaw(cls, frozen: Mapping[str, Any]) -> Profile:
+        """A profile back from its snapshot (JSON turned its tuples into lists)."""
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in frozen.items()
+        }
+        return cls(**values)
 
 
 def load_profile(key: str, folder: Path = PROFILES) -> Profile:

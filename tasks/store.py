@@ -4,7 +4,8 @@ caller's transaction (a case step's, when a service task posts), or not at all.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -20,7 +21,9 @@ from sqlalchemy import (
     select,
 )
 
+from engine import Conflict, NotFound
 from tasks.ledger import Kind, Ledger, Tx
+from tasks.profiles import load_profile
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 DEFAULT_FUND = "SIF"
@@ -52,6 +55,53 @@ repayment_plan_totals = Table(
     Column("total", Integer, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
 )
+
+
+funds = Table(
+    "funds",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("profile", String(80), nullable=False),
+    Column("established", Date, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Fund:
+    code: str
+    name: str
+    profile: str
+    established: date
+
+
+def create_fund(
+    conn: Connection,
+    code: str,
+    name: str,
+    profile: str,
+    established: date,
+    capital_tkr: int,
+    posted_by: str,
+    posted_at: datetime,
+) -> Fund:
+    """F01: a fund with its rule profile and initial capital (a capital contribution)."""
+    load_profile(profile)  # refuses an unknown profile
+    if conn.execute(select(funds.c.code).where(funds.c.code == code)).scalar() is not None:
+        raise Conflict(f"Fonden {code} finns redan.")
+    conn.execute(
+        insert(funds).values(code=code, name=name, profile=profile, established=established)
+    )
+    capital = Tx(Kind.CAPITAL_CONTRIBUTION, capital_tkr, established, reference="Fondens kapital")
+    post(conn, capital, posted_by, posted_at, fund=code)
+    return Fund(code, name, profile, established)
+
+
+def get_fund(conn: Connection, code: str = DEFAULT_FUND) -> Fund:
+    row = conn.execute(select(funds).where(funds.c.code == code)).one_or_none()
+    if row is None:
+        raise NotFound(f"Fonden {code} finns inte; skapa den med 'sif fund create'.")
+    return Fund(row.code, row.name, row.profile, row.established)
 
 
 def load_ledger(conn: Connection, fund: str = DEFAULT_FUND) -> Ledger:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+import tasks
 from engine import Database, Runtime, ServiceCall, Settings, migrate
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from tests.pgserver import PgServer
@@ -60,7 +61,7 @@ def pg_url(pg_server: PgServer) -> str:
 
 
 def make_runtime(url: str, clock: str = "real") -> Runtime:
-    rt = Runtime.open(Settings(database_url=url, clock=clock))
+    rt = tasks.install(Runtime.open(Settings(database_url=url, clock=clock)))
     rt.services.register("test.echo", _echo)
     return rt
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+import tasks
 from engine import (
     BundleInvalid,
     Conflict,
@@ -36,7 +37,7 @@ _open: list[Runtime] = []
 def runtime() -> Runtime:
     """The command's runtime, opened on first use and closed when the command ends."""
     if not _open:
-        _open.append(Runtime.open(Settings.from_env()))
+        _open.append(tasks.install(Runtime.open(Settings.from_env())))
     return _open[0]
 
 

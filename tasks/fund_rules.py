@@ -1,0 +1,145 @@
+"""The fund's form rules: domain checks that need the ledger or the case's rule profile.
+
+Each is named on a user task (``formRule``) and returns field errors in Swedish; the engine
+refuses the completion with them, exactly like a schema error, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from engine import FieldError, RuleCall, ServiceRegistry
+from tasks.ledger import tkr
+from tasks.profiles import Profile, load_profile
+from tasks.repayment import PlanLine, check_plan, check_project_length
+from tasks.store import DEFAULT_FUND, get_fund, load_ledger
+
+
+def _conn(call: RuleCall) -> Connection:
+    if call.connection is None:
+        raise RuntimeError(f"{call.rule} kräver ärendets transaktion")
+    return call.connection
+
+
+def _fund(call: RuleCall) -> str:
+    return str(call.case_data.get("fund") or DEFAULT_FUND)
+
+
+def _profile(call: RuleCall) -> Profile:
+    """The case's frozen profile after the grant, else the fund's current one."""
+    frozen = call.case_data.get("profile")
+    if isinstance(frozen, Mapping):
+        return Profile.thaw(frozen)
+    return load_profile(get_fund(_conn(call), _fund(call)).profile)
+
+
+def _int(data: Mapping[str, Any], key: str) -> int:
+    value = data.get(key) or 0
+    return int(value) if isinstance(value, int | float | str) and str(value).strip() else 0
+
+
+def grant_within_available(call: RuleCall) -> list[FieldError]:
+    """Form H: granted + reserved may not exceed what the fund has left to grant."""
+    if call.data.get("decision") not in ("granted", "granted_amended"):
+        return []
+    wanted = _int(call.data, "granted_tkr") + _int(call.data, "reserved_tkr")
+    available = load_ledger(_conn(call), _fund(call)).fund().available_to_grant
+    if wanted <= available:
+        return []
+    message = (
+        f"Beviljat och reserverat ({tkr(wanted)}) överstiger vad fonden har kvar "
+        f"({tkr(available)})."
+    )
+    return [FieldError("granted_tkr", message)]
+
+
+def within_project_length(call: RuleCall) -> list[FieldError]:
+    """Form C: the project period must fit the profile (Södertälje: 1–3 years)."""
+    general = call.data.get("general") or {}
+    try:
+        start = date.fromisoformat(str(general["planned_start"]))
+        end = date.fromisoformat(str(general["planned_end"]))
+    except (KeyError, ValueError):
+        return []  # the schema reports missing or malformed dates
+    errors = check_project_length(_profile(call), start, end)
+    return [FieldError(f"general.{e.path}", e.message) for e in errors]
+
+
+def consents_given(call: RuleCall) -> list[FieldError]:
+    """Form C: an application cannot be submitted while an affected board's consent is pending."""
+    boards = (call.data.get("general") or {}).get("affected_boards") or []
+    return [
+        FieldError(f"general.affected_boards.{i}.consent",
+                   f"{b.get('board', 'Nämnden')} har inte lämnat sitt samtycke ännu.")
+        for i, b in enumerate(boards)
+        if isinstance(b, Mapping) and b.get("consent", "pending") == "pending"
+    ]  # fmt: skip
+
+
+def revision_allowed(call: RuleCall) -> list[FieldError]:
+    """Form E: no further revision round once the profile's maximum is reached."""
+    if call.data.get("council_recommendation") != "return_for_revision":
+        return []
+    profile = _profile(call)
+    done = int(call.case_data.get("revision_round") or 0)
+    if profile.revision_allowed and done < profile.max_revision_rounds:
+        return []
+    limit = profile.max_revision_rounds
+    message = f"Ingen fler revideringsrunda: {done} av högst {limit} är gjorda."
+    return [FieldError("council_recommendation", message)]
+
+
+def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
+    """Form N: the plan against the frozen profile, capped at what the project received."""
+    lines = [
+        PlanLine(int(line["year"]), str(line["board"]), int(line["amount_tkr"]))
+        for line in call.data.get("lines") or []
+        if isinstance(line, Mapping)
+    ]
+    case = call.case_data
+    project = str(case.get("project") or "")
+    cap = load_ledger(_conn(call), _fund(call)).project(project).net_disbursed
+    profile = _profile(call)
+    ref_key = {"actual_start": "actual_start", "decision_date": "decision_date"}.get(
+        profile.project_start_ref, "actual_start"
+    )
+    start_ref = date.fromisoformat(str(case.get(ref_key) or case.get("decision_date")))
+    end = case.get("planned_end")
+    investment_end = date.fromisoformat(str(end)) if end else None
+    boards = [str(b) for b in case.get("affected_board_codes") or []]
+    return check_plan(profile, lines, cap, start_ref, investment_end, boards)
+
+
+def relief_within_outstanding(call: RuleCall) -> list[FieldError]:
+    """Form P: a partial exemption or write-down may not exceed the outstanding investment."""
+    if call.data.get("decision") not in ("granted_partial", "granted_full", None):
+        return []
+    amount = _int(call.data, "amount_tkr")
+    project = str(call.case_data.get("project") or "")
+    outstanding = load_ledger(_conn(call), _fund(call)).project(project).outstanding
+    if amount <= outstanding:
+        return []
+    return [
+        FieldError(
+            "amount_tkr", f"Beloppet är större än utestående investering ({tkr(outstanding)})."
+        )
+    ]
+
+
+RULES = {
+    "fund.grant_within_available": grant_within_available,
+    "fund.project_length": within_project_length,
+    "fund.consents_given": consents_given,
+    "fund.revision_allowed": revision_allowed,
+    "fund.repayment_plan_valid": repayment_plan_valid,
+    "fund.relief_within_outstanding": relief_within_outstanding,
+}
+
+
+def register_rules(registry: ServiceRegistry) -> None:
+    for name, rule in RULES.items():
+        registry.register_rule(name, rule)
