@@ -104,10 +104,10 @@ def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
     project = str(case.get("project") or "")
     cap = load_ledger(_conn(call), _fund(call)).project(project).net_disbursed
     profile = _profile(call)
-    ref_key = {"actual_start": "actual_start", "decision_date": "decision_date"}.get(
+    ref_key = {"actual_start": "actual_start", "decision_date": "grant_date"}.get(
         profile.project_start_ref, "actual_start"
     )
-    start_ref = date.fromisoformat(str(case.get(ref_key) or case.get("decision_date")))
+    start_ref = date.fromisoformat(str(case.get(ref_key) or case.get("grant_date")))
     end = case.get("planned_end")
     investment_end = date.fromisoformat(str(end)) if end else None
     boards = [str(b) for b in case.get("affected_board_codes") or []]

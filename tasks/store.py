@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from engine import Conflict, NotFound
 from tasks.ledger import Kind, Ledger, Tx
-from tasks.profiles import load_profile
+from tasks.profiles import ProfileInvalid, load_profile
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 DEFAULT_FUND = "SIF"
@@ -86,7 +86,10 @@ def create_fund(
     posted_at: datetime,
 ) -> Fund:
     """F01: a fund with its rule profile and initial capital (a capital contribution)."""
-    load_profile(profile)  # refuses an unknown profile
+    try:
+        load_profile(profile)
+    except ProfileInvalid as exc:
+        raise NotFound(str(exc)) from None
     if conn.execute(select(funds.c.code).where(funds.c.code == code)).scalar() is not None:
         raise Conflict(f"Fonden {code} finns redan.")
     conn.execute(

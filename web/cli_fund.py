@@ -1,0 +1,83 @@
+"""``sif fund …``: create the fund, and its balances and Table 1 / Table 2 shaped reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+import click
+
+from tasks.ledger import tkr
+from tasks.reports import budget_years_of, table1, table2
+from tasks.store import DEFAULT_FUND, create_fund, load_ledger
+from web.cli_common import json_option, reports_errors, runtime
+from web.output import emit_json, emit_table
+
+BALANCE_LABELS = {
+    "capital": "Kapital", "committed": "Beviljat och reserverat",
+    "available_to_grant": "Kvar att bevilja", "net_disbursed": "Utbetalt netto",
+    "fund_balance": "Fondens saldo", "undisbursed": "Beviljat ej utbetalt",
+    "repaid": "Återfört", "relieved": "Befriat / nedskrivet", "outstanding": "Utestående",
+    "nominal_value": "Nominellt värde", "capital_consumed": "Förbrukat kapital",
+}  # fmt: skip
+
+
+@click.group()
+def fund() -> None:
+    """The social investment fund: set-up and reports."""
+
+
+@fund.command("create")
+@click.option("--code", default=DEFAULT_FUND, show_default=True)
+@click.option("--name", required=True)
+@click.option("--profile", required=True, help="stockholm_2016, sodertalje_2015 …")
+@click.option("--established", required=True, help="ISO-datum")
+@click.option("--capital", type=int, required=True, help="Kapital i tkr.")
+@reports_errors
+def fund_create(code: str, name: str, profile: str, established: str, capital: int) -> None:
+    """Create a fund with its rule profile and initial capital."""
+    rt = runtime()
+    with rt.db.transaction() as conn:
+        created = create_fund(
+            conn, code, name, profile, date.fromisoformat(established), capital, "admin",
+            rt.clock.now(conn),
+        )  # fmt: skip
+    click.echo(f"Fonden {created.code} ({created.profile}) har {tkr(capital)} i kapital.")
+
+
+@fund.command("report")
+@click.option("--code", default=DEFAULT_FUND, show_default=True)
+@click.option("--year", type=int, default=None, help="Bara detta budgetår; saldon per 31/12.")
+@click.option("--as-of", "as_of_text", default=None, help="Saldon per detta datum (ISO).")
+@json_option
+@reports_errors
+def fund_report(code: str, year: int | None, as_of_text: str | None, as_json: bool) -> None:
+    """Balances, and the Table 1 / Table 2 shaped reports."""
+    rt = runtime()
+    with rt.db.reading() as conn:
+        ledger = load_ledger(conn, code)
+    if as_of_text:
+        as_of = date.fromisoformat(as_of_text)
+    else:
+        as_of = date(year, 12, 31) if year else rt.clock.now().date()
+    balances = asdict(ledger.fund(as_of))
+    years = [year] if year else budget_years_of(ledger)
+    t1, t2 = table1(ledger, years), table2(ledger, as_of)
+    if as_json:
+        emit_json({"as_of": as_of, "balances": balances, "table1": t1, "table2": t2})
+        return
+    click.echo(f"Fonden {code} per {as_of.isoformat()}")
+    emit_table(["", "tkr"], [[BALANCE_LABELS[k], v] for k, v in balances.items()])
+    click.echo("\nTabell 1: medel till projekten per budgetår (netto)")
+    emit_table(
+        ["projekt", *map(str, years)],
+        [[r.project, *(r.by_year[y] for y in years)] for r in t1.rows]
+        + [["Summa", *(t1.totals[y] for y in years)]],
+    )
+    click.echo("\nTabell 2: beviljat per projekt")
+    emit_table(
+        ["", "tkr"],
+        [["Totalbudget (kapital)", t2.capital]]
+        + [[p, amount] for p, amount in t2.by_project.items()]
+        + [["Totalt beviljat", t2.total_granted], ["Kvar i fonden", t2.left]],
+    )
