@@ -89,7 +89,8 @@ def validate_form_data(schema: Mapping[str, Any], data: object) -> list[FieldErr
     validator = _validator(json.dumps(schema, sort_keys=True))
     errors: list[FieldError] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-        errors.extend(_field_errors(error))
+        # jsonschema reports one "required" error per missing field, each naming them all.
+        errors.extend(e for e in _field_errors(error) if e not in errors)
     return errors
 
 

@@ -93,3 +93,10 @@ def test_a_task_naming_an_unknown_rule_is_refused_at_deploy(rt: Runtime) -> None
     with pytest.raises(engine.BundleInvalid) as caught:
         engine.deploy(rt, with_rule("test.nowhere"), "admin")
     assert any("test.nowhere" in p.message for p in caught.value.problems)
+
+
+def test_each_missing_field_is_reported_once(rt: Runtime, task_id: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        engine.complete_task(rt, task_id, {}, "anna")
+    paths = [e.path for e in caught.value.errors]
+    assert sorted(paths) == ["amount", "category", "title"]
