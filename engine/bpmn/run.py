@@ -21,6 +21,8 @@ from engine.bpmn.timers import WaitingTimer, clock_at, waiting_timers
 from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
+_MAX_ROUNDS = 1000  # timers due at once in one step; far more than any case has
+
 
 @dataclass(frozen=True)
 class ReadyTask:
@@ -75,10 +77,19 @@ class Workflow:
         """Run engine tasks until only people, timers or messages are awaited."""
         try:
             with clock_at(self.now):
-                self._wf.refresh_timers()  # do_engine_steps refreshes timers only at its end
-                self._wf.do_engine_steps()
+                for _ in range(_MAX_ROUNDS):
+                    self._wf.refresh_timers()  # do_engine_steps refreshes timers only at its end
+                    self._wf.do_engine_steps()
+                    # A timer already due when the token reached it is READY only after that
+                    # final refresh: run again, or it would wait for nobody.
+                    if not self._engine_task_ready():
+                        break
         except Exception as exc:  # SpiffWorkflow raises bare Exception for bad timers
             raise self._failure(exc) from exc
+
+    def _engine_task_ready(self) -> bool:
+        ready = self._wf.get_tasks(state=TaskState.READY)
+        return any(not t.task_spec.manual for t in ready)
 
     def _failure(self, exc: Exception) -> StepFailed:
         failed = next(iter(self._wf.get_tasks(state=TaskState.ERROR)), None)
