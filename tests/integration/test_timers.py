@@ -154,3 +154,10 @@ def test_a_bad_timer_expression_becomes_an_incident(vrt: Runtime) -> None:
     failed = engine.get_case(vrt, case.id, with_data=False)
     assert failed.incident is not None and "varaktighet" in failed.incident.message
     assert engine.sweep(vrt, "s").fired == 0
+
+
+def test_a_timer_already_due_when_reached_fires_in_the_same_step(vrt: Runtime) -> None:
+    case = start(vrt, "timer_date", {"review_date": "2015-06-01"})  # before the clock's now
+    assert case.status == "running"
+    assert [t.element_id for t in case.open_tasks] == ["review_now"]
+    assert engine.list_timers(vrt, case_id=case.id) == []
