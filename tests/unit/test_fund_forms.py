@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from engine.forms import check_form_schema, validate_form_data
-from tests.conftest import DATA
 
-FORMS = Path(__file__).resolve().parents[2] / "forms"
+ROOT = Path(__file__).resolve().parents[2]
+FORMS = ROOT / "forms"
 SAMPLES = {
     name.removesuffix(".schema.json"): sample
     for name, sample in json.loads(
-        (DATA / "fund_demo" / "form_samples.json").read_text(encoding="utf-8")
+        (ROOT / "web" / "demo" / "samples.json").read_text(encoding="utf-8")
     ).items()
 }
 ALL = sorted(p.name.removesuffix(".schema.json") for p in FORMS.glob("*.schema.json"))
