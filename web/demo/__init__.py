@@ -1,36 +1,45 @@
-"""``sif init --demo``: demo users and a case, created through the engine like any user would.
-
-Until the fund process lands (processes/), the demo runs the review-loop example process.
+"""``sif init --demo``: the DOMAIN §9 people and fund, and the demo cases replayed through the
+engine on a virtual clock (every task completed by the right person, timers fired on the
+way; no rows written behind the engine's back).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import replace
 
 import engine
-from engine import Runtime
+from engine import Runtime, VirtualClock
+from tasks.store import create_fund
+from web.demo.cases import CASES
+from web.demo.people import (
+    DEMO_USERS,
+    FUND_CAPITAL_TKR,
+    FUND_CODE,
+    FUND_ESTABLISHED,
+    FUND_NAME,
+    FUND_PROFILE,
+)
+from web.demo.replay import replay
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "review_loop"
-DEMO_USERS = {
-    "anna": ("Anna Sökande", ["applicant"]),
-    "greta": ("Greta Granskare", ["reviewer"]),
-    "admin": ("Administratör", ["admin"]),
-}
+DEMO_START = "2015-01-01"
 
 
 def load_demo(rt: Runtime, say: Callable[[str], None]) -> None:
-    """Create the demo users, deploy the example and take one case to its review step."""
+    """Users, the fund and cases A–E; does nothing if the demo cases are there already."""
+    if engine.list_cases(rt, process_key="social_investment_case").total:
+        say("Demodata finns redan.")
+        return
     for name, (display, roles) in DEMO_USERS.items():
         engine.add_user(rt, name, roles, display, password=name)
-    say(f"Demoanvändare: {', '.join(DEMO_USERS)} (lösenord = användarnamnet)")
-    engine.deploy(rt, engine.read_bundle([EXAMPLE]), "admin")
-    if engine.list_cases(rt, process_key="review_loop").total:
-        say("Demoärendet finns redan.")
-        return
-    case = engine.start_case(rt, "review_loop", "anna")
-    idea = {"title": "Läxhjälp i biblioteket", "amount": 800, "category": "prevention"}
-    engine.complete_task(rt, case.open_tasks[0].id, idea, "anna")
-    shown = engine.get_case(rt, case.id, with_data=False)
-    say(f"Demoärende {shown.business_key}: {shown.stage} väntar på rollen reviewer.")
-    say(f"Prova: sif tasks --user greta   och   sif case show {shown.business_key}")
+    say(f"{len(DEMO_USERS)} demoanvändare (lösenord = användarnamnet).")
+    virtual = replace(rt, clock=VirtualClock(rt.db))
+    engine.set_virtual_time(rt.db, engine.to_datetime(DEMO_START), allow_backwards=True)
+    with rt.db.transaction() as conn:
+        create_fund(
+            conn, FUND_CODE, FUND_NAME, FUND_PROFILE, FUND_ESTABLISHED, FUND_CAPITAL_TKR,
+            "admin", virtual.clock.now(conn),
+        )  # fmt: skip
+    say(f"Fonden {FUND_CODE} ({FUND_PROFILE}), {FUND_CAPITAL_TKR} tkr.")
+    replay(virtual, CASES, say)
+    say("Prova: sif cases   och   sif fund report --code SIF-DEMO")

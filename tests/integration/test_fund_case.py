@@ -1,0 +1,79 @@
+"""The fund process, replayed through the engine: a whole case life on a virtual clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine import Runtime
+from tasks.store import create_fund, load_ledger
+from tests.conftest import make_runtime
+from web.demo.cases import CASE_D
+from web.demo.people import DEMO_USERS
+from web.demo.replay import Timeline, replay
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fund_rt(db_url: str) -> Iterator[Runtime]:
+    rt = make_runtime(db_url, clock="virtual")
+    engine.set_virtual_time(rt.db, engine.to_datetime("2015-01-01"))
+    for name, (display, roles) in DEMO_USERS.items():
+        engine.add_user(rt, name, roles, display)
+    with rt.db.transaction() as conn:
+        create_fund(conn, "SIF-DEMO", "Demo", "sodertalje_2015", date(2013, 6, 1), 24000, "admin",
+                    rt.clock.now(conn))  # fmt: skip
+    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    yield rt
+    rt.close()
+
+
+def test_case_d_lives_its_whole_life_through_the_engine(fund_rt: Runtime) -> None:
+    ids = replay(fund_rt, [CASE_D])
+    case = engine.get_case(fund_rt, ids["D"])
+    assert case.status == "completed", (case.stage, case.incident)
+    with fund_rt.db.reading() as conn:
+        ledger = load_ledger(conn, "SIF-DEMO")
+    d = ledger.project("D")
+    assert (d.committed, d.net_disbursed, d.repaid, d.outstanding) == (4500, 4500, 4500, 0)
+    assert ledger.fund(date(2021, 12, 31)).repaid == 900
+    assert ledger.fund(date(2022, 12, 31)).repaid == 1500
+    kinds = [e.kind for e in engine.case_events(fund_rt, case.id)]
+    assert kinds.count("timer_fired") >= 3 + 7 + 5  # year-ends, reports, repayment years
+
+
+def test_a_grant_above_what_the_fund_has_is_refused_on_the_form(fund_rt: Runtime) -> None:
+    steps = [s for s in CASE_D.steps if s.element != "board_decision"][:7]
+    too_much = next(s for s in CASE_D.steps if s.element == "board_decision")
+    timeline = replace(CASE_D, steps=steps)
+    ids = replay(fund_rt, [timeline])
+    [task] = engine.get_case(fund_rt, ids["D"], with_data=False).open_tasks
+    data = {**too_much.data, "granted_tkr": 30000}
+    with pytest.raises(engine.ValidationFailed) as caught:
+        engine.complete_task(fund_rt, task.id, data, "olle.vik")
+    assert [e.path for e in caught.value.errors] == ["granted_tkr"]
+    assert "24\u00a0000 tkr" in caught.value.errors[0].message
+
+
+def test_the_same_case_without_a_committee_under_stockholm(db_url: str) -> None:
+    rt = make_runtime(db_url, clock="virtual")
+    engine.set_virtual_time(rt.db, engine.to_datetime("2015-01-01"))
+    for name, (display, roles) in DEMO_USERS.items():
+        engine.add_user(rt, name, roles, display)
+    with rt.db.transaction() as conn:
+        create_fund(conn, "STHLM", "Stockholm", "stockholm_2016", date(2014, 12, 31), 300000,
+                    "admin", rt.clock.now(conn))  # fmt: skip
+    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    until_proposal = CASE_D.steps[: [s.element for s in CASE_D.steps].index("committee_decision")]
+    timeline = Timeline("S1", "KAA Stockholm", "2017-01-20", "elif.demir", until_proposal,
+                        {"fund": "STHLM"})  # fmt: skip
+    ids = replay(rt, [timeline])
+    offered = [t.element_id for t in engine.get_case(rt, ids["S1"], with_data=False).open_tasks]
+    assert offered == ["board_decision"]  # no committee step in Stockholm
+    rt.close()
