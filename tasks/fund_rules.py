@@ -130,6 +130,20 @@ def relief_within_outstanding(call: RuleCall) -> list[FieldError]:
     ]
 
 
+def reservation_decision_allowed(call: RuleCall) -> list[FieldError]:
+    """Reserved money is released only once its condition is met (DOMAIN §9.7 no. 8), and
+    never more than is reserved."""
+    errors = []
+    if call.data.get("decision") == "release" and not call.data.get("release_condition_met"):
+        message = "Villkoret för reservationen är inte uppfyllt; medlen kan inte frigöras ännu."
+        errors.append(FieldError("release_condition_met", message))
+    project = str(call.case_data.get("project") or "")
+    reserved = load_ledger(_conn(call), _fund(call)).project(project).reserved_open
+    if _int(call.data, "amount_tkr") > reserved:
+        errors.append(FieldError("amount_tkr", f"Bara {tkr(reserved)} är reserverat."))
+    return errors
+
+
 RULES = {
     "fund.grant_within_available": grant_within_available,
     "fund.project_length": within_project_length,
@@ -137,6 +151,7 @@ RULES = {
     "fund.revision_allowed": revision_allowed,
     "fund.repayment_plan_valid": repayment_plan_valid,
     "fund.relief_within_outstanding": relief_within_outstanding,
+    "fund.reservation_decision_allowed": reservation_decision_allowed,
 }
 
 

@@ -115,6 +115,13 @@ def relieve(call: ServiceCall) -> object:
     return {"relieved_tkr": amount}
 
 
+def release_reservation(call: ServiceCall) -> object:
+    """S16: reserved money becomes part of the commitment (it stays committed)."""
+    p = call.params
+    _post(call, Kind.RESERVATION_RELEASE, int(p["amount_tkr"]), _day(p["decision_date"]))
+    return {"released_tkr": int(p["amount_tkr"])}
+
+
 def cancel_reservation(call: ServiceCall) -> object:
     p = call.params
     _post(call, Kind.RESERVATION_CANCEL, int(p["amount_tkr"]), _day(p["decision_date"]))
@@ -142,6 +149,7 @@ SERVICES = {
     "fund.repay": repay,
     "fund.relieve": relieve,
     "fund.cancel_reservation": cancel_reservation,
+    "fund.release_reservation": release_reservation,
     "fund.balances": balances,
     "fund.profile": fund_profile,
 }

@@ -50,4 +50,6 @@ def table2(ledger: Ledger, as_of: date) -> Table2:
 
 
 def budget_years_of(ledger: Ledger) -> list[int]:
-    return sorted({t.budget_year for t in ledger.transactions if t.budget_year is not None})
+    """The budget years money was allocated for (Table 1's columns)."""
+    kinds = (Kind.ALLOCATION, Kind.RETURN_UNUSED)
+    return sorted({t.budget_year for t in ledger.transactions if t.kind in kinds and t.budget_year})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -11,11 +12,12 @@ import pytest
 
 import engine
 from engine import Runtime
+from tasks.reports import table1, table2
 from tasks.store import create_fund, load_ledger
-from tests.conftest import make_runtime
-from web.demo.cases import CASE_D
+from tests.conftest import DATA, make_runtime
+from web.demo.cases import CASE_D, CASES
 from web.demo.people import DEMO_USERS
-from web.demo.replay import Timeline, replay
+from web.demo.replay import ReplayStuck, Step, Timeline, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +79,39 @@ def test_the_same_case_without_a_committee_under_stockholm(db_url: str) -> None:
     offered = [t.element_id for t in engine.get_case(rt, ids["S1"], with_data=False).open_tasks]
     assert offered == ["board_decision"]  # no committee step in Stockholm
     rt.close()
+
+
+def test_replaying_the_demo_reproduces_every_row_of_the_balance_oracle(fund_rt: Runtime) -> None:
+    ids = replay(fund_rt, CASES)
+    statuses = {ref: engine.get_case(fund_rt, i, with_data=False).status for ref, i in ids.items()}
+    assert statuses == {"A": "completed", "B": "completed", "C": "completed",
+                        "D": "completed", "E": "running"}  # fmt: skip
+    with fund_rt.db.reading() as conn:
+        ledger = load_ledger(conn, "SIF-DEMO")
+    columns = {"capital": "capital", "committed": "committed",
+               "available_to_grant": "available_to_grant", "net_disbursed_cum": "net_disbursed",
+               "fund_balance": "fund_balance", "undisbursed": "undisbursed",
+               "repaid_cum": "repaid"}  # fmt: skip
+    with (DATA / "fund_demo" / "balances.csv").open(encoding="utf-8") as handle:
+        oracle = list(csv.DictReader(handle))
+    for row in oracle:
+        fund = ledger.fund(date.fromisoformat(row["as_of"]))
+        got = {key: getattr(fund, attr) for key, attr in columns.items()}
+        assert got == {key: int(row[key]) for key in columns}, row["event"]
+    end = ledger.fund(date(2025, 12, 31))
+    assert (end.capital_consumed, end.nominal_value) == (13500, 12000)
+    t1 = table1(ledger, [2016, 2017, 2018])
+    assert t1.totals == {2016: 1300, 2017: 5350, 2018: 6200}
+    t2 = table2(ledger, date(2018, 5, 18))
+    assert (t2.total_granted, t2.left) == (22500, 1500)
+
+
+def test_a_reservation_is_not_released_before_its_condition_is_met(fund_rt: Runtime) -> None:
+    replay(fund_rt, [CASES[0]])  # case A, with 6 000 reserved for family centre no. 2
+    early = Timeline("A", "Familjecentral Syd", "2019-12-10", "olle.vik",
+                     [Step("2019-12-11", "decide_reservation", "olle.vik",
+                           {"decision": "release", "amount_tkr": 6000,
+                            "decision_date": "2019-12-11", "paragraph": "§1"})],
+                     {"fund": "SIF-DEMO"}, process="reservation_decision", key="B")  # fmt: skip
+    with pytest.raises(ReplayStuck, match="release_condition_met"):
+        replay(fund_rt, [early])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,20 +91,415 @@ CASE_D = Timeline(
         Step("2020-01-10", "progress_report", "elif.demir", report("T3", 2019)),
         Step("2020-01-28", "annual_follow_up", "elif.demir", follow_up(2019, 2250)),
         Step("2020-03-31", "evaluation", "sara.ahl", form("evaluation")),
-        Step("2020-06-01", "repayment_plan", "sara.ahl",
-             form("repayment_plan", lines=plan_lines(D_V1), decision_date="2020-06-15")),
-        Step("2020-06-15", "decide_plan_ks", "olle.vik",
-             {"decision": "approved", "decision_date": "2020-06-15", "paragraph": "§120"}),
+        Step(
+            "2020-06-01",
+            "repayment_plan",
+            "sara.ahl",
+            form("repayment_plan", lines=plan_lines(D_V1), decision_date="2020-06-15"),
+        ),
+        Step(
+            "2020-06-15",
+            "decide_plan_ks",
+            "olle.vik",
+            {"decision": "approved", "decision_date": "2020-06-15", "paragraph": "§120"},
+        ),
         Step("2022-01-20", "repayment_follow_up", "erik.holm", repayment(2021, 900)),
         Step("2023-02-15", "repayment_follow_up", "erik.holm", repayment(2022, 600, adjust=True)),
-        Step("2023-03-20", "adjust_plan_task", "sara.ahl",
-             form("repayment_plan", lines=plan_lines(D_V2), decision_date="2023-03-20")),
+        Step(
+            "2023-03-20",
+            "adjust_plan_task",
+            "sara.ahl",
+            form("repayment_plan", lines=plan_lines(D_V2), decision_date="2023-03-20"),
+        ),
         Step("2024-01-20", "repayment_follow_up", "erik.holm", repayment(2023, 900)),
         Step("2025-01-20", "repayment_follow_up", "erik.holm", repayment(2024, 900)),
         Step("2026-01-20", "repayment_follow_up", "erik.holm", repayment(2025, 1200)),
         Step("2026-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
         Step("2026-02-15", "implementation_decision", "per.sjo", form("implementation_decision")),
     ],
-)  # fmt: skip
+)
 
-CASES = [CASE_D]
+
+DUE_PERIODS = {4: "T1", 8: "T2", 12: "T3"}
+
+
+def investment(
+    leader: str,
+    setup_on: str,
+    allocations: dict[int, tuple[int, str, str]],
+    spent: dict[int, int],
+    report_dates: list[str],
+    deviations: dict[str, dict[str, Any]] | None = None,
+) -> list[Step]:
+    """The investment phase: first allocation after set-up, then per budget year the year-end
+    follow-up (late January) and the next allocation; a progress report ten days after each
+    due date, with a deviation handled ten days later where ``deviations`` says so."""
+    years = sorted(allocations)
+    steps = [Step(_next_day(setup_on), "annual_allocation", "olle.vik",
+                  allocation(*allocations[years[0]]))]  # fmt: skip
+    for year in years:
+        steps.append(Step(f"{year + 1}-01-20", "annual_follow_up", leader,
+                          follow_up(year, spent[year])))  # fmt: skip
+        if year + 1 in allocations:
+            steps.append(Step(f"{year + 1}-01-21", "annual_allocation", "olle.vik",
+                              allocation(*allocations[year + 1])))  # fmt: skip
+    for due in report_dates:
+        year, month = int(due[:4]), int(due[5:7])
+        on = _days_after(due, 10)
+        deviation = (deviations or {}).get(due)
+        if deviation is None:
+            steps.append(Step(on, "progress_report", leader, report(DUE_PERIODS[month], year)))
+            continue
+        steps.append(
+            Step(
+                on,
+                "progress_report",
+                leader,
+                report(
+                    DUE_PERIODS[month], year, deviation["status"], deviations=[deviation["row"]]
+                ),
+            )
+        )
+        steps.append(Step(_days_after(due, 20), "handle_deviation", "maria.ek",
+                          form("deviation", **deviation["decision"])))  # fmt: skip
+    return steps
+
+
+def _days_after(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+def _next_day(day: str) -> str:
+    return _days_after(day, 1)
+
+
+def application(board: str, boards: list[str], start: str, end: str, total: int,
+                by_year: dict[int, int], title: str) -> dict[str, Any]:  # fmt: skip
+    """The sample application (case D) re-cut for another project."""
+    data = form("application")
+    general = data["general"]
+    general.update(
+        title=title, lead_board=board, planned_start=start, planned_end=end,
+        requested_total_tkr=total,
+        affected_boards=[{"board": b, "expected_effect": "Lägre kostnader.", "consent": "agree"}
+                         for b in boards],
+        budget_by_year=[{"year": y, "personnel": a, "premises": 0, "evaluation": 0, "other": 0,
+                         "total": a} for y, a in by_year.items()],
+    )  # fmt: skip
+    return data
+
+
+def grant(
+    meeting: str,
+    paragraph: str,
+    granted: int,
+    period: tuple[str, str],
+    by_year: dict[int, int],
+    reserved: int = 0,
+    condition: str = "",
+) -> dict[str, Any]:
+    data = form(
+        "board_decision", meeting_date=meeting, paragraph=paragraph, granted_tkr=granted,
+        reserved_tkr=reserved, project_period={"start": period[0], "end": period[1]},
+        allocation_by_year=[{"year": y, "amount": a} for y, a in by_year.items()],
+    )  # fmt: skip
+    if condition:
+        data["release_condition"] = condition
+    return data
+
+
+def pre_grant(applicant: str, dates: list[str], idea: dict[str, Any], app: dict[str, Any],
+              board: dict[str, Any], council: list[tuple[str, dict[str, Any]]] | None = None
+              ) -> list[Step]:  # fmt: skip
+    """S01 → S13: idea, screening, application, economic review, council, proposal, committee,
+    KS. ``dates``: idea, screening, application, economic review, proposal, committee.
+    ``council``: the council meetings (and any revision/review between them) in order."""
+    idea_on, screen_on, app_on, eco_on, proposal_on, committee_on = dates
+    council = council or [(_days_after(eco_on, 14), {"element": "council_review"})]
+    steps = [
+        Step(idea_on, "submit_idea", applicant, idea),
+        Step(screen_on, "screen_idea", "anna.berg", form("screening", meeting_date=screen_on)),
+        Step(app_on, "draft_application", applicant, app),
+        Step(eco_on, "economic_review", "sara.ahl", form("economic_review")),
+    ]
+    for on, spec in council:
+        element = spec.pop("element")
+        user = {"council_review": "anna.berg", "scientific_review": "karin.strom",
+                "revise_application": applicant}[element]  # fmt: skip
+        base = {"council_review": "council_review", "scientific_review": "scientific_review",
+                "revise_application": "revision"}[element]  # fmt: skip
+        steps.append(Step(on, element, user, form(base, **spec)))
+    steps += [
+        Step(proposal_on, "decision_proposal", "anna.berg", form("decision_proposal")),
+        Step(committee_on, "committee_decision", "olle.vik", form("committee_decision")),
+        Step(board["meeting_date"], "board_decision", "olle.vik", board),
+    ]
+    return steps
+
+
+def closing(on: str, outcome: str, relief: bool, implement: str) -> list[Step]:
+    """Evaluation and, for exempted projects, exemption; then reconciliation and decision."""
+    steps = [Step(on, "evaluation", "sara.ahl", form(
+        "evaluation", outcome_class=outcome, expected_effect_start_year=2030,
+        implementation_recommendation=implement))]  # fmt: skip
+    if relief:
+        steps += [
+            Step(_days_after(on, 5), "exemption_request", "maria.ek",
+                 form("exemption_request", grounds=outcome if outcome == "no_economic_effect"
+                      else "effects_not_attributable")),
+            Step(_days_after(on, 10), "exemption_decision", "olle.vik",
+                 form("exemption_decision", decision_date=_days_after(on, 10))),
+        ]  # fmt: skip
+    steps += [
+        Step(_days_after(on, 20), "final_reconciliation", "erik.holm",
+             form("final_reconciliation")),
+        Step(_days_after(on, 30), "implementation_decision", "maria.ek",
+             form("implementation_decision", decision=implement,
+                  effective_from=_days_after(on, 60))),
+    ]  # fmt: skip
+    return steps
+
+
+A_DEVIATION = {
+    "status": "major_deviation",
+    "row": {"type": "time", "severity": "major", "decision_needed": True,
+            "description": "Samarbetspartnern byttes och lokaler saknas; starten flyttas."},
+    "decision": {"change_type": "timeline", "decision": "approved", "decided_by": "maria.ek",
+                 "decision_date": "2016-09-20",
+                 "description": "Starten flyttas till januari 2017."},
+}  # fmt: skip
+
+CASE_A = Timeline(
+    project="A",
+    title="Familjecentral Nord",
+    started_on="2015-01-20",
+    started_by="amira.haddad",
+    start_data={"fund": "SIF-DEMO"},
+    steps=[
+        *pre_grant(
+            "amira.haddad",
+            ["2015-01-20", "2015-04-15", "2015-09-30", "2015-10-08", "2015-11-25", "2015-12-01"],
+            form("idea", title="Familjecentral Nord", lead_board="SN", estimated_total_tkr=12000),
+            application(
+                "SN",
+                ["SN"],
+                "2016-01-01",
+                "2018-12-31",
+                6000,
+                {2016: 2250, 2017: 2000, 2018: 1750},
+                "Familjecentral Nord",
+            ),
+            grant(
+                "2015-12-15",
+                "§242",
+                6000,
+                ("2016-01-01", "2018-12-31"),
+                {2016: 2250, 2017: 2000, 2018: 1750},
+                reserved=6000,
+                condition="Positiv utvärdering av familjecentral nr 1 och beslut i SN.",
+            ),
+            council=[
+                (
+                    "2015-10-14",
+                    {
+                        "element": "council_review",
+                        "council_recommendation": "request_scientific_review",
+                    },
+                ),
+                ("2015-10-20", {"element": "scientific_review"}),
+                (
+                    "2015-10-28",
+                    {"element": "council_review", "council_recommendation": "return_for_revision"},
+                ),
+                ("2015-11-05", {"element": "revise_application"}),
+                (
+                    "2015-11-18",
+                    {"element": "council_review", "council_recommendation": "recommend_approval"},
+                ),
+            ],
+        ),
+        Step(
+            "2015-12-20",
+            "project_setup",
+            "maria.ek",
+            form("project_setup", actual_start="2017-01-09", project_leader="amira.haddad"),
+        ),
+        *investment(
+            "amira.haddad",
+            "2015-12-20",
+            {
+                2016: (2250, "2015-12-15", "§242"),
+                2017: (3000, "2016-12-16", "§244"),
+                2018: (2600, "2017-12-16", "§249"),
+            },
+            {2016: 400, 2017: 3000, 2018: 2600},
+            [
+                "2016-04-30",
+                "2016-08-31",
+                "2016-12-31",
+                "2017-04-30",
+                "2017-08-31",
+                "2017-12-31",
+                "2018-04-30",
+                "2018-08-31",
+                "2018-12-31",
+            ],
+            {"2016-08-31": A_DEVIATION},
+        ),
+        *closing("2019-02-01", "effects_not_yet_visible", relief=True, implement="implement"),
+    ],
+)
+
+CASE_B = Timeline(
+    project="A",
+    key="B",
+    title="Familjecentral Syd (reservation)",
+    started_on="2019-12-10",
+    started_by="olle.vik",
+    process="reservation_decision",
+    start_data={"fund": "SIF-DEMO"},
+    steps=[
+        Step(
+            "2019-12-16",
+            "decide_reservation",
+            "olle.vik",
+            {
+                "decision": "cancel",
+                "amount_tkr": 6000,
+                "decision_date": "2019-12-16",
+                "paragraph": "§290",
+            },
+        )
+    ],
+)
+
+C_DEVIATION = {
+    "status": "major_deviation",
+    "row": {"type": "target_group", "severity": "major", "decision_needed": True,
+            "description": "Målen nås inte; nyckelpersoner har slutat; behovet har minskat."},
+    "decision": {"change_type": "target_group", "decision": "approved",
+                 "decided_by": "per.sjo", "decision_date": "2018-05-07",
+                 "description": "Målgruppen snävas in till årskurs 7–9; coachning en termin."},
+}  # fmt: skip
+
+CASE_C = Timeline(
+    project="C",
+    title="Ungdomscoacher",
+    started_on="2015-10-01",
+    started_by="jonas.lind",
+    start_data={"fund": "SIF-DEMO"},
+    steps=[
+        *pre_grant(
+            "jonas.lind",
+            ["2015-10-01", "2015-11-18", "2016-02-01", "2016-02-15", "2016-04-15", "2016-04-20"],
+            form("idea", title="Ungdomscoacher", lead_board="UN", estimated_total_tkr=6000),
+            application(
+                "UN",
+                ["UN", "SN"],
+                "2016-08-15",
+                "2019-06-30",
+                6000,
+                {2016: 900, 2017: 2100, 2018: 2100, 2019: 900},
+                "Ungdomscoacher",
+            ),
+            grant(
+                "2016-04-29",
+                "§87",
+                6000,
+                ("2016-08-15", "2019-06-30"),
+                {2016: 900, 2017: 2100, 2018: 2100, 2019: 900},
+            ),
+        ),
+        Step(
+            "2016-05-10",
+            "project_setup",
+            "per.sjo",
+            form("project_setup", actual_start="2016-08-15", project_leader="jonas.lind"),
+        ),
+        *investment(
+            "jonas.lind",
+            "2016-05-10",
+            {
+                2016: (900, "2016-04-29", "§87"),
+                2017: (2100, "2016-12-16", "§244"),
+                2018: (2100, "2017-12-16", "§249"),
+                2019: (1400, "2018-12-14", "§301"),
+            },
+            {2016: 900, 2017: 1600, 2018: 2100, 2019: 1400},
+            [
+                "2016-08-31",
+                "2016-12-31",
+                "2017-04-30",
+                "2017-08-31",
+                "2017-12-31",
+                "2018-04-30",
+                "2018-08-31",
+                "2018-12-31",
+                "2019-04-30",
+            ],
+            {"2018-04-30": C_DEVIATION},
+        ),
+        *closing("2020-01-31", "no_economic_effect", relief=True, implement="discontinue"),
+    ],
+)
+
+CASE_E = Timeline(
+    project="E",
+    title="Fritidsmentorer 10–15 år",
+    started_on="2018-01-22",
+    started_by="nora.falk",
+    start_data={"fund": "SIF-DEMO"},
+    steps=[
+        *pre_grant(
+            "nora.falk",
+            ["2018-01-22", "2018-02-14", "2018-04-30", "2018-05-10", "2018-09-13", "2018-09-14"],
+            form(
+                "idea", title="Fritidsmentorer 10–15 år", lead_board="KFN", estimated_total_tkr=1800
+            ),
+            application(
+                "KFN",
+                ["KFN", "UN"],
+                "2019-01-01",
+                "2020-12-31",
+                1800,
+                {2019: 900, 2020: 900},
+                "Fritidsmentorer 10–15 år",
+            ),
+            grant("2018-09-17", "§188", 1500, ("2019-01-01", "2020-12-31"), {2019: 750, 2020: 750}),
+            council=[
+                (
+                    "2018-05-16",
+                    {"element": "council_review", "council_recommendation": "return_for_revision"},
+                ),
+                ("2018-06-15", {"element": "revise_application"}),
+                (
+                    "2018-09-12",
+                    {
+                        "element": "council_review",
+                        "council_recommendation": "recommend_approval",
+                        "recommended_amount_tkr": 1500,
+                        "recommended_allocation_by_year": [
+                            {"year": 2019, "amount": 750},
+                            {"year": 2020, "amount": 750},
+                        ],
+                    },
+                ),
+            ],
+        ),
+        Step(
+            "2018-10-01",
+            "project_setup",
+            "maria.ek",
+            form("project_setup", actual_start="2019-01-01", project_leader="nora.falk"),
+        ),
+        *investment(
+            "nora.falk",
+            "2018-10-01",
+            {2019: (750, "2018-12-14", "§301"), 2020: (750, "2019-12-16", "§290")},
+            {2019: 750, 2020: 750},
+            ["2019-04-30", "2019-08-31", "2019-12-31", "2020-04-30", "2020-08-31", "2020-12-31"],
+        ),
+    ],
+)
+
+CASES = [CASE_A, CASE_B, CASE_C, CASE_D, CASE_E]

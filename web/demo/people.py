@@ -17,7 +17,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "amira.haddad": ("Amira Haddad", ["project_leader", "applicant"]),
     "jonas.lind": ("Jonas Lind", ["project_leader", "applicant"]),
     "elif.demir": ("Elif Demir", ["project_leader", "applicant"]),
-    "nora.falk": ("Nora Falk", ["applicant"]),
+    "nora.falk": ("Nora Falk", ["applicant", "project_leader"]),
     "olle.vik": ("Olle Vik", ["board_secretary", "committee"]),
     "tove.ahlin": ("Tove Ahlin", ["ops_head"]),
     "admin": ("Fondadministratör", ["admin"]),

@@ -35,6 +35,12 @@ class Timeline:
     started_by: str
     steps: list[Step]
     start_data: Mapping[str, Any] = field(default_factory=dict)
+    process: str = "social_investment_case"
+    key: str = ""  # unique per timeline; defaults to the project
+
+    @property
+    def ref(self) -> str:
+        return self.key or self.project
 
 
 class ReplayStuck(Exception):
@@ -55,7 +61,7 @@ def advance_to(rt: Runtime, day: str) -> None:
 def replay(
     rt: Runtime, timelines: list[Timeline], say: Callable[[str], None] = lambda _: None
 ) -> dict[str, int]:
-    """Play every case's steps in date order across cases (one clock); project → case id."""
+    """Play every case's steps in date order across cases (one clock); ref → case id."""
     agenda: list[tuple[str, int, int, Timeline, Step | None]] = []
     for order, timeline in enumerate(timelines):
         agenda.append((timeline.started_on, order, -1, timeline, None))
@@ -65,17 +71,22 @@ def replay(
         advance_to(rt, day)
         if step is None:
             data = {"project": timeline.project, **timeline.start_data}
-            started = engine.start_case(rt, "social_investment_case", timeline.started_by, data)
-            case_ids[timeline.project] = started.id
+            started = engine.start_case(rt, timeline.process, timeline.started_by, data)
+            case_ids[timeline.ref] = started.id
             say(f"{day}: {timeline.project} {timeline.title} startar ({started.business_key})")
         else:
-            _play(rt, case_ids[timeline.project], timeline, step)
+            _play(rt, case_ids[timeline.ref], timeline, step)
     return case_ids
 
 
 def _play(rt: Runtime, case_id: int, timeline: Timeline, step: Step) -> None:
     task = _open_task(rt, case_id, step.element)
-    engine.complete_task(rt, task.id, copy.deepcopy(dict(step.data)), step.user)
+    try:
+        engine.complete_task(rt, task.id, copy.deepcopy(dict(step.data)), step.user)
+    except engine.SifError as exc:
+        details = getattr(exc, "errors", [])
+        message = f"{timeline.ref} {step.on} {step.element}: {exc.message} {details}"
+        raise ReplayStuck(message) from exc
     current = engine.get_case(rt, case_id, with_data=False)
     if current.status == engine.CaseStatus.ERROR:
         raise ReplayStuck(f"{timeline.project} {step.on} {step.element}: {current.incident}")
