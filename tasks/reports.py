@@ -53,3 +53,19 @@ def budget_years_of(ledger: Ledger) -> list[int]:
     """The budget years money was allocated for (Table 1's columns)."""
     kinds = (Kind.ALLOCATION, Kind.RETURN_UNUSED)
     return sorted({t.budget_year for t in ledger.transactions if t.kind in kinds and t.budget_year})
+
+
+@dataclass(frozen=True)
+class ExemptionProposal:
+    """F04: moving to the budget model means exempting every project that still owes."""
+
+    as_of: date
+    projects: dict[str, int]  # project → outstanding investment (tkr)
+    total: int
+
+
+def model_change_proposal(ledger: Ledger, as_of: date) -> ExemptionProposal:
+    projects = sorted({t.project for t in ledger.transactions if t.project})
+    owing = {p: ledger.project(p, as_of).outstanding for p in projects}
+    owing = {p: amount for p, amount in owing.items() if amount > 0}
+    return ExemptionProposal(as_of, owing, sum(owing.values()))

@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from tasks.ledger import tkr
-from tasks.reports import budget_years_of, table1, table2
+from tasks.reports import budget_years_of, model_change_proposal, table1, table2
 from tasks.store import DEFAULT_FUND, create_fund, load_ledger
 from web.cli_common import json_option, reports_errors, runtime
 from web.output import emit_json, emit_table
@@ -80,4 +80,26 @@ def fund_report(code: str, year: int | None, as_of_text: str | None, as_json: bo
         [["Totalbudget (kapital)", t2.capital]]
         + [[p, amount] for p, amount in t2.by_project.items()]
         + [["Totalt beviljat", t2.total_granted], ["Kvar i fonden", t2.left]],
+    )
+
+
+@fund.command("model-change")
+@click.option("--code", default=DEFAULT_FUND, show_default=True)
+@click.option("--as-of", "as_of_text", default=None, help="Per detta datum (ISO).")
+@json_option
+@reports_errors
+def fund_model_change(code: str, as_of_text: str | None, as_json: bool) -> None:
+    """F04: what a switch to the budget model would exempt (the bulk exemption proposal)."""
+    rt = runtime()
+    with rt.db.reading() as conn:
+        ledger = load_ledger(conn, code)
+    as_of = date.fromisoformat(as_of_text) if as_of_text else rt.clock.now().date()
+    proposal = model_change_proposal(ledger, as_of)
+    if as_json:
+        emit_json(proposal)
+        return
+    click.echo(f"Förslag: befrielse för alla projekt med utestående investering per {as_of}")
+    emit_table(
+        ["projekt", "utestående (tkr)"],
+        [*([p, amount] for p, amount in proposal.projects.items()), ["Summa", proposal.total]],
     )

@@ -13,6 +13,7 @@ import pytest
 
 from engine import ValidationFailed
 from tasks.ledger import Kind, Ledger, Tx
+from tasks.reports import model_change_proposal
 from tests.conftest import DATA
 
 DEMO = DATA / "fund_demo"
@@ -135,3 +136,9 @@ def test_an_allocation_beyond_the_commitment_is_refused(ledger: Ledger) -> None:
 def test_a_repayment_without_a_plan_or_beyond_it_is_refused(ledger: Ledger) -> None:
     refused(ledger, Tx(Kind.REPAYMENT, 100, D("2026-12-31"), "E", 2026))
     refused(ledger, Tx(Kind.REPAYMENT, 1, D("2026-12-31"), "D", 2026))  # D is fully repaid
+
+
+def test_a_switch_to_the_budget_model_proposes_exempting_a_c_and_d(ledger: Ledger) -> None:
+    proposal = model_change_proposal(ledger, D("2018-05-18"))  # DOMAIN §9.7 no. 10
+    assert proposal.projects == {"A": 6000, "C": 4600, "D": 2250}
+    assert proposal.total == 12850

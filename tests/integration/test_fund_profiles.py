@@ -1,0 +1,134 @@
+"""The same case under each rule profile takes that profile's path; the task tree stays bounded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import engine
+from engine import Runtime
+from engine.schema import cases
+from tasks.store import create_fund
+from tests.conftest import make_runtime
+from web.demo.cases import CASE_D, form
+from web.demo.people import DEMO_USERS
+from web.demo.replay import ReplayStuck, Step, replay
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fund_runtime(db_url: str, profile: str) -> Runtime:
+    rt = make_runtime(db_url, clock="virtual")
+    engine.set_virtual_time(rt.db, engine.to_datetime("2015-01-01"))
+    for name, (display, roles) in DEMO_USERS.items():
+        engine.add_user(rt, name, roles, display)
+    with rt.db.transaction() as conn:
+        create_fund(conn, "SIF-DEMO", "Demo", profile, date(2013, 6, 1), 24000, "admin",
+                    rt.clock.now(conn))  # fmt: skip
+    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    return rt
+
+
+@pytest.fixture
+def rt_for(db_url: str) -> Iterator[Any]:
+    opened: list[Runtime] = []
+
+    def open_(profile: str) -> Runtime:
+        opened.append(fund_runtime(db_url, profile))
+        return opened[-1]
+
+    yield open_
+    for rt in opened:
+        rt.close()
+
+
+REPORT_PERIODS = {"budget_model": {"T3"}, "norrkoping_pre2021": {"T2", "T3"}}
+
+
+def until_evaluation(profile: str, outcome: str, committee: bool) -> list[Step]:
+    """Case D up to its evaluation, as the profile's calendar and decision chain have it."""
+    periods = REPORT_PERIODS.get(profile, {"T1", "T2", "T3"})
+    steps = []
+    for step in CASE_D.steps:
+        if step.element == "committee_decision" and not committee:
+            continue
+        if step.element == "progress_report" and step.data["period"] not in periods:
+            continue
+        if step.element == "evaluation":
+            steps.append(replace(step, data={**step.data, "outcome_class": outcome,
+                                             "expected_effect_start_year": 2030}))  # fmt: skip
+            return steps
+        steps.append(step)
+    raise AssertionError("case D has an evaluation step")
+
+
+@pytest.mark.parametrize(
+    ("profile", "committee", "outcome", "next_task"),
+    [
+        ("sodertalje_2015", True, "economic_effect_within_limit", "repayment_plan"),
+        ("stockholm_2016", False, "economic_effect_within_limit", "repayment_plan"),
+        ("stockholm_2016", False, "no_economic_effect", "exemption_request"),
+        ("budget_model", False, "economic_effect_within_limit", "implementation_decision"),
+        ("norrkoping_pre2021", False, "effects_not_yet_visible", None),
+    ],
+    ids=["sodertalje-repays", "stockholm-repays", "stockholm-exempts", "budget-model-no-repayment",
+         "norrkoping-waits-a-year"],
+)  # fmt: skip
+def test_each_profile_takes_its_own_path(
+    rt_for: Any, profile: str, committee: bool, outcome: str, next_task: str | None
+) -> None:
+    rt = rt_for(profile)
+    ids = replay(rt, [replace(CASE_D, steps=until_evaluation(profile, outcome, committee))])
+    case = engine.get_case(rt, ids["D"], with_data=False)
+    offered = [t.element_id for t in case.open_tasks]
+    if next_task is not None:
+        assert offered == [next_task]
+        return
+    assert offered == [] and case.status == "waiting"  # Norrköping: re-check in a year
+    engine.advance_clock(rt, engine.to_datetime("2021-04-01"), "test")
+    reopened = engine.get_case(rt, ids["D"], with_data=False)
+    assert [t.element_id for t in reopened.open_tasks] == ["evaluation"]
+
+
+def test_a_major_deviation_without_deviation_rows_is_refused(rt_for: Any) -> None:  # no. 4
+    rt = rt_for("sodertalje_2015")
+    steps = CASE_D.steps[: [s.element for s in CASE_D.steps].index("progress_report")]
+    bad = form("progress_report", period="T3", year=2017, status="major_deviation")
+    bad.pop("deviations", None)
+    with pytest.raises(ReplayStuck, match="deviations"):
+        replay(rt, [replace(CASE_D, steps=[*steps, Step("2018-01-10", "progress_report",
+                                                          "elif.demir", bad)])])  # fmt: skip
+
+
+def tree_shape(workflow_json: str) -> tuple[int, int]:
+    """(tasks, deepest parent chain) over the workflow and all its subprocesses."""
+    dct = json.loads(workflow_json)
+    trees = [dct["tasks"], *(sub["tasks"] for sub in dct["subprocesses"].values())]
+    count = sum(len(tasks) for tasks in trees)
+    deepest = 0
+    for tasks in trees:
+        for task in tasks.values():
+            depth, parent = 0, task["parent"]
+            while parent is not None:
+                depth, parent = depth + 1, tasks[parent]["parent"]
+            deepest = max(deepest, depth)
+    return count, deepest
+
+
+def test_ten_years_of_a_case_keep_the_task_tree_bounded(rt_for: Any) -> None:
+    rt = rt_for("sodertalje_2015")
+    replay(rt, [CASE_D])  # 2017–2026: 3 budget years, 7 reports, 5 repayment years
+    with rt.db.reading() as conn:
+        workflow = conn.execute(select(cases.c.workflow)).scalar_one()
+    count, deepest = tree_shape(workflow)
+    # Yearly repetitions are multi-instance children, not gateway loops: the deepest chain is
+    # the main line of the process, whatever the number of years.
+    assert deepest < 120, deepest
+    assert count < 1500, count
