@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Set-up and demo data, then Sif's main job: until the web app lands, the timer scheduler.
 run: $(STAMP)
 	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif init --demo
+	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif scheduler
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q
