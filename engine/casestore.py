@@ -23,7 +23,7 @@ from engine.errors import Conflict, NotFound
 from engine.models import CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
-from engine.timer_sync import sync_timers
+from engine.timer_sync import record_fired_on_arrival, sync_timers
 
 STAGE_DONE = "Avslutad"
 SYSTEM = "system"
@@ -141,6 +141,12 @@ class CaseStep:
         ready = self.workflow.ready_user_tasks()
         self._sync_tasks(ready)
         timers_after = {t.task_id: t for t in self.workflow.waiting_timers()}
+        arrived = [t for t in self.workflow.completed_timers if t.task_id not in self.timers_before]
+        if arrived:  # due already when the token reached them: they never waited
+            record_fired_on_arrival(
+                self.conn, self.case_id, arrived, self.now, self.event, self.fired_by
+            )
+            self.workflow.completed_timers.clear()
         if self.timers_before or timers_after:
             sync_timers(
                 self.conn, self.case_id, self.timers_before, timers_after,

@@ -82,6 +82,22 @@ def sync_timers(
                 _record(emit, "timer_fired", old_timer, now, fired_by, next_due=new.due_at)
 
 
+def record_fired_on_arrival(
+    conn: Connection,
+    case_id: int,
+    fired: list[WaitingTimer],
+    now: datetime,
+    emit: Emit,
+    fired_by: str,
+) -> None:
+    """Timers that were already due when the token reached them: a row and an event each."""
+    for timer in fired:
+        values = {**_arm_values(case_id, timer, now), "state": "fired", "fired_count": 1,
+                  "last_fired_at": now}  # fmt: skip
+        conn.execute(_ARM, values)
+        _record(emit, "timer_fired", timer, now, fired_by, on_arrival=True)
+
+
 def _arm_values(case_id: int, timer: WaitingTimer, now: datetime) -> dict[str, Any]:
     return {
         "case_id": case_id, "task_id": timer.task_id, "element_id": timer.element_id,

@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.store import CompiledSpec, dump_workflow, load_workflow, new_workflow
-from engine.bpmn.timers import WaitingTimer, clock_at, waiting_timers
+from engine.bpmn.timers import WaitingTimer, clock_at, timer_of, waiting_timers
 from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
@@ -52,6 +52,7 @@ class Workflow:
     def __init__(self, workflow: BpmnWorkflow, now: datetime) -> None:
         self._wf = workflow
         self.now = now  # the step's time: what timer events see as "now"
+        self.completed_timers: list[WaitingTimer] = []  # timer events run in this step
 
     @classmethod
     def start(
@@ -79,13 +80,18 @@ class Workflow:
             with clock_at(self.now):
                 for _ in range(_MAX_ROUNDS):
                     self._wf.refresh_timers()  # do_engine_steps refreshes timers only at its end
-                    self._wf.do_engine_steps()
+                    self._wf.do_engine_steps(did_complete_task=self._note_timer)
                     # A timer already due when the token reached it is READY only after that
                     # final refresh: run again, or it would wait for nobody.
                     if not self._engine_task_ready():
                         break
         except Exception as exc:  # SpiffWorkflow raises bare Exception for bad timers
             raise self._failure(exc) from exc
+
+    def _note_timer(self, task: Any) -> None:
+        timer = timer_of(task)
+        if timer is not None:
+            self.completed_timers.append(timer)
 
     def _engine_task_ready(self) -> bool:
         ready = self._wf.get_tasks(state=TaskState.READY)

@@ -148,22 +148,23 @@ _KINDS = {SifTimeDate: "date", SifDuration: "duration", SifCycle: "cycle"}
 
 def waiting_timers(workflow: Any) -> list[WaitingTimer]:
     """The timer events the workflow waits for, with when each is due."""
-    found = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        kind = _KINDS.get(type(getattr(task.task_spec, "event_definition", None)))
-        if kind is None:
-            continue
-        found.append(
-            WaitingTimer(
-                str(task.id),
-                task.task_spec.bpmn_id or task.task_spec.name,
-                task.task_spec.bpmn_name or "",
-                kind,
-                _position(task.task_spec),
-                _due(task.internal_data.get("event_value"), kind),
-            )
-        )
-    return found
+    found = (timer_of(task) for task in workflow.get_tasks(state=TaskState.WAITING))
+    return [timer for timer in found if timer is not None]
+
+
+def timer_of(task: Any) -> WaitingTimer | None:
+    """The timer a task stands for, or None when it is not a timer event."""
+    kind = _KINDS.get(type(getattr(task.task_spec, "event_definition", None)))
+    if kind is None:
+        return None
+    return WaitingTimer(
+        str(task.id),
+        task.task_spec.bpmn_id or task.task_spec.name,
+        task.task_spec.bpmn_name or "",
+        kind,
+        _position(task.task_spec),
+        _due(task.internal_data.get("event_value"), kind),
+    )
 
 
 def _position(spec: Any) -> str:

@@ -161,3 +161,7 @@ def test_a_timer_already_due_when_reached_fires_in_the_same_step(vrt: Runtime) -
     assert case.status == "running"
     assert [t.element_id for t in case.open_tasks] == ["review_now"]
     assert engine.list_timers(vrt, case_id=case.id) == []
+    [fired] = engine.list_timers(vrt, state="fired", case_id=case.id)
+    assert (fired.element_id, fired.fired_count) == ("wait_until", 1)
+    [event] = fired_events(vrt, case.id)
+    assert event.detail["on_arrival"] is True
