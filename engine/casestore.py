@@ -96,8 +96,9 @@ class CaseStep:
         now = rt.clock.now(conn)
         workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine, now)
         step = cls(rt, conn, row, body, workflow, now)
-        step.open_before = {t.id: t.element_id for t in workflow.ready_user_tasks()}
-        step.timers_before = {t.task_id: t for t in workflow.waiting_timers()}
+        ready, timers = workflow.waits()
+        step.open_before = {t.id: t.element_id for t in ready}
+        step.timers_before = {t.task_id: t for t in timers}
         return step
 
     @property
@@ -138,9 +139,9 @@ class CaseStep:
 
     def save(self, failed: StepFailed | None = None, status: CaseStatus | None = None) -> int:
         """Persist workflow, projections and events; return the case's new version."""
-        ready = self.workflow.ready_user_tasks()
+        ready, waiting = self.workflow.waits()
         self._sync_tasks(ready)
-        timers_after = {t.task_id: t for t in self.workflow.waiting_timers()}
+        timers_after = {t.task_id: t for t in waiting}
         arrived = [t for t in self.workflow.completed_timers if t.task_id not in self.timers_before]
         if arrived:  # due already when the token reached them: they never waited
             record_fired_on_arrival(

@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.store import CompiledSpec, dump_workflow, load_workflow, new_workflow
-from engine.bpmn.timers import WaitingTimer, clock_at, timer_of, waiting_timers
+from engine.bpmn.timers import WaitingTimer, clock_at, timer_of
 from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
@@ -106,13 +106,21 @@ class Workflow:
             return StepFailed("", "", line, message)
         return StepFailed(str(failed.id), failed.task_spec.bpmn_id or "", line or None, message)
 
-    def ready_user_tasks(self) -> list[ReadyTask]:
-        return [
-            ReadyTask(
-                str(t.id), t.task_spec.bpmn_id or t.task_spec.name, t.task_spec.bpmn_name or ""
-            )
-            for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
-        ]
+    def waits(self) -> tuple[list[ReadyTask], list[WaitingTimer]]:
+        """What the case waits for: ready user tasks and waiting timers, in one pass."""
+        ready: list[ReadyTask] = []
+        timers: list[WaitingTimer] = []
+        for task in self._wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            if task.state == TaskState.READY:
+                if task.task_spec.manual:
+                    spec = task.task_spec
+                    ready.append(ReadyTask(str(task.id), spec.bpmn_id or spec.name,
+                                           spec.bpmn_name or ""))  # fmt: skip
+            else:
+                timer = timer_of(task)
+                if timer is not None:
+                    timers.append(timer)
+        return ready, timers
 
     def waiting_names(self) -> list[str]:
         return [
@@ -161,9 +169,6 @@ class Workflow:
 
     def cancel(self) -> None:
         self._wf.cancel()
-
-    def waiting_timers(self) -> list[WaitingTimer]:
-        return waiting_timers(self._wf)
 
     def task_finished(self, task_id: str) -> bool:
         """Did this task complete (as opposed to being cancelled or dropped)?"""

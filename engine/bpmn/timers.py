@@ -21,7 +21,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
 )
-from SpiffWorkflow.util.task import TaskState
 
 from engine.durations import InvalidTime, add_duration, parse_duration, to_datetime
 
@@ -144,12 +143,6 @@ class WaitingTimer:
 
 
 _KINDS = {SifTimeDate: "date", SifDuration: "duration", SifCycle: "cycle"}
-
-
-def waiting_timers(workflow: Any) -> list[WaitingTimer]:
-    """The timer events the workflow waits for, with when each is due."""
-    found = (timer_of(task) for task in workflow.get_tasks(state=TaskState.WAITING))
-    return [timer for timer in found if timer is not None]
 
 
 def timer_of(task: Any) -> WaitingTimer | None:
