@@ -17,7 +17,7 @@ from engine import Runtime
 from engine.schema import cases
 from tasks.store import create_fund
 from tests.conftest import make_runtime
-from web.demo.cases import CASE_D, form
+from web.demo.cases import CASE_D, form, plan_lines
 from web.demo.people import DEMO_USERS
 from web.demo.replay import ReplayStuck, Step, replay
 
@@ -130,5 +130,37 @@ def test_ten_years_of_a_case_keep_the_task_tree_bounded(rt_for: Any) -> None:
     count, deepest = tree_shape(workflow)
     # Yearly repetitions are multi-instance children, not gateway loops: the deepest chain is
     # the main line of the process, whatever the number of years.
+    assert deepest < 120, deepest
+    assert count < 1500, count
+
+
+def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) -> None:
+    """Norrköping: effects not visible for three years (a yearly re-check), then five repayment
+    years: the case lives 2017–2029 and still completes with a bounded tree."""
+    rt = rt_for("norrkoping_pre2021")
+    steps = until_evaluation("norrkoping_pre2021", "effects_not_yet_visible", committee=False)
+    evaluation = steps[-1]
+    later = {"outcome_class": "economic_effect_within_limit"}
+    plan = {year: (600, 300) for year in range(2024, 2029)}
+    steps += [
+        replace(evaluation, on="2021-04-15"),
+        replace(evaluation, on="2022-04-15"),
+        replace(evaluation, on="2023-04-15", data={**evaluation.data, **later}),
+        Step("2023-05-01", "repayment_plan", "sara.ahl",
+             form("repayment_plan", lines=plan_lines(plan), decision_date="2023-05-15")),
+        Step("2023-05-15", "decide_plan_ks", "olle.vik",
+             {"decision": "approved", "decision_date": "2023-05-15"}),
+        *(Step(f"{year + 1}-01-20", "repayment_follow_up", "erik.holm",
+               {"year": year, "board": "SN", "realised_cost_reduction_tkr": 900,
+                "returned_tkr": 900, "adjust_plan": False}) for year in range(2024, 2029)),
+        Step("2029-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
+        Step("2029-02-15", "implementation_decision", "per.sjo",
+             form("implementation_decision")),
+    ]  # fmt: skip
+    ids = replay(rt, [replace(CASE_D, steps=steps)])
+    assert engine.get_case(rt, ids["D"], with_data=False).status == "completed"
+    with rt.db.reading() as conn:
+        workflow = conn.execute(select(cases.c.workflow)).scalar_one()
+    count, deepest = tree_shape(workflow)
     assert deepest < 120, deepest
     assert count < 1500, count
