@@ -12,6 +12,7 @@ from engine.cases import (
     get_case,
     list_cases,
     retry_case,
+    send_message,
     set_case_status,
     start_case,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "read_bundle",
     "retry_case",
     "scheduler_id",
+    "send_message",
     "set_case_status",
     "set_virtual_time",
     "shift_years",

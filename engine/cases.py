@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from engine.bpmn.run import Workflow
+from engine.bpmn.run import MessageNotAwaited, Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
 from engine.casestore import CaseStep
 from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.definitions import definition_body, latest_definition_id
-from engine.errors import NotFound
+from engine.errors import Conflict, NotFound
 from engine.models import Case, CaseStatus, Incident
 from engine.runtime import Runtime
 from engine.schema import business_key_counters, cases, definitions
@@ -159,6 +159,22 @@ def retry_case(rt: Runtime, case_id: int, actor: str) -> Case:
         step.require_status(CaseStatus.ERROR)
         step.event("case_retried", actor)
         failed = step.run(step.workflow.retry)
+        step.save(failed)
+        return _read_case(conn, case_id, with_data=False)
+
+
+def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], actor: str) -> Case:
+    """Deliver a BPMN message to a case (e.g. "begäran om befrielse" at any time) and run it."""
+    with rt.db.transaction() as conn:
+        user = acting_user(conn, actor)
+        step = CaseStep.open(rt, conn, case_id)
+        step.require_status(CaseStatus.RUNNING, CaseStatus.WAITING)
+        step.event("message_received", user.name, message=name, data=dict(data))
+        payload = {**data, "message_sent_by": user.name}
+        try:
+            failed = step.run(lambda: step.workflow.deliver_message(name, payload))
+        except MessageNotAwaited:
+            raise Conflict(f"Ärendet väntar inte på meddelandet {name!r} nu.") from None
         step.save(failed)
         return _read_case(conn, case_id, with_data=False)
 

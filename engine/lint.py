@@ -91,7 +91,7 @@ def _lint_user_tasks(
         element_id = task.get("id", "")
         line = line_of(task) or 0
         groups = task.get(f"{{{CAMUNDA}}}candidateGroups")
-        roles = _split(groups) if groups else _split(lanes.get(element_id, ""))
+        roles = _split(groups) if groups else _split(_lane_of(task, lanes))
         if not roles:
             result.problems.append(
                 Problem(file, line, element_id, "Användaruppgiften saknar roll: lägg den i en "
@@ -119,6 +119,17 @@ def _lint_user_tasks(
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _lane_of(task: etree._Element, lanes: dict[str, str]) -> str:
+    """The task's lane, or the lane of the (event) subprocess it sits in."""
+    node: etree._Element | None = task
+    while node is not None:
+        lane = lanes.get(node.get("id", ""))
+        if lane:
+            return lane
+        node = node.getparent()
+    return ""
 
 
 def _lane_of_nodes(root: etree._Element) -> dict[str, str]:

@@ -93,6 +93,23 @@ for _action in ("retry", "suspend", "resume", "terminate"):
     case.add_command(_admin(_action))
 
 
+@case.command("message")
+@click.argument("ref")
+@click.argument("name")
+@user_option
+@data_option
+@json_option
+@reports_errors
+def case_message(ref: str, name: str, user: str, data: str | None, as_json: bool) -> None:
+    """Send the BPMN message NAME to a case (e.g. a request for exemption at any time)."""
+    changed = engine.send_message(runtime(), _case_by_ref(ref).id, name, read_data(data), user)
+    if as_json:
+        emit_json(changed)
+        return
+    click.echo(f"{changed.business_key}: {changed.status} — {changed.stage}")
+    _print_tasks(changed.open_tasks)
+
+
 @click.command()
 @click.option("--status", default=None, help="running, waiting, completed, error …")
 @click.option("--process", "process_key", default=None)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -40,6 +41,10 @@ class StepFailed(Exception):
         self.element_id = element_id
         self.line = line
         self.message = message
+
+
+class MessageNotAwaited(Exception):
+    """No catch event of the case waits for this message now."""
 
 
 class TaskNotReady(Exception):
@@ -146,6 +151,32 @@ class Workflow:
                 task.run()
         except Exception as exc:  # a post-script or a boundary timer may fail here
             raise self._failure(exc) from exc
+
+    def deliver_message(self, name: str, payload: dict[str, Any]) -> None:
+        """Hand a message to the catch event waiting for it (e.g. an event subprocess's start);
+        ``MessageNotAwaited`` if nothing waits for ``name``."""
+        definition = self._message_definition(name)
+        if definition is None:
+            raise MessageNotAwaited(name)
+        try:
+            with clock_at(self.now):
+                self._wf.send_event(BpmnEvent(definition, payload=copy.deepcopy(payload)))
+        except Exception as exc:
+            raise self._failure(exc) from exc
+
+    def _message_definition(self, name: str) -> Any:
+        """The message definition a waiting catch event or an event subprocess start uses."""
+        waiting = [t.task_spec for t in self._wf.get_tasks(state=TaskState.WAITING)]
+        triggers = [
+            start
+            for spec_name in self._wf.spec.start.trigger_specs
+            for start in self._wf.subprocess_specs[spec_name].bpmn_start_events
+        ]
+        for spec in [*waiting, *triggers]:
+            definition: Any = getattr(spec, "event_definition", None)
+            if "Message" in type(definition).__name__ and definition.name == name:
+                return definition
+        return None
 
     def retry(self) -> None:
         """Put failed tasks back to READY and run again."""

@@ -94,6 +94,7 @@ PUBLIC_API = {
     "read_bundle",
     "retry_case",
     "scheduler_id",
+    "send_message",
     "set_case_status",
     "set_virtual_time",
     "shift_years",
