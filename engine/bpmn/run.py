@@ -17,7 +17,14 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.store import CompiledSpec, dump_workflow, load_workflow, new_workflow
+from engine.bpmn.scripts import ServiceFailed
+from engine.bpmn.store import (
+    CompiledSpec,
+    dump_workflow,
+    load_spec,
+    load_workflow,
+    new_workflow,
+)
 from engine.bpmn.timers import WaitingTimer, clock_at, timer_of
 from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
@@ -54,8 +61,10 @@ class TaskNotReady(Exception):
 class Workflow:
     """One case's running workflow, with the script engine of the current step attached."""
 
-    def __init__(self, workflow: BpmnWorkflow, now: datetime) -> None:
+    def __init__(self, workflow: BpmnWorkflow, now: datetime, compiled: CompiledSpec) -> None:
         self._wf = workflow
+        self._compiled = compiled
+        self._private = False
         self.now = now  # the step's time: what timer events see as "now"
         self.completed_timers: list[WaitingTimer] = []  # timer events run in this step
 
@@ -68,13 +77,17 @@ class Workflow:
         wf.data.update(copy.deepcopy(data))
         for task in [wf.task_tree, *wf.get_tasks(state=TaskState.READY)]:
             task.data.update(copy.deepcopy(data))
-        return cls(wf, now)
+        return cls(wf, now, compiled)
 
     @classmethod
     def load(cls, text: str, compiled: CompiledSpec, script_engine: Any, now: datetime) -> Workflow:
         wf = load_workflow(text, compiled)
         wf.script_engine = script_engine  # not serialized: attach after every load
-        return cls(wf, now)
+        workflow = cls(wf, now, compiled)
+        if _triggered(wf):
+            workflow._use_private_spec()
+            _rewire(workflow._wf)
+        return workflow
 
     def dump(self) -> str:
         return dump_workflow(self._wf)
@@ -105,7 +118,7 @@ class Workflow:
     def _failure(self, exc: Exception) -> StepFailed:
         failed = next(iter(self._wf.get_tasks(state=TaskState.ERROR)), None)
         script_error = _find_script_error(exc)
-        line = script_error.line if script_error else getattr(exc, "line_number", None)
+        line = getattr(script_error or exc, "line", None) or getattr(exc, "line_number", None)
         message = script_error.message if script_error else _message(exc)
         if failed is None:
             return StepFailed("", "", line, message)
@@ -158,11 +171,22 @@ class Workflow:
         definition = self._message_definition(name)
         if definition is None:
             raise MessageNotAwaited(name)
+        self._use_private_spec()
         try:
             with clock_at(self.now):
                 self._wf.send_event(BpmnEvent(definition, payload=copy.deepcopy(payload)))
         except Exception as exc:
             raise self._failure(exc) from exc
+
+    def _use_private_spec(self) -> None:
+        """SpiffWorkflow wires an event subprocess into the spec when a message starts it, and
+        needs that wiring for as long as the subprocess lives. Specs are shared by every case
+        of a version, so such a case runs on its own copy of the spec."""
+        if self._private:
+            return
+        compiled = load_spec(self._compiled.text, private=True)
+        self._wf = _rebuilt(self._wf, compiled)
+        self._compiled, self._private = compiled, True
 
     def _message_definition(self, name: str) -> Any:
         """The message definition a waiting catch event or an event subprocess start uses."""
@@ -207,10 +231,37 @@ class Workflow:
         return task is not None and task.state in (TaskState.COMPLETED, TaskState.READY)
 
 
-def _find_script_error(exc: BaseException | None) -> ScriptError | None:
+def _rebuilt(workflow: BpmnWorkflow, compiled: CompiledSpec) -> BpmnWorkflow:
+    rebuilt = load_workflow(dump_workflow(workflow), compiled)
+    rebuilt.script_engine = workflow.script_engine
+    return rebuilt
+
+
+def _triggered(workflow: BpmnWorkflow) -> list[Any]:
+    """Event subprocesses this workflow has started (children of its start task)."""
+    start = workflow.spec.start
+    return [
+        child.task_spec
+        for task in workflow.get_tasks(spec_name=start.name)
+        for child in task.children
+        if child.task_spec.name in start.trigger_specs
+    ]
+
+
+def _rewire(workflow: BpmnWorkflow) -> None:
+    """Restore, on a private spec, the wiring SpiffWorkflow made when it started them."""
+    spec = workflow.spec
+    for sub_spec in _triggered(workflow):
+        if spec.start not in sub_spec.inputs:
+            spec.start.connect(sub_spec)
+            sub_spec.connect(spec.end)
+
+
+def _find_script_error(exc: BaseException | None) -> ScriptError | ServiceFailed | None:
+    """The cause that carries a message for people: a script or a service failure."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, ScriptError):
+        if isinstance(exc, ScriptError | ServiceFailed):
             return exc
         exc = exc.__cause__ or exc.__context__
         seen += 1

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from sqlalchemy import Connection
 
+from engine.errors import SifError
 from engine.scripting import guard
 from engine.services import ServiceCall, ServiceRegistry
 
@@ -71,6 +72,27 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         return json.dumps(self.services.call(call))
 
 
+class ServiceFailed(Exception):
+    """A service task's handler failed; ``message`` says why (Swedish where Sif wrote it)."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(message)
+        self.message = f"Tjänsten {operation}: {message}"
+
+
+class GuardedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    """SpiffWorkflow's engine with service errors kept intact (its own handler loses them)."""
+
+    def call_service(self, task: Any, **kwargs: Any) -> Any:
+        operation = str(kwargs.get("operation_name", ""))
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except SifError as err:
+            raise ServiceFailed(operation, err.message) from err
+        except Exception as err:  # any handler failure becomes the case's incident
+            raise ServiceFailed(operation, f"{type(err).__name__}: {err}") from err
+
+
 def script_engine(
     functions: Mapping[str, Callable[..., object]],
     services: ServiceRegistry,
@@ -79,4 +101,4 @@ def script_engine(
 ) -> PythonScriptEngine:
     """A SpiffWorkflow script engine that evaluates through the guard, bound to one step."""
     environment = GuardedEnvironment(functions, services, connection, case_id)
-    return PythonScriptEngine(environment=environment)
+    return GuardedScriptEngine(environment=environment)

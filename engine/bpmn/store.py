@@ -72,6 +72,7 @@ class CompiledSpec:
 
     spec: Any
     subprocess_specs: dict[str, Any]
+    text: str = ""  # the serialized spec, to make a private copy from
 
 
 def dump_spec(spec: Any, subprocess_specs: dict[str, Any]) -> str:
@@ -91,10 +92,11 @@ _cache: OrderedDict[str, CompiledSpec] = OrderedDict()
 _CACHE_SIZE = 64
 
 
-def load_spec(text: str) -> CompiledSpec:
-    """Restore a spec from ``dump_spec`` output; repeated loads of the same text are cached."""
+def load_spec(text: str, private: bool = False) -> CompiledSpec:
+    """Restore a spec from ``dump_spec`` output; repeated loads of the same text are cached
+    and shared. ``private``: a fresh copy for one workflow that SpiffWorkflow will rewire."""
     key = hashlib.sha256(text.encode()).hexdigest()
-    hit = _cache.get(key)
+    hit = None if private else _cache.get(key)
     if hit is not None:
         _cache.move_to_end(key)
         return hit
@@ -102,7 +104,10 @@ def load_spec(text: str) -> CompiledSpec:
     compiled = CompiledSpec(
         spec=_registry.restore(dct["spec"]),
         subprocess_specs={n: _registry.restore(s) for n, s in dct["subprocess_specs"].items()},
+        text=text,
     )
+    if private:
+        return compiled
     _cache[key] = compiled
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)

@@ -15,9 +15,9 @@ from engine import Runtime
 from tasks.reports import table1, table2
 from tasks.store import create_fund, load_ledger
 from tests.conftest import DATA, make_runtime
-from web.demo.cases import CASE_D, CASES
+from web.demo.cases import CASE_D, CASES, form
 from web.demo.people import DEMO_USERS
-from web.demo.replay import ReplayStuck, Step, Timeline, replay
+from web.demo.replay import ReplayStuck, Step, Timeline, advance_to, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,3 +115,33 @@ def test_a_reservation_is_not_released_before_its_condition_is_met(fund_rt: Runt
                      {"fund": "SIF-DEMO"}, process="reservation_decision", key="B")  # fmt: skip
     with pytest.raises(ReplayStuck, match="release_condition_met"):
         replay(fund_rt, [early])
+
+
+def test_an_exemption_can_be_requested_at_any_time(fund_rt: Runtime) -> None:
+    upto = [s.element for s in CASE_D.steps].index("annual_allocation") + 1
+    case_id = replay(fund_rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+    after = engine.send_message(fund_rt, case_id, "exemption_requested", {}, "maria.ek")
+    assert [t.element_id for t in after.open_tasks] == ["anytime_exemption_request"]
+    request = {**form("exemption_request"), "scope": "partial", "amount_tkr": 500}
+    engine.complete_task(fund_rt, after.open_tasks[0].id, request, "maria.ek")
+    advance_to(fund_rt, "2017-10-01")
+    [decision] = [t for t in engine.get_case(fund_rt, case_id, with_data=False).open_tasks
+                  if t.element_id == "anytime_exemption_decision"]  # fmt: skip
+    decided = {"decision": "granted_partial", "amount_tkr": 5000, "decided_by": "KS",
+               "decision_date": "2017-10-01", "paragraph": "§200",
+               "case_number": "KS 17/112"}  # fmt: skip
+    with pytest.raises(engine.ValidationFailed) as caught:
+        engine.complete_task(fund_rt, decision.id, decided, "olle.vik")
+    assert [e.path for e in caught.value.errors] == ["amount_tkr"]
+    assert "750 tkr" in caught.value.errors[0].message
+    engine.complete_task(fund_rt, decision.id, {**decided, "amount_tkr": 500}, "olle.vik")
+    with fund_rt.db.reading() as conn:
+        d = load_ledger(conn, "SIF-DEMO").project("D")
+    assert (d.relieved, d.outstanding) == (500, 250)
+    next_report = CASE_D.steps[upto]  # the main flow goes on: the 2018-01-10 progress report
+    advance_to(fund_rt, next_report.on)
+    [report] = [t for t in engine.get_case(fund_rt, case_id, with_data=False).open_tasks
+                if t.element_id == "progress_report"]  # fmt: skip
+    engine.complete_task(fund_rt, report.id, dict(next_report.data), next_report.user)
+    offered = [t.element_id for t in engine.get_case(fund_rt, case_id, with_data=False).open_tasks]
+    assert offered == ["annual_follow_up"]

@@ -158,7 +158,8 @@ def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) ->
              form("implementation_decision")),
     ]  # fmt: skip
     ids = replay(rt, [replace(CASE_D, steps=steps)])
-    assert engine.get_case(rt, ids["D"], with_data=False).status == "completed"
+    final = engine.get_case(rt, ids["D"], with_data=False)
+    assert final.status == "completed", (final.stage, engine.list_timers(rt, case_id=final.id))
     with rt.db.reading() as conn:
         workflow = conn.execute(select(cases.c.workflow)).scalar_one()
     count, deepest = tree_shape(workflow)

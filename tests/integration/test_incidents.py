@@ -47,6 +47,7 @@ def test_a_failing_service_is_retried_after_its_cause_is_fixed(clerk: Runtime) -
     failed = engine.get_case(rt, case.id, with_data=False)
     assert failed.status == "error"
     assert failed.incident is not None and failed.incident.element_id == "book"
+    assert "bokföringen svarar inte" in failed.incident.message
 
     outage["down"] = False
     retried = engine.retry_case(rt, case.id, "carl")
