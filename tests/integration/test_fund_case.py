@@ -51,7 +51,7 @@ def test_case_d_lives_its_whole_life_through_the_engine(fund_rt: Runtime) -> Non
 
 
 def test_a_grant_above_what_the_fund_has_is_refused_on_the_form(fund_rt: Runtime) -> None:
-    steps = [s for s in CASE_D.steps if s.element != "board_decision"][:7]
+    steps = CASE_D.steps[: [s.element for s in CASE_D.steps].index("board_decision")]
     too_much = next(s for s in CASE_D.steps if s.element == "board_decision")
     timeline = replace(CASE_D, steps=steps)
     ids = replay(fund_rt, [timeline])
@@ -145,3 +145,16 @@ def test_an_exemption_can_be_requested_at_any_time(fund_rt: Runtime) -> None:
     engine.complete_task(fund_rt, report.id, dict(next_report.data), next_report.user)
     offered = [t.element_id for t in engine.get_case(fund_rt, case_id, with_data=False).open_tasks]
     assert offered == ["annual_follow_up"]
+
+
+def test_a_board_that_disagrees_sends_the_application_back(fund_rt: Runtime) -> None:  # S05
+    upto = [s.element for s in CASE_D.steps].index("draft_application") + 1
+    case_id = replay(fund_rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+    consents = engine.get_case(fund_rt, case_id, with_data=False).open_tasks
+    assert [t.element_id for t in consents] == ["board_consent", "board_consent"]
+    answers = [("per.sjo", "UN", "disagree"), ("maria.ek", "SN", "agree")]
+    for task, (user, board, answer) in zip(consents, answers, strict=True):
+        data = form("consent", board=board, consent=answer, signed_by=user)
+        engine.complete_task(fund_rt, task.id, data, user)
+    offered = [t.element_id for t in engine.get_case(fund_rt, case_id, with_data=False).open_tasks]
+    assert offered == ["draft_application"]

@@ -58,6 +58,19 @@ def plan_lines(by_year: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
     ]
 
 
+# S05: the administrative head who signs each affected board's consent (role admin_head).
+CONSENT_SIGNERS = {"SN": "maria.ek", "UN": "per.sjo", "KFN": "per.sjo"}
+
+
+def consents(on: str, app: dict[str, Any]) -> list[Step]:
+    """S05: one consent per affected board of the application, in the application's order."""
+    return [
+        Step(on, "board_consent", CONSENT_SIGNERS[b["board"]], form(
+            "consent", board=b["board"], signed_by=CONSENT_SIGNERS[b["board"]], date=on))
+        for b in app["general"]["affected_boards"]
+    ]  # fmt: skip
+
+
 D_V1 = {2021: (600, 300), 2022: (600, 300), 2023: (600, 300), 2024: (600, 300), 2025: (600, 300)}
 D_V2 = {2021: (600, 300), 2022: (300, 300), 2023: (600, 300), 2024: (600, 300), 2025: (900, 300)}
 
@@ -71,6 +84,7 @@ CASE_D = Timeline(
         Step("2017-01-20", "submit_idea", "elif.demir", form("idea")),
         Step("2017-02-15", "screen_idea", "anna.berg", form("screening")),
         Step("2017-03-22", "draft_application", "elif.demir", form("application")),
+        *consents("2017-03-22", form("application")),
         Step("2017-04-03", "economic_review", "sara.ahl", form("economic_review")),
         Step("2017-04-19", "council_review", "anna.berg", form("council_review")),
         Step("2017-05-10", "decision_proposal", "anna.berg", form("decision_proposal")),
@@ -220,6 +234,7 @@ def pre_grant(applicant: str, dates: list[str], idea: dict[str, Any], app: dict[
         Step(idea_on, "submit_idea", applicant, idea),
         Step(screen_on, "screen_idea", "anna.berg", form("screening", meeting_date=screen_on)),
         Step(app_on, "draft_application", applicant, app),
+        *consents(app_on, app),
         Step(eco_on, "economic_review", "sara.ahl", form("economic_review")),
     ]
     for on, spec in council:
