@@ -1,11 +1,12 @@
 """Calendar helpers the fund process uses for its timers (DOMAIN §3.1): council meetings,
-report due dates, year-end accounts. Pure functions of dates; registered as script functions.
+report due dates, budget years. Pure functions of dates; registered as script functions
+(``year_end``, ``add_days`` and ``add_years`` come with the engine's own script functions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 # The preparation group meets four times a year (DOMAIN §9.1: Feb, Apr, Sep, Nov; [A] the
 # third Wednesday-ish dates of the demo calendar are approximated by fixed month-days).
@@ -45,23 +46,12 @@ def report_due_dates(start: date | str, end: date | str, due_month_days: list[st
     return sorted(found)
 
 
-def year_end(year: int) -> str:
-    """The year-end accounts date of a budget year (31 December)."""
-    return date(int(year), 12, 31).isoformat()
-
-
 def budget_years(start: date | str, end: date | str) -> list[int]:
     return list(range(_as_date(start).year, _as_date(end).year + 1))
-
-
-def days_after(day: date | str, days: int) -> str:
-    return (_as_date(day) + timedelta(days=days)).isoformat()
 
 
 CALENDAR_FUNCTIONS: dict[str, Callable[..., object]] = {
     "next_council_meeting": next_council_meeting,
     "report_due_dates": report_due_dates,
-    "year_end": year_end,
     "budget_years": budget_years,
-    "days_after": days_after,
 }

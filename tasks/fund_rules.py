@@ -16,17 +16,15 @@ from engine import FieldError, RuleCall, ServiceRegistry
 from tasks.ledger import tkr
 from tasks.profiles import Profile, load_profile
 from tasks.repayment import PlanLine, check_plan, check_project_length
-from tasks.store import DEFAULT_FUND, get_fund, load_ledger
+from tasks.store import case_connection, fund_code, get_fund, load_ledger
 
 
 def _conn(call: RuleCall) -> Connection:
-    if call.connection is None:
-        raise RuntimeError(f"{call.rule} kräver ärendets transaktion")
-    return call.connection
+    return case_connection(call.connection, call.rule)
 
 
 def _fund(call: RuleCall) -> str:
-    return str(call.case_data.get("fund") or DEFAULT_FUND)
+    return fund_code(call.case_data.get("fund"))
 
 
 def _profile(call: RuleCall) -> Profile:

@@ -16,13 +16,22 @@ from sqlalchemy import Connection
 from engine import ServiceCall, ServiceRegistry
 from tasks.ledger import Kind, Tx
 from tasks.profiles import load_profile
-from tasks.store import DEFAULT_FUND, decide_plan_total, get_fund, load_ledger, post
+from tasks.store import (
+    case_connection,
+    decide_plan_total,
+    fund_code,
+    get_fund,
+    load_ledger,
+    post,
+)
 
 
 def _conn(call: ServiceCall) -> Connection:
-    if call.connection is None:
-        raise RuntimeError(f"{call.operation} kräver ärendets transaktion")
-    return call.connection
+    return case_connection(call.connection, call.operation)
+
+
+def _fund(call: ServiceCall) -> str:
+    return fund_code(call.params.get("fund"))
 
 
 def _day(value: object) -> date:
@@ -41,8 +50,7 @@ def _post(call: ServiceCall, kind: Kind, amount: int, booked_on: date, **extra: 
         reference=str(params.get("reference", "")),
         **extra,
     )
-    fund = str(params.get("fund") or DEFAULT_FUND)
-    post(_conn(call), tx, "system", _now(booked_on), call.case_id, fund)
+    post(_conn(call), tx, "system", _now(booked_on), call.case_id, _fund(call))
 
 
 def _now(day: date) -> datetime:
@@ -56,7 +64,7 @@ def grant(call: ServiceCall) -> object:
     decided = _day(p["decision_date"])
     _post(call, Kind.GRANT_COMMITMENT, int(p.get("granted_tkr") or 0), decided)
     _post(call, Kind.RESERVATION, int(p.get("reserved_tkr") or 0), decided)
-    fund = get_fund(_conn(call), str(p.get("fund") or DEFAULT_FUND))
+    fund = get_fund(_conn(call), _fund(call))
     return {"fund": fund.code, "profile": load_profile(fund.profile).frozen()}
 
 
@@ -88,7 +96,7 @@ def return_unused(call: ServiceCall) -> object:
 def decide_plan(call: ServiceCall) -> object:
     """S24: the decided plan's total becomes what the project owes."""
     p = call.params
-    fund = str(p.get("fund") or DEFAULT_FUND)
+    fund = _fund(call)
     decide_plan_total(
         _conn(call), str(p["project"]), int(p["total_tkr"]), _now(_day(p["decision_date"])), fund
     )
@@ -109,7 +117,7 @@ def relieve(call: ServiceCall) -> object:
     kind = Kind.WRITE_DOWN if p.get("kind") == "write_down" else Kind.EXEMPTION
     amount = int(p.get("amount_tkr") or 0)
     if p.get("full"):
-        ledger = load_ledger(_conn(call), str(p.get("fund") or DEFAULT_FUND))
+        ledger = load_ledger(_conn(call), _fund(call))
         amount = ledger.project(str(p["project"])).outstanding
     _post(call, kind, amount, _day(p["decision_date"]))
     return {"relieved_tkr": amount}
@@ -130,14 +138,14 @@ def cancel_reservation(call: ServiceCall) -> object:
 
 def fund_profile(call: ServiceCall) -> object:
     """The fund's current rule profile (frozen onto the case only at the grant, by fund.grant)."""
-    fund = get_fund(_conn(call), str(call.params.get("fund") or DEFAULT_FUND))
+    fund = get_fund(_conn(call), _fund(call))
     return load_profile(fund.profile).frozen()
 
 
 def balances(call: ServiceCall) -> object:
     """The fund's and the project's balances now, for forms to show."""
     p = call.params
-    ledger = load_ledger(_conn(call), str(p.get("fund") or DEFAULT_FUND))
+    ledger = load_ledger(_conn(call), _fund(call))
     return {"fund": asdict(ledger.fund()), "project": asdict(ledger.project(str(p["project"])))}
 
 

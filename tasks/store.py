@@ -107,6 +107,18 @@ def get_fund(conn: Connection, code: str = DEFAULT_FUND) -> Fund:
     return Fund(row.code, row.name, row.profile, row.established)
 
 
+def fund_code(value: object) -> str:
+    """The fund a case or a service call names, or the default fund."""
+    return str(value or DEFAULT_FUND)
+
+
+def case_connection(connection: Connection | None, who: str) -> Connection:
+    """The case step's transaction, which service tasks and form rules must post and read in."""
+    if connection is None:
+        raise RuntimeError(f"{who} kräver ärendets transaktion")
+    return connection
+
+
 def load_ledger(conn: Connection, fund: str = DEFAULT_FUND) -> Ledger:
     """The fund's ledger as stored: every posting in order, the latest plan total per project."""
     ledger = Ledger()

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ import tasks
 from engine import (
     BundleInvalid,
     Conflict,
+    FieldError,
     NotAllowed,
     NotFound,
     Runtime,
@@ -81,6 +83,15 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def parse_day(text: str, option: str) -> date:
+    """An ISO date from the command line, or a Swedish error naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        message = f"{option}: ogiltigt datum {text!r} (ange ÅÅÅÅ-MM-DD)."
+        raise ValidationFailed([FieldError(option, message)], message) from None
 
 
 def read_data(source: str | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import click
 from tasks.ledger import tkr
 from tasks.reports import budget_years_of, model_change_proposal, table1, table2
 from tasks.store import DEFAULT_FUND, create_fund, load_ledger
-from web.cli_common import json_option, reports_errors, runtime
+from web.cli_common import json_option, parse_day, reports_errors, runtime
 from web.output import emit_json, emit_table
 
 BALANCE_LABELS = {
@@ -39,7 +39,7 @@ def fund_create(code: str, name: str, profile: str, established: str, capital: i
     rt = runtime()
     with rt.db.transaction() as conn:
         created = create_fund(
-            conn, code, name, profile, date.fromisoformat(established), capital, "admin",
+            conn, code, name, profile, parse_day(established, "--established"), capital, "admin",
             rt.clock.now(conn),
         )  # fmt: skip
     click.echo(f"Fonden {created.code} ({created.profile}) har {tkr(capital)} i kapital.")
@@ -57,7 +57,7 @@ def fund_report(code: str, year: int | None, as_of_text: str | None, as_json: bo
     with rt.db.reading() as conn:
         ledger = load_ledger(conn, code)
     if as_of_text:
-        as_of = date.fromisoformat(as_of_text)
+        as_of = parse_day(as_of_text, "--as-of")
     else:
         as_of = date(year, 12, 31) if year else rt.clock.now().date()
     balances = asdict(ledger.fund(as_of))
@@ -93,7 +93,7 @@ def fund_model_change(code: str, as_of_text: str | None, as_json: bool) -> None:
     rt = runtime()
     with rt.db.reading() as conn:
         ledger = load_ledger(conn, code)
-    as_of = date.fromisoformat(as_of_text) if as_of_text else rt.clock.now().date()
+    as_of = parse_day(as_of_text, "--as-of") if as_of_text else rt.clock.now().date()
     proposal = model_change_proposal(ledger, as_of)
     if as_json:
         emit_json(proposal)

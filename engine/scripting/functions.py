@@ -24,7 +24,7 @@ def add_years(day: date | str, years: int) -> str:
 
 
 def year_end(year: int) -> str:
-    return date(year, 12, 31).isoformat()
+    return date(int(year), 12, 31).isoformat()
 
 
 SCRIPT_FUNCTIONS: dict[str, Callable[..., object]] = {

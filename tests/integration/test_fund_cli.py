@@ -31,6 +31,8 @@ def test_the_fund_report_shows_table_1_and_table_2(db_url: str) -> None:
     assert "finns inte" in sif("fund", "create", "--code", "X", "--name", "X", "--profile",
                                "goteborg", "--established", "2013-06-01", "--capital", "1",
                                code=5)  # fmt: skip
+    bad_date = sif("fund", "report", "--as-of", "2018-13-40", code=2)
+    assert "--as-of: ogiltigt datum" in bad_date and "Traceback" not in bad_date
     rt = make_runtime(db_url)
     with rt.db.transaction() as conn:
         for tx in demo_transactions()[1:]:  # the capital came with 'fund create'

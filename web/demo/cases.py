@@ -13,6 +13,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from tasks.calendar import report_due_dates
+from tasks.profiles import load_profile
+from web.demo.people import FUND_PROFILE
 from web.demo.replay import Step, Timeline
 
 _SAMPLES: dict[str, dict[str, Any]] = {
@@ -135,6 +138,7 @@ CASE_D = Timeline(
 
 
 DUE_PERIODS = {4: "T1", 8: "T2", 12: "T3"}
+DEMO_REPORT_DUE = load_profile(FUND_PROFILE).report_due_dates
 
 
 def investment(
@@ -142,12 +146,14 @@ def investment(
     setup_on: str,
     allocations: dict[int, tuple[int, str, str]],
     spent: dict[int, int],
-    report_dates: list[str],
+    period: tuple[str, str],
     deviations: dict[str, dict[str, Any]] | None = None,
 ) -> list[Step]:
     """The investment phase: first allocation after set-up, then per budget year the year-end
     follow-up (late January) and the next allocation; a progress report ten days after each
-    due date, with a deviation handled ten days later where ``deviations`` says so."""
+    due date of the demo profile's calendar (as the process computes it), with a deviation
+    handled ten days later where ``deviations`` says so."""
+    report_dates = report_due_dates(*period, list(DEMO_REPORT_DUE))
     years = sorted(allocations)
     steps = [Step(_next_day(setup_on), "annual_allocation", "olle.vik",
                   allocation(*allocations[years[0]]))]  # fmt: skip
@@ -348,17 +354,7 @@ CASE_A = Timeline(
                 2018: (2600, "2017-12-16", "§249"),
             },
             {2016: 400, 2017: 3000, 2018: 2600},
-            [
-                "2016-04-30",
-                "2016-08-31",
-                "2016-12-31",
-                "2017-04-30",
-                "2017-08-31",
-                "2017-12-31",
-                "2018-04-30",
-                "2018-08-31",
-                "2018-12-31",
-            ],
+            ("2016-01-01", "2018-12-31"),
             {"2016-08-31": A_DEVIATION},
         ),
         *closing("2019-02-01", "effects_not_yet_visible", relief=True, implement="implement"),
@@ -441,17 +437,7 @@ CASE_C = Timeline(
                 2019: (1400, "2018-12-14", "§301"),
             },
             {2016: 900, 2017: 1600, 2018: 2100, 2019: 1400},
-            [
-                "2016-08-31",
-                "2016-12-31",
-                "2017-04-30",
-                "2017-08-31",
-                "2017-12-31",
-                "2018-04-30",
-                "2018-08-31",
-                "2018-12-31",
-                "2019-04-30",
-            ],
+            ("2016-08-15", "2019-06-30"),
             {"2018-04-30": C_DEVIATION},
         ),
         *closing("2020-01-31", "no_economic_effect", relief=True, implement="discontinue"),
@@ -512,7 +498,7 @@ CASE_E = Timeline(
             "2018-10-01",
             {2019: (750, "2018-12-14", "§301"), 2020: (750, "2019-12-16", "§290")},
             {2019: 750, 2020: 750},
-            ["2019-04-30", "2019-08-31", "2019-12-31", "2020-04-30", "2020-08-31", "2020-12-31"],
+            ("2019-01-01", "2020-12-31"),
         ),
     ],
 )
