@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from sqlalchemy import Connection, func, insert, select
 
 from engine.bundle import bundle_sha256
 from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.errors import NotFound
+from engine.forms import form_validator
 from engine.runtime import Runtime
 from engine.schema import definitions, deployment_files, deployments
 from engine.validate import validate_bundle
@@ -141,6 +143,7 @@ class DefinitionBody:
     version: int
     spec_json: str
     meta: dict[str, Any]
+    validators: dict[str, Draft202012Validator] = field(default_factory=dict, compare=False)
 
     def user_task(self, element_id: str) -> dict[str, Any]:
         info: dict[str, Any] = self.meta["user_tasks"].get(element_id, {})
@@ -148,6 +151,13 @@ class DefinitionBody:
 
     def form(self, name: str | None) -> dict[str, Any] | None:
         return self.meta["forms"].get(name) if name else None
+
+    def form_validator(self, name: str) -> Draft202012Validator:
+        """The form's validator, built on first use and kept with the (immutable) definition."""
+        validator = self.validators.get(name)
+        if validator is None:
+            validator = self.validators[name] = form_validator(self.meta["forms"][name])
+        return validator
 
 
 _bodies: dict[tuple[str, int], DefinitionBody] = {}

@@ -7,9 +7,7 @@ Error messages are Swedish, one per field path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -77,16 +75,18 @@ def _unsupported(node: Mapping[str, Any], where: str) -> Iterator[str]:
             yield from _unsupported(value, f"{where}/{key}")
 
 
-@lru_cache(maxsize=256)
-def _validator(schema_text: str) -> Draft202012Validator:
-    """Building a validator is costly; forms are immutable, so build each once."""
-    schema = json.loads(schema_text)
+def form_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """A validator for one form. Building one is costly: callers keep it (forms never change)."""
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def validate_form_data(schema: Mapping[str, Any], data: object) -> list[FieldError]:
     """Validate submitted data against a form; one Swedish error per offending field path."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    return form_errors(form_validator(schema), data)
+
+
+def form_errors(validator: Draft202012Validator, data: object) -> list[FieldError]:
+    """``validate_form_data`` with a validator the caller keeps."""
     errors: list[FieldError] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         # jsonschema reports one "required" error per missing field, each naming them all.

@@ -16,7 +16,7 @@ from engine.bpmn.run import TaskNotReady
 from engine.casestore import CaseStep
 from engine.clock import as_utc
 from engine.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from engine.forms import validate_form_data
+from engine.forms import form_errors
 from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState, User
 from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks
@@ -178,10 +178,9 @@ def complete_task(
         user, step, task = _open_for_change(rt, conn, task_id, user_name)
         if expected_version is not None and expected_version != step.row.version:
             raise Conflict("Ärendet har ändrats sedan du öppnade uppgiften; ladda om sidan.")
-        schema = step.body.form(task.form)
         submitted = dict(data)
-        if schema is not None:
-            errors = validate_form_data(schema, submitted)
+        if task.form is not None and step.body.form(task.form) is not None:
+            errors = form_errors(step.body.form_validator(task.form), submitted)
             if errors:
                 raise ValidationFailed(errors)
         before = _task_data(step, task_id)
