@@ -224,7 +224,9 @@ def _check_cancel_commitment(ledger: Ledger, tx: Tx) -> None:
 
 
 def _check_allocation(ledger: Ledger, tx: Tx) -> None:
-    undisbursed = ledger.project(tx.project).undisbursed
+    balance = ledger.project(tx.project)
+    # Reserved money is paid out only once released: it can still be cancelled.
+    undisbursed = balance.undisbursed - balance.reserved_open
     if tx.amount > undisbursed:
         raise _refuse(
             "amount",

@@ -142,3 +142,13 @@ def test_a_switch_to_the_budget_model_proposes_exempting_a_c_and_d(ledger: Ledge
     proposal = model_change_proposal(ledger, D("2018-05-18"))  # DOMAIN §9.7 no. 10
     assert proposal.projects == {"A": 6000, "C": 4600, "D": 2250}
     assert proposal.total == 12850
+
+
+def test_reserved_money_is_not_paid_out_before_it_is_released() -> None:
+    # Found by the property test: allocate reserved money, then cancel the reservation.
+    book = Ledger([Tx(Kind.CAPITAL_CONTRIBUTION, 100, D("2016-01-01"))])
+    book.post(Tx(Kind.RESERVATION, 10, D("2016-01-02"), "P"))
+    refused(book, Tx(Kind.ALLOCATION, 1, D("2016-01-03"), "P", 2016))
+    book.post(Tx(Kind.RESERVATION_RELEASE, 10, D("2016-01-04"), "P"))
+    book.post(Tx(Kind.ALLOCATION, 10, D("2016-01-05"), "P", 2016))
+    assert book.project("P").undisbursed == 0
