@@ -18,6 +18,11 @@ class Settings:
     clock: str = "real"
     max_file_bytes: int = 5 * 1024 * 1024
     max_bundle_bytes: int = 20 * 1024 * 1024
+    #: Largest case data one step may leave behind, measured as it will be written (all task
+    #: data, shared references counted each time); over it the step is an incident.
+    max_case_data_bytes: int = 8 * 1024 * 1024
+    #: Most instances one multi-instance activity may create (loopCardinality or collection).
+    max_loop_cardinality: int = 1000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -28,4 +33,6 @@ class Settings:
             clock=env.get("SIF_CLOCK", "real"),
             max_file_bytes=int(env.get("SIF_MAX_FILE_BYTES", cls.max_file_bytes)),
             max_bundle_bytes=int(env.get("SIF_MAX_BUNDLE_BYTES", cls.max_bundle_bytes)),
+            max_case_data_bytes=int(env.get("SIF_MAX_CASE_DATA_BYTES", cls.max_case_data_bytes)),
+            max_loop_cardinality=int(env.get("SIF_MAX_LOOP_CARDINALITY", cls.max_loop_cardinality)),
         )
