@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from engine.bpmn.run import MessageNotAwaited, Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
-from engine.casestore import CaseStep
+from engine.casestore import CaseStep, workflow_limits
 from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.definitions import definition_body, latest_definition_id
@@ -43,7 +43,8 @@ def start_case(
             )
         ))  # fmt: skip
         engine = script_engine(rt.functions, rt.services, conn, case_id)
-        workflow = Workflow.start(load_spec(body.spec_json), engine, dict(data or {}), now)
+        compiled, limits = load_spec(body.spec_json), workflow_limits(rt)
+        workflow = Workflow.start(compiled, engine, dict(data or {}), now, limits)
         row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
         step = CaseStep(rt, conn, row, body, workflow, now)
         step.event("case_started", actor, process_key=process_key, version=body.version,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from engine.bpmn.run import StepFailed, Workflow
+from engine.bpmn.run import StepFailed, Workflow, WorkflowLimits
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
 from engine.bpmn.timers import WaitingTimer
@@ -58,6 +58,10 @@ _INSERT_TASK_ROLES = insert(human_task_roles)
 _INSERT_EVENTS = insert(events)
 
 
+def workflow_limits(rt: Runtime) -> WorkflowLimits:
+    return WorkflowLimits(max_instances=rt.settings.max_loop_cardinality)
+
+
 def lock_case(conn: Connection, case_id: int) -> Row[Any]:
     """Read a case row under a write lock.
 
@@ -94,7 +98,8 @@ class CaseStep:
         body = definition_body(rt, conn, row.definition_id)
         engine = script_engine(rt.functions, rt.services, conn, case_id)
         now = rt.clock.now(conn)
-        workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine, now)
+        limits = workflow_limits(rt)
+        workflow = Workflow.load(row.workflow, load_spec(body.spec_json), engine, now, limits)
         step = cls(rt, conn, row, body, workflow, now)
         ready, timers = workflow.waits()
         step.open_before = {t.id: t.element_id for t in ready}

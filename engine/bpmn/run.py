@@ -8,6 +8,7 @@ as ``StepFailed``; the caller persists the workflow as an incident and may ``ret
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,13 @@ from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
 _MAX_ROUNDS = 1000  # timers due at once in one step; far more than any case has
+
+
+@dataclass(frozen=True)
+class WorkflowLimits:
+    """What one case's run may create at most (from ``Settings``)."""
+
+    max_instances: int = 1000  # instances of one multi-instance activity
 
 
 @dataclass(frozen=True)
@@ -61,29 +69,48 @@ class TaskNotReady(Exception):
 class Workflow:
     """One case's running workflow, with the script engine of the current step attached."""
 
-    def __init__(self, workflow: BpmnWorkflow, now: datetime, compiled: CompiledSpec) -> None:
+    def __init__(
+        self,
+        workflow: BpmnWorkflow,
+        now: datetime,
+        compiled: CompiledSpec,
+        limits: WorkflowLimits = WorkflowLimits(),
+    ) -> None:
         self._wf = workflow
         self._compiled = compiled
+        self.limits = limits
         self._private = False
         self.now = now  # the step's time: what timer events see as "now"
         self.completed_timers: list[WaitingTimer] = []  # timer events run in this step
 
     @classmethod
     def start(
-        cls, compiled: CompiledSpec, script_engine: Any, data: dict[str, Any], now: datetime
+        cls,
+        compiled: CompiledSpec,
+        script_engine: Any,
+        data: dict[str, Any],
+        now: datetime,
+        limits: WorkflowLimits = WorkflowLimits(),
     ) -> Workflow:
         wf = new_workflow(compiled)
         wf.script_engine = script_engine
         wf.data.update(copy.deepcopy(data))
         for task in [wf.task_tree, *wf.get_tasks(state=TaskState.READY)]:
             task.data.update(copy.deepcopy(data))
-        return cls(wf, now, compiled)
+        return cls(wf, now, compiled, limits)
 
     @classmethod
-    def load(cls, text: str, compiled: CompiledSpec, script_engine: Any, now: datetime) -> Workflow:
+    def load(
+        cls,
+        text: str,
+        compiled: CompiledSpec,
+        script_engine: Any,
+        now: datetime,
+        limits: WorkflowLimits = WorkflowLimits(),
+    ) -> Workflow:
         wf = load_workflow(text, compiled)
         wf.script_engine = script_engine  # not serialized: attach after every load
-        workflow = cls(wf, now, compiled)
+        workflow = cls(wf, now, compiled, limits)
         if _triggered(wf):
             workflow._use_private_spec()
             _rewire(workflow._wf)
@@ -91,6 +118,23 @@ class Workflow:
 
     def dump(self) -> str:
         return dump_workflow(self._wf)
+
+    def stored_values(self) -> Iterator[object]:
+        """Every value ``dump`` writes that scripts, forms or services can make large: the
+        data and internal data of the workflow, of each subprocess and of each task."""
+        for wf in (self._wf, *self._wf.subprocesses.values()):
+            yield wf.data
+            for task in wf.tasks.values():
+                yield task.data
+                yield task.internal_data
+
+    @property
+    def last_step_name(self) -> str:
+        """The name (or id) of the task that ran last, for messages about this step."""
+        last = self._wf.last_task
+        if last is None:
+            return ""
+        return str(last.task_spec.bpmn_name or last.task_spec.bpmn_id or last.task_spec.name)
 
     def run(self) -> None:
         """Run engine tasks until only people, timers or messages are awaited."""
