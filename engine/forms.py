@@ -3,15 +3,22 @@
 Sif supports a subset of JSON Schema draft 2020-12 (the keywords a form needs); anything else is
 refused at deploy so that a form never silently means less than its author thought.
 Error messages are Swedish, one per field path.
+
+Every regular expression a form runs (``pattern``, and ``"format": "regex"`` values) runs on RE2,
+whose time is linear in the input: Python's backtracking ``re`` would let one submission hold a
+worker for minutes. Patterns RE2 cannot run (backreferences, lookaround) are refused at deploy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
+from urllib.parse import unquote
 
-from jsonschema import Draft202012Validator
+import re2
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.validators import extend
 
 from engine.errors import FieldError
 
@@ -40,44 +47,127 @@ _TYPE_NAMES = {
 }
 
 
+def _re2_options(max_mem: int) -> Any:
+    options = re2.Options()
+    options.max_mem = max_mem  # RE2 caches the last 128 compiled patterns, each within this
+    options.log_errors = False  # a refused pattern is the author's to hear about, not the log's
+    return options
+
+
+_AUTHORED = _re2_options(8 << 20)  # a form's own patterns; a name class {1,200} needs 4 MiB
+_SUBMITTED = _re2_options(1 << 20)  # a regex typed into a "format": "regex" field
+_UNRUNNABLE = (re2.error, UnicodeEncodeError)  # lone surrogates cannot be UTF-8 for RE2
+
+
 def check_form_schema(schema: object) -> list[str]:
     """Return what is wrong with a form schema (Swedish sentences); empty if it is usable."""
     if not isinstance(schema, dict):
         return ["Formuläret måste vara ett JSON-objekt."]
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "roten"
-        return [f"Ogiltigt JSON Schema vid {where}: {exc.message}"]
-    problems = list(_unsupported(schema, "#"))
+    # Sif's own checks go first: they name the field in Swedish, where the metaschema would say
+    # "is not a 'regex'".
+    problems = list(_unsupported(schema)) or _metaschema_problems(schema)
     if schema.get("type") != "object":
         problems.append('Formulärets rot måste ha "type": "object".')
     return problems
 
 
-def _unsupported(node: Mapping[str, Any], where: str) -> Iterator[str]:
+def _metaschema_problems(schema: Mapping[str, Any]) -> list[str]:
+    try:
+        Draft202012Validator.check_schema(schema, format_checker=_SCHEMA_FORMATS)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "roten"
+        return [f"Ogiltigt JSON Schema vid {where}: {exc.message}"]
+    return []
+
+
+def _unsupported(schema: Mapping[str, Any]) -> Iterator[str]:
+    places = dict(_subschemas(schema, "#"))
+    for where, node in places.items():
+        for key, value in node.items():
+            if key.startswith("x-"):
+                continue
+            if key not in SUPPORTED_KEYWORDS:
+                yield f"Nyckelordet {key!r} stöds inte i formulär ({where})."
+            elif key == "$ref" and not str(value).startswith("#"):
+                yield f"Bara interna referenser ($ref som börjar med #) är tillåtna ({where})."
+            elif key == "$ref" and unquote(str(value)) not in places:
+                # Elsewhere (an x- annotation, an example) nothing here has checked the keywords.
+                yield f"Referensen {value} pekar inte på ett av formulärets scheman ({where})."
+            elif key == "$id" and where != "#":
+                yield f"$id är bara tillåtet i formulärets rot ({where})."
+            elif key == "pattern" and isinstance(value, str) and (why := _unrunnable(value)):
+                yield f"Mönstret för fältet {where} går inte att använda: {why}."
+
+
+def _subschemas(node: Mapping[str, Any], where: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every schema in a form by its JSON pointer: what Sif checks, and all a $ref may name."""
+    yield where, node
     for key, value in node.items():
-        if key.startswith("x-"):
-            continue
-        if key not in SUPPORTED_KEYWORDS:
-            yield f"Nyckelordet {key!r} stöds inte i formulär ({where})."
-        elif key == "$ref" and not str(value).startswith("#"):
-            yield f"Bara interna referenser ($ref som börjar med #) är tillåtna ({where})."
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
             for name, sub in value.items():
                 if isinstance(sub, dict):
-                    yield from _unsupported(sub, f"{where}/{key}/{name}")
+                    escaped = name.replace("~", "~0").replace("/", "~1")
+                    yield from _subschemas(sub, f"{where}/{key}/{escaped}")
         elif key in _SCHEMA_LISTS and isinstance(value, list):
             for index, sub in enumerate(value):
                 if isinstance(sub, dict):
-                    yield from _unsupported(sub, f"{where}/{key}/{index}")
+                    yield from _subschemas(sub, f"{where}/{key}/{index}")
         elif key in _SCHEMA_VALUES and isinstance(value, dict):
-            yield from _unsupported(value, f"{where}/{key}")
+            yield from _subschemas(value, f"{where}/{key}")
+
+
+def _unrunnable(pattern: str) -> str | None:
+    """Why RE2 cannot run ``pattern`` (its reason and a Swedish hint), or None if it can."""
+    try:
+        re2.compile(pattern, _AUTHORED)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else b""
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        if "too large" in text:
+            return f"{text} (mönstret blir för stort; begränsa längden med maxLength i stället)"
+        return f"{text} (mönstret ska följa RE2: bakåtreferenser och lookaround stöds inte)"
+    except UnicodeEncodeError:
+        return "mönstret innehåller ett tecken som inte är giltig Unicode"
+    return None
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """JSON Schema's ``pattern`` (search semantics) on RE2, in time linear in the value."""
+    if isinstance(instance, str) and not _found(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _found(pattern: object, text: str) -> bool:
+    try:
+        return isinstance(pattern, str) and re2.compile(pattern, _AUTHORED).search(text) is not None
+    except _UNRUNNABLE:  # deploy refuses these; a form deployed before that fails closed
+        return False
+
+
+def _formats(options: Any) -> FormatChecker:
+    """Draft 2020-12's format checks, with "regex" meaning a regex RE2 can run."""
+    checker = FormatChecker(formats=())
+    checker.checkers.update(Draft202012Validator.FORMAT_CHECKER.checkers)
+
+    def is_regex(instance: object) -> bool:
+        return not isinstance(instance, str) or bool(re2.compile(instance, options))
+
+    checker.checks("regex", raises=_UNRUNNABLE)(is_regex)
+    return checker
+
+
+_SCHEMA_FORMATS = _formats(_AUTHORED)
+_DATA_FORMATS = _formats(_SUBMITTED)
+# extend() (untyped) makes a sibling class, not a subclass, with Draft202012Validator's interface.
+_FormValidator = cast(
+    "type[Draft202012Validator]",
+    extend(Draft202012Validator, {"pattern": _pattern}, format_checker=_DATA_FORMATS),  # type: ignore[no-untyped-call]
+)
 
 
 def form_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
     """A validator for one form. Building one is costly: callers keep it (forms never change)."""
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _FormValidator(schema, format_checker=_DATA_FORMATS)
 
 
 def validate_form_data(schema: Mapping[str, Any], data: object) -> list[FieldError]:
