@@ -29,6 +29,7 @@ from engine.errors import (
     NotFound,
     Problem,
     SifError,
+    StepRefused,
     ValidationFailed,
 )
 from engine.migrate import migrate
@@ -68,6 +69,7 @@ __all__ = [
     "ServiceRegistry",
     "Settings",
     "SifError",
+    "StepRefused",
     "SweepResult",
     "TaskState",
     "TimerInfo",

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from engine.bpmn.run import MessageNotAwaited, Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
-from engine.casestore import CaseStep, workflow_limits
+from engine.casestore import CaseStep, case_transaction, check_storable, workflow_limits
 from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.definitions import definition_body, latest_definition_id
@@ -30,7 +30,8 @@ def start_case(
     rt: Runtime, process_key: str, actor: str, data: Mapping[str, Any] | None = None
 ) -> Case:
     """Start a case of the newest version of ``process_key`` and run it to its first wait."""
-    with rt.db.transaction() as conn:
+    check_storable(rt, data or {})
+    with case_transaction(rt) as conn:
         now = rt.clock.now(conn)
         acting_user(conn, actor)
         definition_id = latest_definition_id(conn, process_key)
@@ -154,7 +155,7 @@ def list_cases(
 
 def retry_case(rt: Runtime, case_id: int, actor: str) -> Case:
     """Run the failed task of a case in ``error`` again (after its cause was fixed)."""
-    with rt.db.transaction() as conn:
+    with case_transaction(rt) as conn:
         acting_user(conn, actor)
         step = CaseStep.open(rt, conn, case_id)
         step.require_status(CaseStatus.ERROR)
@@ -166,7 +167,8 @@ def retry_case(rt: Runtime, case_id: int, actor: str) -> Case:
 
 def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], actor: str) -> Case:
     """Deliver a BPMN message to a case (e.g. "begäran om befrielse" at any time) and run it."""
-    with rt.db.transaction() as conn:
+    check_storable(rt, data)
+    with case_transaction(rt) as conn:
         user = acting_user(conn, actor)
         step = CaseStep.open(rt, conn, case_id)
         step.require_status(CaseStatus.RUNNING, CaseStatus.WAITING)
@@ -190,7 +192,7 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
     }  # fmt: skip
     if action not in allowed:
         raise NotFound(f"Okänd åtgärd: {action}")
-    with rt.db.transaction() as conn:
+    with case_transaction(rt) as conn:
         acting_user(conn, actor)
         step = CaseStep.open(rt, conn, case_id)
         step.require_status(*allowed[action])

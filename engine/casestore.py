@@ -8,6 +8,8 @@ tasks, sets status and stage, and appends the step's events — all before the c
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,8 +20,9 @@ from engine.bpmn.run import StepFailed, Workflow, WorkflowLimits
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
 from engine.bpmn.timers import WaitingTimer
+from engine.datasize import DataRefused, stored_size
 from engine.definitions import DefinitionBody, definition_body
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, NotFound, StepRefused, ValidationFailed
 from engine.models import CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
@@ -27,6 +30,8 @@ from engine.timer_sync import record_fired_on_arrival, sync_timers
 
 STAGE_DONE = "Avslutad"
 SYSTEM = "system"
+#: Statuses in which a failure of the case's own step makes it an incident.
+_MAY_FAIL = (CaseStatus.RUNNING.value, CaseStatus.WAITING.value, CaseStatus.ERROR.value)
 
 
 # Built once: every change to a case runs these.
@@ -53,6 +58,14 @@ _SAVE_CASE = (
         updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
     )
 )  # fmt: skip
+_MARK_INCIDENT = (
+    update(cases)
+    .where(cases.c.id == bindparam("case_id"), cases.c.version == bindparam("old_version"))
+    .values(
+        status=CaseStatus.ERROR.value, incident=bindparam("incident"),
+        version=bindparam("new_version"), updated_at=bindparam("now"),
+    )
+)  # fmt: skip
 _INSERT_TASK = insert(human_tasks)
 _INSERT_TASK_ROLES = insert(human_task_roles)
 _INSERT_EVENTS = insert(events)
@@ -60,6 +73,55 @@ _INSERT_EVENTS = insert(events)
 
 def workflow_limits(rt: Runtime) -> WorkflowLimits:
     return WorkflowLimits(max_instances=rt.settings.max_loop_cardinality)
+
+
+def check_storable(rt: Runtime, data: Mapping[str, Any]) -> None:
+    """Refuse data given to a case (start data, a task's answers) that could not be stored."""
+    try:
+        stored_size([("", "", data)], rt.settings.max_case_data_bytes)
+    except DataRefused as refused:
+        raise ValidationFailed([], f"Uppgifterna kan inte sparas: {refused.message}.") from None
+
+
+@contextmanager
+def case_transaction(rt: Runtime) -> Iterator[Connection]:
+    """The write transaction of one step of a case. When the step's outcome cannot be saved
+    (``StepRefused``), everything is rolled back and the case is marked as an incident in a
+    transaction of its own; then the refusal is raised to the caller."""
+    try:
+        with rt.db.transaction() as conn:
+            yield conn
+    except StepRefused as refused:
+        if refused.case_id is not None:
+            with rt.db.transaction() as conn:
+                mark_incident(conn, rt, refused.case_id, refused.message, refused.element_id)
+        raise
+
+
+def mark_incident(
+    conn: Connection, rt: Runtime, case_id: int, message: str, element_id: str | None = None
+) -> bool:
+    """Put a case in ``error`` with ``message`` without loading its workflow (which may be
+    what fails); False when the case is not one that can fail now (suspended, ended)."""
+    row = lock_case(conn, case_id)
+    if row.status not in _MAY_FAIL:
+        return False
+    now = rt.clock.now(conn)
+    failed = StepFailed("", element_id or "", None, message)
+    result = conn.execute(
+        _MARK_INCIDENT,
+        {"case_id": case_id, "old_version": row.version, "new_version": int(row.version) + 1,
+         "incident": _incident_json(failed, now), "now": now},
+    )  # fmt: skip
+    if result.rowcount != 1:
+        raise Conflict("Ärendet ändrades samtidigt av någon annan; försök igen.")
+    detail = json.dumps({"line": None, "message": message}, ensure_ascii=False)
+    conn.execute(
+        _INSERT_EVENTS,
+        [{"case_id": case_id, "at": now, "actor": SYSTEM, "kind": "incident", "task_id": None,
+          "element_id": element_id, "detail": detail}],
+    )  # fmt: skip
+    return True
 
 
 def lock_case(conn: Connection, case_id: int) -> Row[Any]:
@@ -91,6 +153,7 @@ class CaseStep:
     created: list[HumanTask] = field(default_factory=list)
     timers_before: dict[str, WaitingTimer] = field(default_factory=dict)
     fired_by: str = "engine"  # who fires timers in this step: a scheduler's id, or the engine
+    ran: bool = False  # did the engine run in this step (so the data may have changed)?
 
     @classmethod
     def open(cls, rt: Runtime, conn: Connection, case_id: int) -> CaseStep:
@@ -130,6 +193,7 @@ class CaseStep:
 
     def run(self, action: Any = None) -> StepFailed | None:
         """Run ``action`` (if any) and then the engine; a failure becomes the case's incident."""
+        self.ran = True
         try:
             if action is not None:
                 action()
@@ -143,7 +207,11 @@ class CaseStep:
         return None
 
     def save(self, failed: StepFailed | None = None, status: CaseStatus | None = None) -> int:
-        """Persist workflow, projections and events; return the case's new version."""
+        """Persist workflow, projections and events; return the case's new version.
+
+        Raises ``StepRefused`` (and writes nothing) when what the step left cannot be stored.
+        """
+        workflow_text = self._stored_workflow()
         ready, waiting = self.workflow.waits()
         self._sync_tasks(ready)
         timers_after = {t.task_id: t for t in waiting}
@@ -168,7 +236,7 @@ class CaseStep:
             _SAVE_CASE,
             {
                 "case_id": self.case_id, "old_version": self.row.version,
-                "workflow": self.workflow.dump(), "new_version": version,
+                "workflow": workflow_text, "new_version": version,
                 "status": status.value, "stage": stage[:255], "incident": incident,
                 "now": self.now, "ended_at": self.now if ended else None,
             },
@@ -181,6 +249,20 @@ class CaseStep:
             self.conn.execute(_INSERT_EVENTS, self.pending_events)
             self.pending_events.clear()
         return version
+
+    def _stored_workflow(self) -> str:
+        """The workflow as text, after measuring what a step that ran the engine left behind."""
+        element_id, step = self.workflow.last_step_id, self.workflow.last_step_name
+        try:
+            return self.workflow.dump(self.rt.settings.max_case_data_bytes if self.ran else None)
+        except DataRefused as refused:
+            reason, element_id, step = refused.message, refused.element_id, refused.step
+        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
+            reason = f"Ärendets data kan inte sparas ({type(exc).__name__}: {str(exc)[:200]})"
+        where = f" i steget {step!r}" if step else ""
+        message = f"{reason}{where}. Inget av steget sparades."
+        new_case = self.row.version == 0  # a start: there is no case to mark
+        raise StepRefused(None if new_case else self.case_id, element_id or None, message)
 
     def _status(self, ready: list[Any], failed: StepFailed | None) -> CaseStatus:
         if failed is not None or self.workflow.has_failed_task:

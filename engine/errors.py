@@ -8,6 +8,8 @@
     ├── NotAllowed            this user may not see or do this
     ├── NotFound              no such case, task, definition or user
     └── Incident              a script or service task failed; the case is in ``error``
+        └── StepRefused       a step's outcome could not be saved (too large, cyclic …):
+                              nothing of it was saved and the case is in ``error``
 
 The web layer maps them to HTTP status in one place (422, 422, 409, 403, 404, 500-free 409).
 """
@@ -89,3 +91,15 @@ class NotFound(SifError):
 
 class Incident(SifError):
     code = "incident"
+
+
+class StepRefused(Incident):
+    """What a step left behind cannot be stored; the step was undone and, for an existing case
+    (``case_id`` set), the case marked as an incident saying why."""
+
+    code = "step_refused"
+
+    def __init__(self, case_id: int | None, element_id: str | None, message: str) -> None:
+        super().__init__(message)
+        self.case_id = case_id
+        self.element_id = element_id

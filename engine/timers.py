@@ -10,22 +10,25 @@ real time (they are about processes); due times are in the clock's time (real or
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
-from engine.casestore import CaseStep
+from engine.casestore import CaseStep, case_transaction, mark_incident
 from engine.clock import as_utc, set_virtual_time
-from engine.errors import Conflict
+from engine.errors import Conflict, StepRefused
 from engine.models import CaseStatus
 from engine.runtime import Runtime
 from engine.schema import cases, timers
 
 LIVE = (CaseStatus.RUNNING.value, CaseStatus.WAITING.value)
 DEFAULT_LEASE = timedelta(minutes=5)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class SweepResult:
     claimed: int
     fired: int
     skipped: int
+    failed: int = 0  # timers whose case became an incident while firing them
 
 
 _DUE = (
@@ -103,7 +107,7 @@ _TIMER = select(timers).where(timers.c.id == bindparam("timer_id"))
 
 def fire_timer(rt: Runtime, claim: Claim, owner: str) -> bool:
     """Fire one claimed timer in its case's transaction; False if there was nothing to fire."""
-    with rt.db.transaction() as conn:
+    with case_transaction(rt) as conn:
         step = CaseStep.open(rt, conn, claim.case_id)
         row = conn.execute(_TIMER, {"timer_id": claim.timer_id}).one()  # re-read under the lock
         due = as_utc(row.due_at) if row.due_at else None
@@ -123,20 +127,55 @@ def fire_timer(rt: Runtime, claim: Claim, owner: str) -> bool:
 def sweep(
     rt: Runtime, owner: str, batch: int = 100, lease: timedelta = DEFAULT_LEASE
 ) -> SweepResult:
-    """Claim and fire due timers until none are left; safe to run in many processes at once."""
-    claimed = fired = skipped = 0
+    """Claim and fire due timers until none are left; safe to run in many processes at once.
+
+    One case can never stop the others: whatever goes wrong while firing one timer becomes
+    that case's incident (its timers wait until someone retries it), or, for a database
+    error, leaves the timer leased so it is tried again when the lease runs out.
+    """
+    claimed = fired = skipped = failed = 0
     while True:
         claims = claim_due(rt, owner, batch, lease)
         if not claims:
-            return SweepResult(claimed, fired, skipped)
+            return SweepResult(claimed, fired, skipped, failed)
         claimed += len(claims)
         for claim in claims:
-            try:
-                done = fire_timer(rt, claim, owner)
-            except Conflict:
-                done = False  # the case moved on meanwhile; the timer is looked at again
-            fired += int(done)
-            skipped += int(not done)
+            outcome = _fire_one(rt, claim, owner)
+            fired += outcome == "fired"
+            skipped += outcome == "skipped"
+            failed += outcome == "failed"
+
+
+def _fire_one(rt: Runtime, claim: Claim, owner: str) -> str:
+    """``fired``, ``skipped`` or ``failed``; never raises."""
+    try:
+        return "fired" if fire_timer(rt, claim, owner) else "skipped"
+    except Conflict:
+        return "skipped"  # the case moved on meanwhile; the timer is looked at again
+    except StepRefused:
+        _release(rt, claim, owner)  # the case is an incident already (case_transaction)
+        return "failed"
+    except DBAPIError:
+        log.exception("timer %s: database error; retried after the lease", claim.timer_id)
+        return "skipped"
+    except Exception as exc:
+        log.exception("timer %s of case %s failed", claim.timer_id, claim.case_id)
+        message = f"Timern kunde inte utlösas: internt fel ({type(exc).__name__}: {exc!s:.200})"
+        try:
+            with rt.db.transaction() as conn:
+                mark_incident(conn, rt, claim.case_id, message)
+                conn.execute(_RELEASE, {"timer_id": claim.timer_id, "owner": owner})
+        except Exception:  # the database or the case row itself: retried after the lease
+            log.exception("timer %s: the incident could not be recorded", claim.timer_id)
+        return "failed"
+
+
+def _release(rt: Runtime, claim: Claim, owner: str) -> None:
+    try:
+        with rt.db.transaction() as conn:
+            conn.execute(_RELEASE, {"timer_id": claim.timer_id, "owner": owner})
+    except DBAPIError:
+        log.exception("timer %s: the lease could not be released", claim.timer_id)
 
 
 def next_due_at(rt: Runtime) -> datetime | None:
@@ -161,7 +200,7 @@ def advance_clock(
     progress: Callable[[datetime, SweepResult], None] | None = None,
 ) -> SweepResult:
     """Move the virtual clock to ``target``, stopping at every due time on the way to fire."""
-    total = SweepResult(0, 0, 0)
+    total = SweepResult(0, 0, 0, 0)
     while True:
         due = next_due_at(rt)
         stop = target if due is None or due > target else max(due, rt.clock.now())
@@ -174,8 +213,8 @@ def advance_clock(
             return total
 
 
-def _t(result: SweepResult) -> tuple[int, int, int]:
-    return (result.claimed, result.fired, result.skipped)
+def _t(result: SweepResult) -> tuple[int, int, int, int]:
+    return (result.claimed, result.fired, result.skipped, result.failed)
 
 
 def list_timers(

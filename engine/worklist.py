@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, exists, select, update
 
 from engine.bpmn.run import TaskNotReady
-from engine.casestore import CaseStep
+from engine.casestore import CaseStep, case_transaction, check_storable
 from engine.clock import as_utc
 from engine.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from engine.forms import form_errors
@@ -132,7 +132,7 @@ def _open_for_change(
 
 def claim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
     """Take a task so that nobody else works on it; claiming one's own task again is harmless."""
-    with rt.db.transaction() as conn:
+    with case_transaction(rt) as conn:
         user, step, task = _open_for_change(rt, conn, task_id, user_name)
         if task.assignee != user.name:
             _set_assignee(conn, task_id, user.name, TaskState.CLAIMED, step)
@@ -143,7 +143,7 @@ def claim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
 
 def unclaim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
     """Give a claimed task back to the group."""
-    with rt.db.transaction() as conn:
+    with case_transaction(rt) as conn:
         user, step, task = _open_for_change(rt, conn, task_id, user_name)
         if task.assignee != user.name:
             raise Conflict("Uppgiften är inte tagen av dig.")
@@ -174,7 +174,8 @@ def complete_task(
     by another, stale ``expected_version``), ``NotFound``. On any of them nothing is written.
     A failing script after the task does not undo the completion: the case becomes an incident.
     """
-    with rt.db.transaction() as conn:
+    check_storable(rt, data)
+    with case_transaction(rt) as conn:
         user, step, task = _open_for_change(rt, conn, task_id, user_name)
         if expected_version is not None and expected_version != step.row.version:
             raise Conflict("Ärendet har ändrats sedan du öppnade uppgiften; ladda om sidan.")

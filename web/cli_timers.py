@@ -54,7 +54,8 @@ def run_due(as_json: bool) -> None:
     if as_json:
         emit_json(result)
     else:
-        click.echo(f"Avfyrade {result.fired} timer(s); {result.skipped} hoppades över.")
+        failed = f"; {result.failed} ärende(n) blev incidenter" if result.failed else ""
+        click.echo(f"Avfyrade {result.fired} timer(s); {result.skipped} hoppades över{failed}.")
 
 
 @click.command()
@@ -68,7 +69,8 @@ def scheduler(interval: float, batch: int, lease: float) -> None:
 
     def report(result: SweepResult) -> None:
         click.echo(
-            f"{datetime.now(UTC):%H:%M:%S} avfyrade {result.fired}, hoppade {result.skipped}"
+            f"{datetime.now(UTC):%H:%M:%S} avfyrade {result.fired}, hoppade {result.skipped}, "
+            f"incidenter {result.failed}"
         )
 
     tick = Scheduler(rt, interval, batch, timedelta(seconds=lease), report)
@@ -128,12 +130,13 @@ def clock_advance(duration: str, as_json: bool) -> None:
     target = _after(virtual.now(), duration)
 
     def progress(at: datetime, result: SweepResult) -> None:
-        if result.fired and not as_json:
-            click.echo(f"{at.date().isoformat()}: avfyrade {result.fired}")
+        if (result.fired or result.failed) and not as_json:
+            failed = f", {result.failed} ärende(n) blev incidenter" if result.failed else ""
+            click.echo(f"{at.date().isoformat()}: avfyrade {result.fired}{failed}")
 
     total = advance_clock(rt, target, scheduler_id(), progress)
     if as_json:
-        emit_json({"now": target, "fired": total.fired})
+        emit_json({"now": target, "fired": total.fired, "failed": total.failed})
     else:
         click.echo(f"Klockan står på {target.isoformat()}; {total.fired} timer(s) avfyrade.")
 

@@ -8,7 +8,6 @@ as ``StepFailed``; the caller persists the workflow as an incident and may ``ret
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,17 +115,16 @@ class Workflow:
             _rewire(workflow._wf)
         return workflow
 
-    def dump(self) -> str:
-        return dump_workflow(self._wf)
+    def dump(self, limit: int | None = None) -> str:
+        """The case's state as text; with ``limit``, ``DataRefused`` if it would be larger,
+        or holds a value that cannot be stored (measured before anything large is built)."""
+        return dump_workflow(self._wf, limit)
 
-    def stored_values(self) -> Iterator[object]:
-        """Every value ``dump`` writes that scripts, forms or services can make large: the
-        data and internal data of the workflow, of each subprocess and of each task."""
-        for wf in (self._wf, *self._wf.subprocesses.values()):
-            yield wf.data
-            for task in wf.tasks.values():
-                yield task.data
-                yield task.internal_data
+    @property
+    def last_step_id(self) -> str | None:
+        """The element id of the task that ran last."""
+        last = self._wf.last_task
+        return None if last is None else str(last.task_spec.bpmn_id or last.task_spec.name)
 
     @property
     def last_step_name(self) -> str:

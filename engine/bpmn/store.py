@@ -11,37 +11,94 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    TaskConverter,
+)
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 from engine.bpmn.timers import SIF_TIMERS
+from engine.datasize import SizeBudget
 
 FORMAT = "sif-1"
+# The size budget of the dump in progress (``dump_workflow(..., limit=…)``), or None.
+_budget: ContextVar[SizeBudget | None] = ContextVar("sif_dump_budget", default=None)
+
+
+def _measure(element_id: str, name: str, value: object) -> None:
+    """Charge a value about to be converted to the current dump's budget, if there is one."""
+    budget = _budget.get()
+    if budget is not None:
+        budget.charge(element_id, name, value)
+
+
+def _names(task: Task) -> tuple[str, str]:
+    spec = task.task_spec
+    element_id = str(spec.bpmn_id or spec.name)
+    return element_id, str(spec.bpmn_name or element_id)
+
+
+class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
+    """SpiffWorkflow writes a task's data as its changes against its parent's: exactly those
+    changes (and the data of a root task) are measured before anything is converted."""
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        if _budget.get() is None:
+            return dict(super().to_dict(task))
+        element_id, name = _names(task)
+        _measure(element_id, name, task.internal_data)
+        if task.parent is None:
+            _measure(element_id, name, task.data)
+        dct: dict[str, Any] = super().to_dict(task)
+        _measure(element_id, name, dct["delta"].get("updates", {}))
+        return dct
+
+
+def _tasks_then_data(converter: Any, workflow: Any) -> dict[str, Any]:
+    """What SpiffWorkflow writes of a (sub)workflow, converting its tasks before its data, so
+    that a value too large to store is reported at the first task that holds it."""
+    tasks = converter.mapping_to_dict(workflow.tasks)
+    _measure("", "", workflow.data)
+    return {
+        "data": converter.registry.convert(converter.registry.clean(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "tasks": tasks,
+        "root": str(workflow.task_tree.id),
+    }
+
+
+class _MeasuredSubWorkflowConverter(BpmnSubWorkflowConverter):  # type: ignore[misc]
+    def to_dict(self, workflow: BpmnSubWorkflow) -> dict[str, Any]:
+        dct = _tasks_then_data(self, workflow)
+        dct["parent_task_id"] = str(workflow.parent_task_id)
+        dct["spec"] = workflow.spec.name
+        return dct
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     """Like SpiffWorkflow's converter, minus the spec; the spec comes from the definition."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        return {
-            "data": self.registry.convert(self.registry.clean(workflow.data)),
-            "correlations": workflow.correlations,
-            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
-            "success": workflow.success,
-            "completed": workflow.completed,
-            "tasks": self.mapping_to_dict(workflow.tasks),
-            "root": str(workflow.task_tree.id),
-            "subprocesses": self.mapping_to_dict(workflow.subprocesses),
-            "bpmn_events": self.registry.convert(workflow.bpmn_events),
-        }
+        dct = _tasks_then_data(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        _measure("", "", workflow.bpmn_events)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
 
     def from_dict(self, dct: dict[str, Any], compiled: CompiledSpec) -> BpmnWorkflow:
         workflow = self.target_class(compiled.spec, compiled.subprocess_specs, deserializing=True)
@@ -55,6 +112,8 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
 
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = _SpeclessWorkflowConverter
+_config[BpmnSubWorkflow] = _MeasuredSubWorkflowConverter
+_config[Task] = _MeasuredTaskConverter
 for _spiff_timer, _sif_timer in SIF_TIMERS.items():
     _config[_sif_timer] = _config[_spiff_timer]
 _registry = BpmnWorkflowSerializer.configure(_config)
@@ -114,16 +173,25 @@ def load_spec(text: str, private: bool = False) -> CompiledSpec:
     return compiled
 
 
-def dump_workflow(workflow: BpmnWorkflow) -> str:
-    """The case's state as JSON text, without its spec."""
-    with _encoder_lock:
-        _registry._encoder_mode = True
-        try:
-            dct = _registry.convert(workflow)
-            dct["format"] = FORMAT
-            return json.dumps(dct, cls=_Encoder, separators=(",", ":"))
-        finally:
-            _registry._encoder_mode = False
+def dump_workflow(workflow: BpmnWorkflow, limit: int | None = None) -> str:
+    """The case's state as JSON text, without its spec.
+
+    With ``limit``, every value is measured as it will be written before it is converted
+    (``engine.datasize``); ``DataRefused`` says what is too large, cyclic, too deep or of a
+    type that cannot be stored, and where — and nothing large was built.
+    """
+    token = _budget.set(SizeBudget(limit) if limit is not None else None)
+    try:
+        with _encoder_lock:
+            _registry._encoder_mode = True
+            try:
+                dct = _registry.convert(workflow)
+                dct["format"] = FORMAT
+                return json.dumps(dct, cls=_Encoder, separators=(",", ":"))
+            finally:
+                _registry._encoder_mode = False
+    finally:
+        _budget.reset(token)
 
 
 def load_workflow(text: str, compiled: CompiledSpec) -> BpmnWorkflow:

@@ -66,6 +66,7 @@ PUBLIC_API = {
     "ServiceRegistry",
     "Settings",
     "SifError",
+    "StepRefused",
     "SweepResult",
     "TaskState",
     "TimerInfo",
