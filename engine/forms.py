@@ -137,6 +137,40 @@ def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterat
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _unique_items(
+    validator: Any, unique: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """JSON Schema's ``uniqueItems`` with a set of canonical forms: linear in the list, where
+    jsonschema compares every pair of objects (quadratic: 18 s for 4 000 rows)."""
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[object] = set()
+    try:
+        for item in instance:
+            key = _canonical(item)
+            if key in seen:
+                yield ValidationError(f"{instance!r} has non-unique elements")
+                return
+            seen.add(key)
+    except RecursionError:
+        yield ValidationError("nested too deep to compare")
+
+
+def _canonical(value: object) -> object:
+    """A hashable form equal for values JSON Schema calls equal: 1 and 1.0 alike, objects
+    regardless of key order, true distinct from 1."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return (type(value).__name__, value)
+    if isinstance(value, int | float):
+        number = int(value) if isinstance(value, float) and value.is_integer() else value
+        return ("number", number)
+    if isinstance(value, list):
+        return ("array", tuple(_canonical(item) for item in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((str(k), _canonical(v)) for k, v in value.items()))
+    return ("other", repr(value))
+
+
 def _found(pattern: object, text: str) -> bool:
     try:
         return isinstance(pattern, str) and re2.compile(pattern, _AUTHORED).search(text) is not None
@@ -161,7 +195,11 @@ _DATA_FORMATS = _formats(_SUBMITTED)
 # extend() (untyped) makes a sibling class, not a subclass, with Draft202012Validator's interface.
 _FormValidator = cast(
     "type[Draft202012Validator]",
-    extend(Draft202012Validator, {"pattern": _pattern}, format_checker=_DATA_FORMATS),  # type: ignore[no-untyped-call]
+    extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator,
+        {"pattern": _pattern, "uniqueItems": _unique_items},
+        format_checker=_DATA_FORMATS,
+    ),
 )
 
 
