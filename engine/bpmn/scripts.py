@@ -2,11 +2,14 @@
 
 SpiffWorkflow's default environment calls Python's ``exec``/``eval`` on BPMN text. This one
 hands every script, condition, timer expression and DMN cell to ``engine.scripting.guard``.
-Service tasks call handlers registered by name in a ``ServiceRegistry``.
+An environment is made for one engine step and owns that step's ``StepBudget``: all snippets
+the step evaluates share one time and allocation allowance. Service tasks call handlers
+registered by name in a ``ServiceRegistry``.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 from collections import ChainMap
 from collections.abc import Callable, Mapping
@@ -22,7 +25,7 @@ from engine.services import ServiceCall, ServiceRegistry
 
 
 class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
-    """Evaluates BPMN content with the guard; never with ``exec``."""
+    """Evaluates BPMN content with the guard; never with ``exec``. One per engine step."""
 
     def __init__(
         self,
@@ -30,12 +33,14 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         services: ServiceRegistry,
         connection: Connection | None = None,
         case_id: int | None = None,
+        step: guard.StepBudget | None = None,
     ) -> None:
         super().__init__({})
         self.functions = functions
         self.services = services
         self.connection = connection
         self.case_id = case_id
+        self.step = step if step is not None else guard.StepBudget()
 
     def evaluate(
         self,
@@ -44,7 +49,7 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         external_context: dict[str, Any] | None = None,
     ) -> object:
         names: Mapping[str, object] = ChainMap(context, external_context or {})
-        return guard.evaluate(expression, names, self.functions)
+        return guard.evaluate(expression, names, self.functions, step=self.step)
 
     def execute(
         self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
@@ -54,7 +59,7 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         values = {k: v for k, v in extra.items() if not callable(v) and k not in context}
         context.update(values)  # visible to the script, removed afterwards as SpiffWorkflow does
         try:
-            guard.execute(script, context, {**self.functions, **callables})
+            guard.execute(script, context, {**self.functions, **callables}, step=self.step)
         finally:
             for key in values:
                 context.pop(key, None)
@@ -82,6 +87,16 @@ class ServiceFailed(Exception):
 
 class GuardedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
     """SpiffWorkflow's engine with service errors kept intact (its own handler loses them)."""
+
+    def validate(self, expression: str) -> None:
+        """Parse-check an expression (SpiffWorkflow's DMN engine asks) within the guard's
+        source limit; a parser overload is a ``SyntaxError`` like any other bad cell."""
+        if len(expression) > guard.Limits().max_source:
+            raise SyntaxError("Uttrycket är för långt")
+        try:
+            ast.parse(expression)
+        except (RecursionError, MemoryError, ValueError) as exc:
+            raise SyntaxError("Uttrycket är för djupt nästlat eller för komplext") from exc
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         operation = str(kwargs.get("operation_name", ""))

@@ -3,22 +3,44 @@
 Snippets (script tasks, gateway conditions, timer expressions, DMN cells, service-task
 parameters) never reach ``exec``/``eval``/``compile``.  They are parsed with :mod:`ast`,
 checked against an allow-list (:func:`check`) and run by a small tree-walking interpreter
-that counts steps, watches the clock and measures every operation that could allocate a lot
-of memory before doing it (see :mod:`engine.scripting.safe_functions`).  Every error that
-reaches the caller is a :class:`ScriptError` with a 1-based line and a Swedish message.
+that counts steps, watches the clock and pays for every value before building it (the cost
+model is :mod:`engine.scripting.budget`; hashing rules :mod:`engine.scripting.keys`).  The
+clock is only read between nodes, so no single node may do work whose cost is not bounded
+first.  A :class:`StepBudget` passed to :func:`evaluate`/:func:`execute` makes all snippets
+of one engine step share one time and allocation allowance.  Expressions (``evaluate``)
+are read-only.  Every error that reaches the caller is a :class:`ScriptError` with a
+1-based line and a Swedish message.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import operator
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from engine.scripting import safe_functions as sf
+from engine.scripting.budget import Budget, Refused, StepBudget, element_units
+from engine.scripting.formats import format_value, to_text
+from engine.scripting.keys import check_key, check_keys
+from engine.scripting.methods import call_method, get_attribute
+from engine.scripting.safe_builtins import BUILTINS
+
+__all__ = [
+    "Limits",
+    "ScriptError",
+    "ScriptFailed",
+    "ScriptProblem",
+    "ScriptRejected",
+    "StepBudget",
+    "check",
+    "evaluate",
+    "execute",
+]
 
 
 @dataclass(frozen=True)
@@ -54,13 +76,13 @@ class ScriptFailed(ScriptError):
 class Limits:
     """Resource limits of one check or run.
 
-    In addition, containers created or stored by one run may hold at most
-    ``safe_functions.ALLOCATION_FACTOR * max_sequence`` elements in total, and f-string
-    widths/precisions are capped at ``safe_functions.MAX_FORMAT_NUMBER``.
+    In addition, one run may allocate at most ``budget.ALLOCATION_FACTOR * max_sequence``
+    units in total (see :mod:`engine.scripting.budget`), and f-string specifications are
+    bounded by ``formats.MAX_FORMAT_SPEC`` and ``formats.MAX_FORMAT_NUMBER``.
     """
 
     max_steps: int = 100_000  # AST nodes evaluated (and loop iterations)
-    max_seconds: float = 1.0  # wall clock, checked at every node
+    max_seconds: float = 1.0  # wall clock, checked between nodes
     max_sequence: int = 100_000  # length of any str/list/tuple/dict/set produced
     max_int_bits: int = 4_096  # bit length of any int produced
     max_source: int = 20_000  # characters of source
@@ -88,15 +110,21 @@ def evaluate(
     names: Mapping[str, object],
     functions: Functions | None = None,
     limits: Limits = Limits(),
+    step: StepBudget | None = None,
 ) -> object:
-    """Evaluate an expression and return its value.
+    """Evaluate an expression and return its value; it may not change any data.
 
     Names resolve from ``names``, then ``functions``, then the safe builtins; only the
     latter two can be called.  Raises :class:`ScriptRejected` when :func:`check` finds
-    problems and :class:`ScriptFailed` for any run-time error or exceeded limit.
+    problems (mutating methods included) and :class:`ScriptFailed` for any run-time error
+    or exceeded limit, the ``step``'s shared limits included.
     """
     tree = cast(ast.Expression, _compiled(expression, "eval", limits))
-    return _Interpreter(names, None, functions, limits).value(tree.body)
+    interpreter = _Interpreter(names, None, functions, limits, step)
+    try:
+        return interpreter.value(tree.body)
+    finally:
+        interpreter.finish()
 
 
 def execute(
@@ -104,6 +132,7 @@ def execute(
     data: dict[str, object],
     functions: Functions | None = None,
     limits: Limits = Limits(),
+    step: StepBudget | None = None,
 ) -> None:
     """Run a script; assignments to plain names are written into ``data``.
 
@@ -111,7 +140,11 @@ def execute(
     assignments made before the failure remain in ``data``.
     """
     tree = cast(ast.Module, _compiled(script, "exec", limits))
-    _Interpreter(data, data, functions, limits).block(tree.body)
+    interpreter = _Interpreter(data, data, functions, limits, step)
+    try:
+        interpreter.block(tree.body)
+    finally:
+        interpreter.finish()
 
 
 def _compiled(source: str, mode: Mode, limits: Limits) -> ast.AST:
@@ -131,14 +164,20 @@ def _analyse(
     if len(source) > limits.max_source:
         message = f"Skriptet är för långt ({len(source)} tecken, högst {limits.max_source})"
         return None, (ScriptProblem(1, message),)
-    return _prepare(source, mode, limits)
+    key = (source, mode, limits.max_depth, limits.max_int_bits)
+    tree = _TREES.get(key)
+    if tree is not None:
+        return tree, ()
+    tree, problems = _prepare(source, mode, limits)
+    if tree is not None and not problems:
+        _TREES.put(key, tree)
+    return tree, problems
 
 
-@functools.lru_cache(maxsize=512)
 def _prepare(
     source: str, mode: Mode, limits: Limits
 ) -> tuple[ast.AST | None, tuple[ScriptProblem, ...]]:
-    """Parse and check once per (source, mode, limits); the tree is never mutated."""
+    """Parse and check a snippet; the tree is never mutated, so it can be cached."""
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
@@ -146,8 +185,55 @@ def _prepare(
     except (RecursionError, MemoryError, ValueError):
         message = "Skriptet är för djupt nästlat eller för komplext för att tolkas"
         return None, (ScriptProblem(1, message),)
-    found = sf.static_problems(tree, limits.max_depth, limits.max_int_bits)
+    found = sf.static_problems(tree, limits.max_depth, limits.max_int_bits, mode == "eval")
     return tree, tuple(ScriptProblem(line, message) for line, message in sorted(found, key=_first))
+
+
+class _TreeCache:
+    """Checked trees of accepted snippets, least recently used first out.
+
+    Bounded by the total length of their sources (a tree takes some hundred times its
+    source); rejected snippets are never kept. Safe to share between threads.
+    """
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        self._chars = 0
+        self._trees: OrderedDict[tuple[str, Mode, int, int], ast.AST] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, Mode, int, int]) -> ast.AST | None:
+        with self._lock:
+            tree = self._trees.get(key)
+            if tree is not None:
+                self._trees.move_to_end(key)
+            return tree
+
+    def put(self, key: tuple[str, Mode, int, int], tree: ast.AST) -> None:
+        size = len(key[0])
+        if size > self.max_chars:
+            return
+        with self._lock:
+            if key in self._trees:
+                return
+            self._trees[key] = tree
+            self._chars += size
+            while self._chars > self.max_chars:
+                (source, *_), _ = self._trees.popitem(last=False)
+                self._chars -= len(source)
+
+    @property
+    def chars(self) -> int:
+        """Total source characters of the cached trees."""
+        return self._chars
+
+    def __len__(self) -> int:
+        return len(self._trees)
+
+
+#: Total source characters of cached trees (a few hundred KB of source, tens of MB of trees).
+MAX_CACHED_SOURCE = 256_000
+_TREES = _TreeCache(MAX_CACHED_SOURCE)
 
 
 class _Break(BaseException):
@@ -161,7 +247,10 @@ class _Continue(BaseException):
 class _Interpreter:
     """Runs one checked tree; every node costs a step and a look at the clock."""
 
-    __slots__ = ("budget", "deadline", "functions", "limits", "names", "scopes", "steps", "target")
+    __slots__ = (
+        "budget", "deadline", "functions", "limits", "names", "read_only", "scopes", "started",
+        "step", "step_bound", "steps", "target",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -169,15 +258,27 @@ class _Interpreter:
         target: dict[str, object] | None,
         functions: Functions | None,
         limits: Limits,
+        step: StepBudget | None = None,
     ) -> None:
         self.names = names  # variables (read)
         self.target = target  # where assignments go (execute) or None (evaluate)
+        self.read_only = target is None
         self.functions: Functions = functions or {}
         self.limits = limits
-        self.budget = sf.Budget(limits.max_sequence, limits.max_int_bits)
+        self.budget = Budget(limits.max_sequence, limits.max_int_bits, step)
         self.steps = limits.max_steps
-        self.deadline = time.monotonic() + limits.max_seconds
+        self.step = step
+        self.step_bound = step is not None and step.seconds_left < limits.max_seconds
+        self.started = time.monotonic()
+        seconds = step.seconds_left if step is not None and self.step_bound else limits.max_seconds
+        self.deadline = self.started + seconds
         self.scopes: list[dict[str, Any]] = []  # comprehension variables, innermost last
+
+    def finish(self) -> None:
+        """Pay the time and allocation this run used to the step's shared budget."""
+        if self.step is not None:
+            self.step.seconds_left -= time.monotonic() - self.started
+            self.budget.settle()
 
     def tick(self, node: ast.AST) -> None:
         self.steps -= 1
@@ -185,8 +286,15 @@ class _Interpreter:
             message = f"Skriptet utförde för många steg (högst {self.limits.max_steps})"
             raise ScriptFailed(getattr(node, "lineno", 1), message)
         if time.monotonic() > self.deadline:
-            message = f"Skriptet tog för lång tid (högst {self.limits.max_seconds} sekunder)"
-            raise ScriptFailed(getattr(node, "lineno", 1), message)
+            raise ScriptFailed(getattr(node, "lineno", 1), self.too_long())
+
+    def too_long(self) -> str:
+        if self.step is not None and self.step_bound:
+            return (
+                "Steget tog för lång tid: skript, villkor och uttryck i ett steg får "
+                f"sammanlagt ta högst {self.step.max_seconds} sekunder"
+            )
+        return f"Skriptet tog för lång tid (högst {self.limits.max_seconds} sekunder)"
 
     def value(self, node: ast.expr) -> Any:
         self.tick(node)
@@ -213,9 +321,9 @@ class _Interpreter:
                 return scope[name]
         if name in self.names:
             return self.names[name]
-        if name in self.functions or name in sf.BUILTINS:
-            raise sf.Refused(f"Funktionen {name} kan bara anropas, inte användas som värde")
-        raise sf.Refused(f"Okänt namn: {name}")
+        if name in self.functions or name in BUILTINS:
+            raise Refused(f"Funktionen {name} kan bara anropas, inte användas som värde")
+        raise Refused(f"Okänt namn: {name}")
 
     def _boolop(self, node: ast.BoolOp) -> Any:
         is_and, result = isinstance(node.op, ast.And), None
@@ -233,25 +341,31 @@ class _Interpreter:
         left, result = self.value(node.left), True
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.value(comparator)
-            sf.compare_guard(left, right, self.budget)
-            result = sf.COMPARE[type(op)](left, right)
+            kind = type(op)
+            sf.compare_guard(kind, left, right, self.budget)
+            result = sf.COMPARE[kind](left, right)
             if not result:
                 break
             left = right
         return result
 
     def elements(self, nodes: list[ast.expr]) -> list[Any]:
+        """The values of a list/tuple/set display or positional arguments, paid for."""
         items: list[Any] = []
         for element in nodes:
             if isinstance(element, ast.Starred):
-                extra = self.budget.items(self.value(element.value))
-                self.budget.spend(len(extra))
+                extra = self.budget.sized(self.value(element.value))
+                self.budget.reserve(len(items) + len(extra), len(extra))
                 items.extend(extra)
             else:
                 items.append(self.value(element))
                 self.budget.retain(items[-1])
-            self.budget.need(len(items))
         return items
+
+    def _set(self, node: ast.Set) -> Any:
+        items = self.elements(node.elts)
+        check_keys(items, self.budget)
+        return set(items)
 
     def _dict(self, node: ast.Dict) -> Any:
         result: dict[Any, Any] = {}
@@ -259,20 +373,27 @@ class _Interpreter:
             if key_node is None:
                 extra = self.value(value_node)
                 if not isinstance(extra, Mapping):
-                    raise sf.Refused("Bara ordlistor kan packas upp med **")
-                self.budget.spend(len(extra))
+                    raise Refused("Bara ordlistor kan packas upp med **")
+                if not isinstance(extra, dict):
+                    check_keys(list(extra), self.budget)
+                self.budget.spend(len(extra))  # keys overlap: the size is checked afterwards
                 result.update(extra)
             else:
-                key = self.budget.key(self.value(key_node))
-                result[key] = self.value(value_node)
-                self.budget.retain(result[key])
+                key = self.value(key_node)
+                check_key(key)
+                self.budget.retain(key)
+                result[key] = item = self.value(value_node)
+                self.budget.retain(item)
             self.budget.need(len(result))
         return result
 
     def _subscript(self, node: ast.Subscript) -> Any:
         container, index = self.value(node.value), self.value(node.slice)
-        result = container[self.budget.key(index)]
-        return self.budget.produced(result) if isinstance(index, slice) else result
+        if isinstance(index, slice):
+            return self.budget.produced(container[index])
+        if isinstance(container, dict):
+            check_key(index)
+        return container[index]
 
     def _comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
@@ -284,10 +405,14 @@ class _Interpreter:
 
         def emit() -> None:
             if isinstance(node, ast.DictComp):
-                key = self.budget.key(self.value(node.key))
+                key = self.value(node.key)
+                check_key(key)
+                self.budget.retain(key)
                 result[key] = item = self.value(node.value)
             elif isinstance(node, ast.SetComp):
-                result.add(item := self.budget.key(self.value(node.elt)))
+                item = self.value(node.elt)
+                check_key(item)
+                result.add(item)
             else:
                 result.append(item := self.value(node.elt))
             self.budget.retain(item)
@@ -304,8 +429,12 @@ class _Interpreter:
         self, generators: list[ast.comprehension], index: int, emit: Callable[[], None]
     ) -> None:
         generator = generators[index]
-        for item in self.value(generator.iter):
+        iterable = self.value(generator.iter)
+        extra = element_units(iterable)  # wide integers made by a range
+        for item in iterable:
             self.tick(generator.iter)
+            if extra:
+                self.budget.spend(extra)
             self.assign(generator.target, item)
             if all(self.value(condition) for condition in generator.ifs):
                 if index + 1 < len(generators):
@@ -323,37 +452,44 @@ class _Interpreter:
     def _formattedvalue(self, node: ast.FormattedValue) -> Any:
         value = self.value(node.value)
         spec = "" if node.format_spec is None else self.value(node.format_spec)
-        return sf.format_value(value, node.conversion, spec, self.budget)
+        return format_value(value, node.conversion, spec, self.budget)
 
     def _call(self, node: ast.Call) -> Any:
         func = node.func
         if isinstance(func, ast.Attribute):
             owner = self.value(func.value)
             args, kwargs = self.arguments(node)
-            return sf.call_method(owner, func.attr, args, kwargs, self.budget)
+            return call_method(owner, func.attr, args, kwargs, self.budget, self.read_only)
         name = cast(ast.Name, func).id
         if name in self.names or any(name in scope for scope in self.scopes):
-            raise sf.Refused(f"{name} är ett värde och kan inte anropas")
-        helper, builtin = self.functions.get(name), sf.BUILTINS.get(name)
+            raise Refused(f"{name} är ett värde och kan inte anropas")
+        helper, builtin = self.functions.get(name), BUILTINS.get(name)
         if helper is None and builtin is None:
-            raise sf.Refused(f"Okänd funktion: {name}")
+            raise Refused(f"Okänd funktion: {name}")
         args, kwargs = self.arguments(node)
-        if helper is not None:
+        if helper is not None:  # Sif's own functions: trusted, their results only checked
             return self.budget.produced(helper(*args, **kwargs), count=False)
-        return self.budget.produced(cast(Callable[..., Any], builtin)(self.budget, *args, **kwargs))
+        # the safe builtins reserve what they build themselves
+        result = cast(Callable[..., Any], builtin)(self.budget, *args, **kwargs)
+        return self.budget.produced(result, count=False)
 
     def arguments(self, node: ast.Call) -> tuple[list[Any], dict[str, Any]]:
+        """Positional and keyword arguments; ``*`` and ``**`` expansions are paid for."""
         args: list[Any] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                args.extend(self.budget.items(self.value(arg.value)))
+                extra = self.budget.sized(self.value(arg.value))
+                self.budget.reserve(len(args) + len(extra), len(extra))
+                args.extend(extra)
             else:
                 args.append(self.value(arg))
         kwargs: dict[str, Any] = {}
         for keyword in node.keywords:
             value = self.value(keyword.value)
             if keyword.arg is None:
-                kwargs.update(sf.keyword_arguments(value))
+                extra = sf.keyword_arguments(value)
+                self.budget.reserve(len(kwargs) + len(extra), len(extra))
+                kwargs.update(extra)
             else:
                 kwargs[keyword.arg] = value
         return args, kwargs
@@ -371,7 +507,9 @@ class _Interpreter:
         else:
             target = cast(ast.Subscript, target)
             container, index = self.value(target.value), self.value(target.slice)
-            current = container[self.budget.key(index)]
+            if isinstance(container, dict):
+                check_key(index)
+            current = container[index]
             self.set_item(
                 container, index, sf.binary(op, current, self.value(node.value), self.budget, True)
             )
@@ -385,30 +523,43 @@ class _Interpreter:
                     self.budget.retain(value)
                 self.target[target.id] = value
         elif isinstance(target, ast.Subscript):
+            if self.read_only:
+                raise Refused("Villkor och uttryck får inte ändra data")
             self.set_item(self.value(target.value), self.value(target.slice), value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element, item in sf.unpack(target.elts, self.budget.items(value)):
                 self.assign(element, item)
         else:
-            raise sf.Refused("Det går inte att tilldela ett värde hit")
+            raise Refused("Det går inte att tilldela ett värde hit")
 
     def set_item(self, container: Any, index: Any, value: Any) -> None:
         if not isinstance(container, (list, dict)):
-            raise sf.Refused(f"Värden av typen {type(container).__name__} kan inte ändras")
-        self.budget.retain(value)
-        container[self.budget.key(index)] = value
-        self.budget.need(len(container))
+            raise Refused(f"Värden av typen {type(container).__name__} kan inte ändras")
+        if isinstance(container, dict):
+            check_key(index)
+            if index not in container:  # a new key is kept too
+                self.budget.need(len(container) + 1)
+                self.budget.retain(index)
+            self.budget.retain(value)
+        elif isinstance(index, slice):
+            value = self.budget.sized(value)
+            self.budget.reserve(len(container) + len(value), len(value))
+        else:
+            self.budget.retain(value)
+        container[index] = value
 
     def delete(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
             if self.target is None or target.id not in self.target:
-                raise sf.Refused(f"Okänt namn: {target.id}")
+                raise Refused(f"Okänt namn: {target.id}")
             del self.target[target.id]
         elif isinstance(target, ast.Subscript):
             container, index = self.value(target.value), self.value(target.slice)
             if not isinstance(container, (list, dict)):
-                raise sf.Refused(f"Värden av typen {type(container).__name__} kan inte ändras")
-            del container[self.budget.key(index)]
+                raise Refused(f"Värden av typen {type(container).__name__} kan inte ändras")
+            if isinstance(container, dict):
+                check_key(index)
+            del container[index]
         else:
             for element in cast(ast.Tuple, target).elts:
                 self.delete(element)
@@ -424,8 +575,12 @@ class _Interpreter:
         return True
 
     def _for(self, node: ast.For) -> None:
-        for item in self.value(node.iter):
+        iterable = self.value(node.iter)
+        extra = element_units(iterable)  # wide integers made by a range
+        for item in iterable:
             self.tick(node)
+            if extra:
+                self.budget.spend(extra)
             self.assign(node.target, item)
             if not self.loop_body(node.body):
                 return
@@ -439,7 +594,7 @@ class _Interpreter:
 
     def _assert(self, node: ast.Assert) -> None:
         if not self.value(node.test):
-            detail = "" if node.msg is None else sf.to_text(self.value(node.msg), self.budget)
+            detail = "" if node.msg is None else to_text(self.value(node.msg), self.budget)
             suffix = f": {detail[:200]}" if detail else ""
             raise ScriptFailed(node.lineno, f"Kontrollen (assert) misslyckades{suffix}")
 
@@ -464,7 +619,7 @@ _EXPRESSIONS: dict[type[ast.AST], _Handler] = {
     ast.IfExp: lambda self, node: self.value(node.body if self.value(node.test) else node.orelse),
     ast.List: lambda self, node: self.elements(node.elts),
     ast.Tuple: lambda self, node: tuple(self.elements(node.elts)),
-    ast.Set: lambda self, node: {self.budget.key(item) for item in self.elements(node.elts)},
+    ast.Set: _Interpreter._set,
     ast.Dict: _Interpreter._dict,
     ast.Subscript: _Interpreter._subscript,
     ast.Slice: lambda self, node: slice(
@@ -479,7 +634,7 @@ _EXPRESSIONS: dict[type[ast.AST], _Handler] = {
     ast.GeneratorExp: _Interpreter._comprehension,
     ast.JoinedStr: _Interpreter._joinedstr,
     ast.FormattedValue: _Interpreter._formattedvalue,
-    ast.Attribute: lambda self, node: sf.get_attribute(self.value(node.value), node.attr),
+    ast.Attribute: lambda self, node: get_attribute(self.value(node.value), node.attr),
     ast.Call: _Interpreter._call,
     ast.Starred: lambda self, node: sf.refuse("Stjärnuttryck får inte stå här"),
 }

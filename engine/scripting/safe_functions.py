@@ -1,29 +1,25 @@
-"""Allow-lists, size guards, safe builtins and method dispatch for the script sandbox.
+"""Allow-lists, the static check and the operators of the script sandbox.
 
-This module is the "library" half of :mod:`engine.scripting.guard`: everything a
-sandboxed snippet can call lives here, and every operation that could make
-Python allocate a lot of memory (or walk a huge shared structure in C) in one
-step is measured *before* it is performed.  Violations raise :class:`Refused`
-with a Swedish message; the interpreter turns that into ``ScriptFailed`` with
-the line of the failing node.
+This module is the "rules" half of :mod:`engine.scripting.guard`: which constructs and names
+a snippet may contain (checked before it runs), and how operators, comparisons and unpacking
+are applied with their cost checked first. What a run may allocate is
+:mod:`engine.scripting.budget`; what may be hashed :mod:`engine.scripting.keys`; methods and
+builtins live in :mod:`engine.scripting.methods` and :mod:`engine.scripting.safe_builtins`.
+Violations raise :class:`Refused` with a Swedish message; the interpreter turns that into
+``ScriptFailed`` with the line of the failing node.
 """
 
 from __future__ import annotations
 
 import ast
-import datetime as _dt
 import operator
-import re
 from collections.abc import Callable, Mapping
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, NoReturn, cast
 
-_T = TypeVar("_T")
-
-#: A produced container may hold at most this many times ``max_sequence``
-#: elements/characters summed over the whole run (bounds total allocation).
-ALLOCATION_FACTOR = 20
-#: Largest width or precision accepted in an f-string format specification.
-MAX_FORMAT_NUMBER = 1000
+from engine.scripting.budget import CONTAINERS, SIZED, Budget, Refused
+from engine.scripting.formats import check_format_spec
+from engine.scripting.keys import check_key
+from engine.scripting.methods import ALL_ATTRIBUTES, MUTATING, build_dict, read_only_message
 
 
 def _words(text: str) -> frozenset[str]:
@@ -35,44 +31,11 @@ FORBIDDEN_NAMES = _words(
     "breakpoint help type object super memoryview bytearray classmethod staticmethod property "
     "id hash exit quit"
 )
-_STR = _words(
-    "lower upper strip lstrip rstrip split rsplit join replace startswith endswith find count "
-    "title capitalize isdigit isalpha isalnum splitlines zfill ljust rjust center"
-)
-_LIST = _words("append extend insert pop remove index count copy reverse sort")
-_DICT = _words("get keys values items pop setdefault update copy")
-_FROZENSET = _words("union intersection difference issubset issuperset copy")
-_SET = _FROZENSET | {"add", "discard", "remove"}
-_DATE = _words("year month day weekday isoweekday isoformat replace")
-_DATETIME = _DATE | {"hour", "minute", "second", "date"}
-_TIMEDELTA = _words("days seconds total_seconds")
-
-#: Attribute names that are plain values (read without a call).
-DATA_ATTRIBUTES = _words("year month day hour minute second days seconds")
-#: Per-type allow-lists; ``datetime`` precedes ``date`` because it subclasses it.
-_MEMBERS: tuple[tuple[type, frozenset[str]], ...] = (
-    (str, _STR),
-    (list, _LIST),
-    (dict, _DICT),
-    (set, _SET),
-    (frozenset, _FROZENSET),
-    (_dt.datetime, _DATETIME),
-    (_dt.date, _DATE),
-    (_dt.timedelta, _TIMEDELTA),
-)
-_MEMBERS_BY_TYPE = dict(_MEMBERS)
-#: Union of every allowed attribute name (used by the static check).
-ALL_ATTRIBUTES = frozenset().union(*(names for _, names in _MEMBERS))
-#: Methods whose result is an existing value rather than a new allocation.
-_RETURNS_EXISTING = frozenset({"get", "pop", "setdefault", "index", "count", "find"})
-#: Methods taking other collections whose elements are hashed or copied.
-_COMBINING = _words("extend update union intersection difference issubset issuperset")
-
-CONTAINERS = (list, tuple, dict, set, frozenset)
 _SEQUENCES = (str, list, tuple)
-_SIZED = (str, list, tuple, dict, set, frozenset)
-_SCALARS = frozenset({int, float, bool, str, type(None), _dt.date, _dt.datetime, _dt.timedelta})
-_FORMAT_NUMBER = re.compile(r"\d+")
+_HASHED = (dict, set, frozenset)
+#: Lists and tuples up to this length are searched by ``in`` without measuring them first.
+_SHORT = 64
+_SET_OPERATORS = frozenset({"BitOr", "BitXor", "BitAnd", "Sub"})
 
 #: AST node types a snippet may contain (operators included); everything else is refused.
 ALLOWED_NODES: frozenset[type[ast.AST]] = frozenset({
@@ -122,11 +85,14 @@ INPLACE: dict[str, Callable[[Any, Any], object]] = {
 }  # fmt: skip
 
 
-def static_problems(tree: ast.AST, max_depth: int, max_int_bits: int) -> list[tuple[int, str]]:
+def static_problems(
+    tree: ast.AST, max_depth: int, max_int_bits: int, read_only: bool = False
+) -> list[tuple[int, str]]:
     """(line, message) for every problem in ``tree``, walked without recursion.
 
     Each generator of a comprehension counts as one more nesting level, so the depth limit
-    also bounds the interpreter's recursion through nested generators.
+    also bounds the interpreter's recursion through nested generators. With ``read_only``
+    (expressions) anything that would change data is a problem too.
     """
     problems: list[tuple[int, str]] = []
     too_deep: set[int] = set()
@@ -140,6 +106,8 @@ def static_problems(tree: ast.AST, max_depth: int, max_int_bits: int) -> list[tu
                 problems.append((line, f"Skriptet är för djupt nästlat (högst {max_depth} nivåer)"))
             continue
         problem = node_problem(node, in_loop, max_int_bits)
+        if problem is None and read_only:
+            problem = _change_in_expression(node)
         if problem is not None:
             problems.append((line, problem))
         inner = len(node.generators) if isinstance(node, _COMPREHENSIONS) else 0
@@ -197,112 +165,14 @@ def node_problem(node: ast.AST, in_loop: bool, max_int_bits: int) -> str | None:
     return None
 
 
-class Refused(Exception):
-    """A sandbox rule stopped an operation; ``message`` is a Swedish sentence."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class Budget:
-    """Size limits of one run plus the remaining total allocation allowance."""
-
-    __slots__ = ("max_int_bits", "max_sequence", "remaining")
-
-    def __init__(self, max_sequence: int, max_int_bits: int) -> None:
-        self.max_sequence = max_sequence
-        self.max_int_bits = max_int_bits
-        self.remaining = max_sequence * ALLOCATION_FACTOR
-
-    def need(self, size: int) -> None:
-        """Refuse before creating a sequence of ``size`` elements if it is too long."""
-        if size > self.max_sequence:
-            raise Refused(f"Värdet blir för stort ({size} element, högst {self.max_sequence})")
-
-    def produced(self, value: object, count: bool = True) -> object:
-        """Check a freshly produced value against the limits and return it.
-
-        With ``count`` a new container's length is charged to the allocation
-        allowance (strings are charged only when they are stored somewhere).
-        """
-        if isinstance(value, _SIZED):
-            size = len(value)
-            self.need(size)
-            if count and not isinstance(value, str):
-                self.spend(size)
-        elif isinstance(value, int):
-            self.bits(value.bit_length())
-        return value
-
-    def bits(self, bits: int) -> None:
-        """Refuse an integer of ``bits`` bits if it exceeds ``max_int_bits``."""
-        if bits > self.max_int_bits:
-            raise Refused(f"Heltalet blir för stort (högst {self.max_int_bits} bitar)")
-
-    def spend(self, units: int) -> None:
-        """Charge ``units`` to the allocation allowance of the whole run."""
-        self.remaining -= units
-        if self.remaining < 0:
-            raise Refused("Skriptet skapade för mycket data sammanlagt")
-
-    def retain(self, value: object) -> None:
-        """Charge a value that is being stored in a container or a new variable."""
-        self.spend(len(value) + 1 if isinstance(value, _SIZED) else 1)
-
-    def measure(self, value: object, text: bool = False) -> None:
-        """Refuse if walking ``value`` (as ``repr``/``==``/``hash`` would) is too costly.
-
-        Shared references are counted every time they occur, exactly like the C
-        code that prints or compares them, so a list holding the same big list
-        many times is measured at its true (printed) size.  With ``text`` the
-        length of strings counts too and the limit is ``max_sequence``;
-        otherwise only elements count and the limit is ten times larger.
-        """
-        limit = self.max_sequence if text else self.max_sequence * 10
-        total = 0
-        on_path: set[int] = set()
-        stack: list[tuple[object, bool]] = [(value, False)]
-        while stack:
-            item, leaving = stack.pop()
-            if leaving:
-                on_path.discard(id(item))
-                continue
-            if isinstance(item, str):
-                total += len(item) if text else 0
-            elif isinstance(item, int):
-                total += item.bit_length() // 3 if text else 0
-            elif isinstance(item, CONTAINERS) and id(item) not in on_path:
-                children: list[object] = (
-                    [*item.keys(), *item.values()] if isinstance(item, dict) else list(item)
-                )
-                total += len(children) + 1
-                if total > limit:
-                    break
-                if not text and set(map(type, children)) <= _SCALARS:
-                    continue
-                on_path.add(id(item))
-                stack.append((item, True))
-                stack.extend((child, False) for child in children)
-            total += 1
-            if total > limit:
-                break
-        if total > limit:
-            raise Refused("Datastrukturen är för stor för att jämföras eller skrivas ut")
-
-    def key(self, value: _T) -> _T:
-        """Guard a value about to be hashed (tuples hash all their elements)."""
-        if type(value) is tuple:
-            self.measure(value)
-        return value
-
-    def items(self, iterable: object) -> list[Any]:
-        """Materialize an iterable as a list after checking its length."""
-        if isinstance(iterable, range):
-            self.need(len(iterable))
-        items = list(cast(Any, iterable))
-        self.need(len(items))
-        return items
+def _change_in_expression(node: ast.AST) -> str | None:
+    """Why ``node`` would change data, which an expression must not, or ``None``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in MUTATING:
+            return read_only_message(node.func.attr)
+    elif isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load):
+        return "Villkor och uttryck får inte ändra data (tilldelning till ett element)"
+    return None
 
 
 def refuse(message: str) -> NoReturn:
@@ -347,7 +217,11 @@ def short_repr(value: object) -> str:
 
 
 def binary(op: str, left: Any, right: Any, budget: Budget, inplace: bool = False) -> object:
-    """Apply binary operator ``op`` (an ``ast`` class name) after size pre-checks."""
+    """Apply binary operator ``op`` (an ``ast`` class name) after its cost checks.
+
+    A sequence, set or dict result is reserved before it is built; in place it pays only
+    for what it adds. ``list += iterable`` and ``dict |= pairs`` check what they take in.
+    """
     both_int = isinstance(left, int) and isinstance(right, int)
     if op == "Pow" and both_int and right > 0:
         budget.bits((abs(left).bit_length() - 1) * right)
@@ -356,241 +230,53 @@ def binary(op: str, left: Any, right: Any, budget: Budget, inplace: bool = False
     elif op == "Mult":
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, _SEQUENCES) and isinstance(times, int):
-                budget.need(len(seq) * times)
+                _reserve(budget, seq, len(seq) * times, inplace and seq is left)
     elif op == "Mod" and isinstance(left, (str, bytes)):
         raise Refused("Procentformatering av strängar stöds inte; använd f-strängar")
-    elif op == "Add" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
-        budget.need(len(left) + len(right))
+    elif op == "Add" and isinstance(left, _SEQUENCES):
+        if inplace and isinstance(left, list):
+            right = budget.sized(right)
+        if isinstance(right, SIZED):
+            _reserve(budget, left, len(left) + len(right), inplace)
+    elif op in _SET_OPERATORS and isinstance(left, _HASHED):
+        if inplace and isinstance(left, dict) and not isinstance(right, dict):
+            right = build_dict(budget, right, {})
+        if isinstance(right, SIZED):  # keys overlap: the size itself is checked afterwards
+            budget.spend(len(right) + (0 if inplace else len(left)))
     result = (INPLACE if inplace else BINARY)[op](left, right)
-    if result is left and isinstance(right, _SIZED):
-        budget.spend(len(right))
-    return budget.produced(result, count=result is not left)
+    return budget.produced(result, count=False)
 
 
-def compare_guard(left: object, right: object, budget: Budget) -> None:
-    """Refuse comparisons/membership tests that would walk huge shared structures."""
-    if isinstance(left, CONTAINERS):
+def _reserve(budget: Budget, left: object, size: int, inplace: bool) -> None:
+    """Reserve an operator's result of ``size`` (only the growth when ``left`` changes)."""
+    size = max(size, 0)
+    if isinstance(left, str):
+        budget.need(size)
+    elif inplace and isinstance(left, (list, dict, set)):
+        budget.reserve(size, max(size - len(cast(list[Any], left)), 0))
+    else:
+        budget.reserve(size)
+
+
+def compare_guard(op: type[ast.cmpop], left: object, right: object, budget: Budget) -> None:
+    """Refuse comparisons and membership tests whose cost cannot be bounded.
+
+    ``in`` a dict or set hashes ``left`` (see :mod:`engine.scripting.keys`); ``in`` a long
+    list or tuple compares ``left`` with every element; comparing containers walks them.
+    """
+    if op is ast.In or op is ast.NotIn:
+        if isinstance(right, _HASHED):
+            check_key(left)
+        elif isinstance(right, (list, tuple)) and (
+            len(right) > _SHORT or isinstance(left, CONTAINERS)
+        ):
+            budget.measure(right)
+            if isinstance(left, CONTAINERS):
+                budget.measure(left)
+    elif isinstance(left, CONTAINERS):
         budget.measure(left)
         if isinstance(right, CONTAINERS):
             budget.measure(right)
-
-
-def format_value(value: object, conversion: int, spec: str, budget: Budget) -> str:
-    """Format one f-string field with bounded width/precision and output size."""
-    check_format_spec(spec)
-    if isinstance(value, CONTAINERS):
-        budget.measure(value, text=True)
-    if conversion == ord("r"):
-        value = repr(value)
-    elif conversion == ord("s"):
-        value = str(value)
-    elif conversion == ord("a"):
-        value = ascii(value)
-    result = format(value, spec)
-    budget.produced(result)
-    return result
-
-
-def check_format_spec(spec: str) -> None:
-    """Refuse a format spec whose width or precision exceeds ``MAX_FORMAT_NUMBER``."""
-    for digits in _FORMAT_NUMBER.findall(spec):
-        stripped = digits.lstrip("0")
-        if len(stripped) > 6 or int(stripped or "0") > MAX_FORMAT_NUMBER:
-            raise Refused(f"Formatbredd och precision får vara högst {MAX_FORMAT_NUMBER}")
-
-
-def to_text(value: object, budget: Budget) -> str:
-    """``str(value)`` after checking that the text cannot become huge."""
-    if isinstance(value, CONTAINERS):
-        budget.measure(value, text=True)
-    return str(value)
-
-
-def members_of(value: object) -> frozenset[str]:
-    """The attribute names allowed on the runtime type of ``value``."""
-    allowed = _MEMBERS_BY_TYPE.get(type(value))
-    if allowed is None:
-        for kind, names in _MEMBERS:
-            if isinstance(value, kind):
-                return names
-        return frozenset()
-    return allowed
-
-
-def get_attribute(value: object, name: str) -> object:
-    """Read a plain data attribute such as ``d.year`` or ``delta.days``."""
-    if name not in members_of(value):
-        raise Refused(f"Attributet {name} finns inte för värden av typen {type(value).__name__}")
-    if name not in DATA_ATTRIBUTES:
-        raise Refused(f"Metoden {name} måste anropas")
-    return getattr(value, name)
-
-
-def call_method(
-    value: object, name: str, args: list[Any], kwargs: dict[str, Any], budget: Budget
-) -> object:
-    """Call an allow-listed method on ``value`` with size pre-checks."""
-    if name not in members_of(value):
-        raise Refused(f"Metoden {name} finns inte för värden av typen {type(value).__name__}")
-    if name in DATA_ATTRIBUTES:
-        raise Refused(f"{name} är ett värde, inte en metod")
-    if isinstance(value, str):
-        _check_str_method(value, name, args, budget)
-    elif isinstance(value, (list, dict, set, frozenset)):
-        args = _check_mutation(value, name, args, kwargs, budget)
-    result = getattr(value, name)(*args, **kwargs)
-    if name in ("keys", "values", "items"):
-        result = list(result)
-    if isinstance(value, (list, dict, set, frozenset)):
-        budget.need(len(value))
-    return budget.produced(result, count=name not in _RETURNS_EXISTING and result is not value)
-
-
-def _check_str_method(text: str, name: str, args: list[Any], budget: Budget) -> None:
-    if name == "replace" and len(args) >= 2 and isinstance(args[0], str):
-        old, new = args[0], args[1]
-        hits = len(text) + 1 if old == "" else text.count(old)
-        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
-            hits = min(hits, args[2])
-        budget.need(len(text) + hits * (len(str(new)) - len(old)))
-    elif name == "join" and args:
-        args[0] = parts = budget.items(args[0])
-        size = sum(len(part) if isinstance(part, str) else 0 for part in parts)
-        budget.need(size + len(text) * max(len(parts) - 1, 0))
-    elif name in ("zfill", "ljust", "rjust", "center") and args and isinstance(args[0], int):
-        budget.need(args[0])
-
-
-def _check_mutation(
-    target: list[Any] | dict[Any, Any] | set[Any] | frozenset[Any],
-    name: str,
-    args: list[Any],
-    kwargs: dict[str, Any],
-    budget: Budget,
-) -> list[Any]:
-    if name in ("sort", "index", "count", "remove"):
-        budget.measure(target)
-        if name == "sort" and (args or set(kwargs) - {"reverse"}):
-            raise Refused("sort tillåter bara argumentet reverse=")
-        if args:
-            budget.measure(args[0], text=True)
-    elif name in _COMBINING:
-        args = [a if isinstance(a, Mapping) else budget.items(a) for a in args]
-        for extra in args:
-            budget.measure(extra)
-        added = sum(len(a) for a in args) + len(kwargs)
-        if name in ("extend", "update", "union"):
-            budget.need(len(target) + added)
-        if name in ("extend", "update"):
-            budget.spend(added)
-    elif name in ("append", "insert", "add", "setdefault"):
-        budget.need(len(target) + 1)
-        stored = args[1] if name == "setdefault" and len(args) > 1 else None
-        budget.retain(args[-1] if args and name != "setdefault" else stored)
-    if args and name in ("get", "pop", "setdefault", "add", "discard", "remove"):
-        budget.key(args[0])
-    return args
-
-
-# --- safe builtins: each takes the run's Budget first --------------------------------
-
-_MISSING: Any = object()
-
-
-def _min_max(pick: Callable[..., Any]) -> Callable[..., object]:
-    def chosen(budget: Budget, *args: Any, default: Any = _MISSING) -> object:
-        values = budget.items(args[0]) if len(args) == 1 else list(args)
-        budget.measure(values)
-        if default is _MISSING:
-            return pick(values)
-        return pick(values, default=default)
-
-    return chosen
-
-
-def _sorted(budget: Budget, iterable: Any, *, reverse: bool = False) -> list[Any]:
-    values = budget.items(iterable)
-    budget.measure(values)
-    return sorted(values, reverse=bool(reverse))
-
-
-def _sum(budget: Budget, iterable: Any, start: Any = 0) -> object:
-    if not isinstance(start, (int, float)):
-        raise Refused("sum tillåter bara tal som startvärde")
-    return sum(budget.items(iterable), start)
-
-
-def _range(budget: Budget, *args: Any) -> range:
-    result = range(*args)
-    try:
-        budget.need(len(result))
-    except OverflowError:
-        raise Refused("Intervallet är för långt") from None
-    return result
-
-
-def _round(budget: Budget, number: Any, ndigits: Any = None) -> object:
-    if isinstance(ndigits, int) and abs(ndigits) > MAX_FORMAT_NUMBER:
-        raise Refused(f"round tillåter högst {MAX_FORMAT_NUMBER} decimaler")
-    return round(number, ndigits)
-
-
-def _int(budget: Budget, value: Any = 0, *args: Any) -> int:
-    if isinstance(value, str) and len(value.strip()) > budget.max_int_bits // 3 + 8:
-        raise Refused("Texten är för lång för att tolkas som heltal")
-    return int(value, *args)
-
-
-def _collection(kind: Callable[[list[Any]], object]) -> Callable[..., object]:
-    def build(budget: Budget, iterable: Any = ()) -> object:
-        values = budget.items(iterable)
-        if kind in (set, frozenset):
-            budget.measure(values)
-        return kind(values)
-
-    return build
-
-
-def _dict(budget: Budget, source: Any = (), **kwargs: Any) -> dict[Any, Any]:
-    pairs = source if isinstance(source, Mapping) else budget.items(source)
-    budget.measure(pairs)
-    result = dict(pairs, **kwargs)
-    return result
-
-
-def _plain(function: Callable[..., object]) -> Callable[..., object]:
-    def call(budget: Budget, *args: Any, **kwargs: Any) -> object:
-        return function(*args, **kwargs)
-
-    return call
-
-
-BUILTINS: dict[str, Callable[..., object]] = {
-    "len": _plain(len),
-    "min": _min_max(min),
-    "max": _min_max(max),
-    "sum": _sum,
-    "abs": _plain(abs),
-    "round": _round,
-    "sorted": _sorted,
-    "reversed": lambda budget, seq: list(reversed(seq)),
-    "any": lambda budget, iterable: any(budget.items(iterable)),
-    "all": lambda budget, iterable: all(budget.items(iterable)),
-    "range": _range,
-    "int": _int,
-    "float": _plain(float),
-    "str": lambda budget, value="": to_text(value, budget),
-    "bool": _plain(bool),
-    "list": _collection(list),
-    "tuple": _collection(tuple),
-    "set": _collection(set),
-    "dict": _dict,
-    "enumerate": lambda budget, it, start=0: list(enumerate(budget.items(it), start)),
-    "zip": lambda budget, *its: list(zip(*(budget.items(it) for it in its), strict=False)),
-    "date": _plain(_dt.date),
-    "datetime": _plain(_dt.datetime),
-    "timedelta": _plain(_dt.timedelta),
-}
 
 
 def describe(exc: Exception) -> str:
