@@ -4,7 +4,8 @@ SpiffWorkflow's timer definitions call ``datetime.now()``. Sif replaces them, wh
 compiled, with subclasses that read the time of the current step (``clock_at``), so a virtual
 clock drives BPMN timers too, without patching ``datetime``. Cycles are calendar-correct
 (``R/P1Y`` from 2016-01-01 falls on every 1 January) and an overdue cycle fires once, then
-re-arms at its next occurrence after now.
+re-arms at its next occurrence after now, found without stepping through the missed ones.
+A timer whose expression gives no usable time raises ``TimerFailed``, which names the event.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
 )
 
-from engine.durations import InvalidTime, add_duration, parse_duration, to_datetime
+from engine.durations import (
+    InvalidTime,
+    add_duration,
+    occurrence_after,
+    parse_cycle,
+    parse_duration,
+    to_datetime,
+)
 
 _now: ContextVar[datetime | None] = ContextVar("sif_step_time", default=None)
 
@@ -42,11 +50,31 @@ def step_time() -> datetime:
     return now if now is not None else datetime.now(UTC)
 
 
+class TimerFailed(InvalidTime):
+    """A timer's expression gave no time Sif can use; names the timer event's task."""
+
+    def __init__(self, task: Any, cause: InvalidTime) -> None:
+        super().__init__(str(cause))
+        self.task_id = str(task.id)
+        self.element_id = str(task.task_spec.bpmn_id or "")
+
+
+@contextmanager
+def _naming(task: Any) -> Iterator[None]:
+    try:
+        yield
+    except TimerFailed:
+        raise
+    except InvalidTime as exc:
+        raise TimerFailed(task, exc) from exc
+
+
 class SifTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
     def has_fired(self, my_task: Any) -> bool:
         if my_task._get_internal_data("event_value") is None:
             value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            my_task._set_internal_data(event_value=to_datetime(value).isoformat())
+            with _naming(my_task):
+                my_task._set_internal_data(event_value=to_datetime(value).isoformat())
         if to_datetime(my_task._get_internal_data("event_value")) <= step_time():
             my_task._set_internal_data(event_fired=True)
         return bool(my_task._get_internal_data("event_fired", False))
@@ -56,7 +84,8 @@ class SifDuration(DurationTimerEventDefinition):  # type: ignore[misc]
     def has_fired(self, my_task: Any) -> bool:
         if my_task._get_internal_data("event_value") is None:
             value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            due = add_duration(step_time(), parse_duration(value))
+            with _naming(my_task):
+                due = add_duration(step_time(), parse_duration(value))
             my_task._set_internal_data(event_value=due.isoformat())
         if to_datetime(my_task._get_internal_data("event_value")) <= step_time():
             my_task._set_internal_data(event_fired=True)
@@ -70,48 +99,43 @@ class SifCycle(CycleTimerEventDefinition):  # type: ignore[misc]
         value = my_task._get_internal_data("event_value")
         if value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            value = _parse_cycle(expression, step_time())
-        ready = False
-        if value["cycles"] != 0:
-            now = step_time()
-            occurrence = int(value["n"])
-            if to_datetime(value["next"]) <= now:
-                ready = True
-                while to_datetime(value["next"]) <= now and value["cycles"] != 0:
-                    occurrence += 1  # missed occurrences are skipped, not replayed
-                    value["cycles"] -= 1 if value["cycles"] > 0 else 0
-                    start = to_datetime(value["start"])
-                    value["next"] = add_duration(start, value["duration"], occurrence).isoformat()
-                value["n"] = occurrence
-        else:
+            with _naming(my_task):
+                value = _parse_cycle(expression, step_time())
+        if value["cycles"] == 0:
             my_task.internal_data.pop("event_value", None)
             my_task.internal_data["event_fired"] = True
             return False
+        now = step_time()
+        ready = to_datetime(value["next"]) <= now
+        if ready:
+            with _naming(my_task):
+                _skip_past(value, now)
         my_task._set_internal_data(event_value=value)
         return ready
 
 
 def _parse_cycle(expression: object, now: datetime) -> dict[str, Any]:
-    if not isinstance(expression, str) or not expression.strip().upper().startswith("R"):
-        raise InvalidTime(f"Timern gav ingen upprepning (R…/P…): {expression!r}")
-    parts = expression.strip().upper().split("/")
-    count = parts[0][1:]
-    if not count.isdigit() and count != "":
-        raise InvalidTime(f"Ogiltigt antal upprepningar: {expression!r}")
-    if len(parts) == 2:
-        duration = parse_duration(parts[1])
-        start = add_duration(now, duration)
-    elif len(parts) == 3:
-        start, duration = to_datetime(parts[1]), parse_duration(parts[2])
-    else:
-        raise InvalidTime(f"Ogiltig upprepning: {expression!r}")
+    cycle = parse_cycle(expression)
+    start = cycle.start or add_duration(now, cycle.period)
     return {
-        "cycles": int(count) if count else -1,
+        "cycles": cycle.count,
         "start": start.isoformat(),
         "next": start.isoformat(),
         "n": 0,
-        "duration": duration,
+        "duration": cycle.period,
     }
+
+
+def _skip_past(value: dict[str, Any], now: datetime) -> None:
+    """Move a due cycle to its first occurrence after ``now``; missed occurrences are skipped,
+    not replayed, but each uses up one of a limited cycle's repetitions."""
+    start, occurrence = to_datetime(value["start"]), int(value["n"])
+    steps = occurrence_after(start, value["duration"], now, occurrence) - occurrence
+    if value["cycles"] > 0:
+        steps = min(steps, value["cycles"])
+        value["cycles"] -= steps
+    value["n"] = occurrence + steps
+    value["next"] = add_duration(start, value["duration"], occurrence + steps).isoformat()
 
 
 SIF_TIMERS: dict[type, type] = {
