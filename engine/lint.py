@@ -3,7 +3,9 @@
 Every user task has roles (lane or ``camunda:candidateGroups``) and, if it names a form, the
 form is in the bundle and is a usable schema; every script, condition, timer expression,
 multi-instance expression, service parameter and DMN cell passes the script guard; every
-service task names a registered service; user task ids are unique in the bundle.
+service task names a registered service; user task ids are unique in the bundle; a
+``timeCycle`` that is a constant is a cycle the runtime can run (parsed as it will be), and a
+constant ``loopCardinality`` is within the cap on multi-instance activities.
 ``user_tasks`` collects what the runtime needs to know about each user task.
 """
 
@@ -17,9 +19,12 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from engine.bpmn.limits import too_many_instances
+from engine.durations import InvalidTime, parse_cycle
 from engine.errors import Problem
 from engine.forms import check_form_schema
 from engine.scripting import guard
+from engine.settings import Settings
 from engine.xmlsafe import line_of
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -37,6 +42,7 @@ _EXPRESSIONS: dict[str, Literal["exec", "eval"]] = {
     "preScript": "exec",
     "postScript": "exec",
 }
+_NOT_CONSTANT = object()  # an expression whose value depends on the case
 _QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
@@ -63,13 +69,16 @@ def lint_bundle(
     forms: Mapping[str, Any],
     services: frozenset[str],
     rules: frozenset[str] = frozenset(),
+    max_instances: int = Settings.max_loop_cardinality,
 ) -> LintResult:
-    """Apply Sif's rules to parsed files; ``forms`` maps file name to decoded JSON."""
+    """Apply Sif's rules to parsed files; ``forms`` maps file name to decoded JSON;
+    ``max_instances`` is the cap on instances of one multi-instance activity."""
     result = LintResult()
     for name, root in bpmn.items():
         _lint_user_tasks(name, root, forms, rules, result)
         result.problems.extend(_lint_expressions(name, root))
         result.problems.extend(_lint_services(name, root, services))
+        result.problems.extend(_lint_constants(name, root, max_instances))
     for name, root in dmn.items():
         result.problems.extend(_lint_dmn(name, root))
     return result
@@ -167,6 +176,34 @@ def _lint_expressions(file: str, root: etree._Element) -> Iterator[Problem]:
         yield from _guarded(file, el, el.text or "", mode)
 
 
+def _lint_constants(file: str, root: etree._Element, max_instances: int) -> Iterator[Problem]:
+    """Constant cycles and instance counts, checked as the runtime will check them."""
+    for el in root.iter(f"{{{BPMN}}}timeCycle"):
+        value = _constant(el.text or "")
+        if value is _NOT_CONSTANT:
+            continue
+        try:
+            parse_cycle(value)
+        except InvalidTime as exc:
+            yield Problem(file, line_of(el), _flow_node_id(el), str(exc))
+    for el in root.iter(f"{{{BPMN}}}loopCardinality"):
+        count = _constant(el.text or "")
+        if isinstance(count, int) and count > max_instances:
+            message = too_many_instances(count, max_instances)
+            yield Problem(file, line_of(el), _flow_node_id(el), message)
+
+
+def _constant(expression: str) -> object:
+    """The value of an expression that needs no case data (``"R/P1D"``, ``100*100``), computed
+    by the guard as at run time; ``_NOT_CONSTANT`` if it needs data or cannot run."""
+    if not expression.strip() or guard.check(expression, "eval"):
+        return _NOT_CONSTANT
+    try:
+        return guard.evaluate(expression, {})
+    except guard.ScriptError:
+        return _NOT_CONSTANT
+
+
 def _lint_services(file: str, root: etree._Element, services: frozenset[str]) -> Iterator[Problem]:
     for op in root.iter(f"{{{SPIFF}}}serviceTaskOperator"):
         owner = op.getparent()
@@ -217,6 +254,12 @@ def _guarded(
     base = line_of(el) or 1
     for problem in guard.check(source, mode):
         yield Problem(file, base + problem.line - 1, owner, problem.message)
+
+
+def _flow_node_id(el: etree._Element) -> str | None:
+    """The event or activity a timer or loop definition belongs to (its grandparent)."""
+    parent = el.getparent()
+    return _owner_id(parent.getparent() if parent is not None else None)
 
 
 def _owner_id(el: etree._Element | None) -> str | None:

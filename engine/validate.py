@@ -52,7 +52,9 @@ def validate_bundle(
         for name, root in trees.items():
             problems.extend(xsd_problems(name, root, kind))
     _stop_if(problems)
-    lint = lint_bundle(parsed.bpmn, parsed.dmn, parsed.forms, services, rules)
+    lint = lint_bundle(
+        parsed.bpmn, parsed.dmn, parsed.forms, services, rules, settings.max_loop_cardinality
+    )
     processes, spiff_problems = compile_processes(parsed.bpmn, parsed.dmn)
     _stop_if(spiff_problems + lint.problems)
     user_tasks = {

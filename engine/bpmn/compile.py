@@ -1,14 +1,17 @@
-"""From validated XML to SpiffWorkflow specs: XSD first, then SpiffWorkflow's own parser."""
+"""From validated XML to SpiffWorkflow specs: XSD first, then SpiffWorkflow's own parser, then a
+trial start of each process (SpiffWorkflow predicts every path a new case can take)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -74,11 +77,33 @@ def compile_processes(
         except (SpiffWorkflowException, ValueError, KeyError, TypeError) as exc:
             problems.append(_problem(exc, file, bpmn.get(file)))
             continue
+        unpredictable = _unpredictable(spec, subprocess_specs)
+        if unpredictable is not None:
+            line = _line_of_id(bpmn.get(file), unpredictable)
+            problems.append(Problem(file, line, unpredictable, _UNPREDICTABLE))
+            continue
         name = spec.description or process_id
         compiled.append(CompiledProcess(process_id, name, dump_spec(spec, subprocess_specs)))
     if not compiled and not problems:
         problems.append(Problem("", None, None, "Paketet innehåller ingen körbar process."))
     return compiled, problems
+
+
+_UNPREDICTABLE = (
+    "Processen har en slinga utan vägval (ingen grind med villkor på vägen tillbaka) eller en "
+    "för lång kedja av steg: motorn kan inte förutse vägen och kan inte starta den."
+)
+
+
+def _unpredictable(spec: Any, subprocess_specs: dict[str, Any]) -> str | None:
+    """The id of a process (or subprocess) SpiffWorkflow cannot start: predicting its paths
+    recurses once a step, and a loop without a decision never stops (a ``RecursionError``)."""
+    for process in [spec, *subprocess_specs.values()]:
+        try:
+            BpmnWorkflow(process, subprocess_specs)
+        except RecursionError:
+            return str(process.name)
+    return None
 
 
 def _file_of(parser: SpiffBpmnParser, process_id: str) -> str:
@@ -90,10 +115,16 @@ def _problem(exc: Exception, file: str, root: etree._Element | None) -> Problem:
     line = getattr(exc, "line_number", None) or None
     if isinstance(exc, ValidationException) and exc.file_name:
         file = exc.file_name
-    if line is None and element_id and root is not None:
-        line = next((line_of(el) for el in _by_id(root, element_id)), None)
+    if line is None and element_id:
+        line = _line_of_id(root, element_id)
     message = str(exc.args[0]) if exc.args else exc.__class__.__name__
     return Problem(file, int(line) if line else None, element_id, f"SpiffWorkflow: {message}")
+
+
+def _line_of_id(root: etree._Element | None, element_id: str) -> int | None:
+    if root is None:
+        return None
+    return next((line_of(el) for el in _by_id(root, element_id)), None)
 
 
 def _by_id(root: etree._Element, element_id: str) -> Iterator[etree._Element]:

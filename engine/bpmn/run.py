@@ -3,11 +3,16 @@
 ``Workflow`` wraps a BpmnWorkflow so that the rest of the engine sees plain values. A failing
 script, condition or service during a run leaves the failing task in ERROR and is reported
 as ``StepFailed``; the caller persists the workflow as an incident and may ``retry`` later.
+So does a step that goes past its ``WorkflowLimits``: too many engine tasks in one step (a
+loop that waits for nothing), a task tree too deep for SpiffWorkflow to see (gateway loops),
+or a multi-instance activity with too many instances.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +22,14 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.limits import (
+    DEFAULT_MAX_INSTANCES,
+    LimitExceeded,
+    StepGuard,
+    TooManyInstances,
+    looping,
+    max_instances,
+)
 from engine.bpmn.scripts import ServiceFailed
 from engine.bpmn.store import (
     CompiledSpec,
@@ -25,7 +38,7 @@ from engine.bpmn.store import (
     load_workflow,
     new_workflow,
 )
-from engine.bpmn.timers import WaitingTimer, clock_at, timer_of
+from engine.bpmn.timers import TimerFailed, WaitingTimer, clock_at, timer_of
 from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
@@ -36,7 +49,11 @@ _MAX_ROUNDS = 1000  # timers due at once in one step; far more than any case has
 class WorkflowLimits:
     """What one case's run may create at most (from ``Settings``)."""
 
-    max_instances: int = 1000  # instances of one multi-instance activity
+    max_instances: int = DEFAULT_MAX_INSTANCES  # instances of one multi-instance activity
+    # Engine tasks (scripts, gateways, events …) run in one step. Each costs SpiffWorkflow a
+    # walk over the whole task tree: 2 000 take about 5 s, and one multi-instance activity at
+    # the default cap needs about 1 000.
+    max_engine_tasks: int = 2000
 
 
 @dataclass(frozen=True)
@@ -136,17 +153,31 @@ class Workflow:
 
     def run(self) -> None:
         """Run engine tasks until only people, timers or messages are awaited."""
+        guard = StepGuard(self.limits.max_engine_tasks)
         try:
-            with clock_at(self.now):
+            with self._in_step():
                 for _ in range(_MAX_ROUNDS):
                     self._wf.refresh_timers()  # do_engine_steps refreshes timers only at its end
-                    self._wf.do_engine_steps(did_complete_task=self._note_timer)
+                    self._wf.do_engine_steps(
+                        will_complete_task=guard.before_task, did_complete_task=self._note_timer
+                    )
                     # A timer already due when the token reached it is READY only after that
                     # final refresh: run again, or it would wait for nobody.
                     if not self._engine_task_ready():
                         break
+                else:
+                    raise LimitExceeded(self._next_engine_task(), looping(guard.count))
+                guard.check_tree(self._wf)
+        except LimitExceeded as refused:
+            raise self._refusal(refused) from refused
         except Exception as exc:  # SpiffWorkflow raises bare Exception for bad timers
             raise self._failure(exc) from exc
+
+    @contextmanager
+    def _in_step(self) -> Iterator[None]:
+        """What SpiffWorkflow's callbacks see while this step runs: its time and its limits."""
+        with clock_at(self.now), max_instances(self.limits.max_instances):
+            yield
 
     def _note_timer(self, task: Any) -> None:
         timer = timer_of(task)
@@ -154,17 +185,32 @@ class Workflow:
             self.completed_timers.append(timer)
 
     def _engine_task_ready(self) -> bool:
+        return self._next_engine_task() is not None
+
+    def _next_engine_task(self) -> Any:
         ready = self._wf.get_tasks(state=TaskState.READY)
-        return any(not t.task_spec.manual for t in ready)
+        return next((t for t in ready if not t.task_spec.manual), None)
 
     def _failure(self, exc: Exception) -> StepFailed:
-        failed = next(iter(self._wf.get_tasks(state=TaskState.ERROR)), None)
+        failed = next(iter(self._failed_tasks()), None)
         script_error = _find_script_error(exc)
         line = getattr(script_error or exc, "line", None) or getattr(exc, "line_number", None)
         message = script_error.message if script_error else _message(exc)
-        if failed is None:
-            return StepFailed("", "", line, message)
-        return StepFailed(str(failed.id), failed.task_spec.bpmn_id or "", line or None, message)
+        if failed is not None:
+            return StepFailed(str(failed.id), failed.task_spec.bpmn_id or "", line or None, message)
+        if isinstance(exc, TimerFailed):  # the timer event waits on; it is not in ERROR
+            return StepFailed(exc.task_id, exc.element_id, None, message)
+        return StepFailed("", "", line, message)
+
+    def _refusal(self, refused: LimitExceeded) -> StepFailed:
+        """The task a limit stopped goes to ERROR if it was about to run (``retry`` runs it
+        again, with a fresh allowance); the step is the case's incident."""
+        task = refused.task
+        if task is None:
+            return StepFailed("", "", None, refused.message)
+        if task.state == TaskState.READY:
+            task._set_state(TaskState.ERROR)
+        return StepFailed(str(task.id), task.task_spec.bpmn_id or "", None, refused.message)
 
     def waits(self) -> tuple[list[ReadyTask], list[WaitingTimer]]:
         """What the case waits for: ready user tasks and waiting timers, in one pass."""
@@ -202,7 +248,7 @@ class Workflow:
             raise TaskNotReady(task_id)
         task.data.update(copy.deepcopy(data))
         try:
-            with clock_at(self.now):
+            with self._in_step():
                 task.run()
         except Exception as exc:  # a post-script or a boundary timer may fail here
             raise self._failure(exc) from exc
@@ -215,7 +261,7 @@ class Workflow:
             raise MessageNotAwaited(name)
         self._use_private_spec()
         try:
-            with clock_at(self.now):
+            with self._in_step():
                 self._wf.send_event(BpmnEvent(definition, payload=copy.deepcopy(payload)))
         except Exception as exc:
             raise self._failure(exc) from exc
@@ -246,13 +292,19 @@ class Workflow:
 
     def retry(self) -> None:
         """Put failed tasks back to READY and run again."""
-        for task in self._wf.get_tasks(state=TaskState.ERROR):
+        for task in self._failed_tasks():
             task._set_state(TaskState.READY)
         self.run()
 
     @property
     def has_failed_task(self) -> bool:
-        return any(True for _ in self._wf.get_tasks(state=TaskState.ERROR))
+        return bool(self._failed_tasks())
+
+    def _failed_tasks(self) -> list[Any]:
+        """Tasks in ERROR, also under a STARTED one (an instance of a loop or multi-instance
+        activity): SpiffWorkflow looks for finished states only below finished tasks."""
+        tasks = self._wf.get_tasks(state=TaskState.ERROR | TaskState.STARTED)
+        return [t for t in tasks if t.state == TaskState.ERROR]
 
     @property
     def is_completed(self) -> bool:
@@ -311,7 +363,7 @@ def _find_script_error(exc: BaseException | None) -> ScriptError | ServiceFailed
 
 
 def _message(exc: Exception) -> str:
-    if isinstance(exc, InvalidTime):
+    if isinstance(exc, InvalidTime | TooManyInstances):
         return str(exc)
     text = str(exc.args[0]) if exc.args else exc.__class__.__name__
     return f"Motorfel: {text}"

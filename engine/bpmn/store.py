@@ -2,7 +2,8 @@
 
 SpiffWorkflow's serializer writes the whole spec into every workflow. Sif stores the spec once
 per definition version and keeps the restored spec objects in a small in-process cache, so a
-case save/load converts only its own task tree.
+case save/load converts only its own task tree. Multi-instance specs are written under
+SpiffWorkflow's type names and restored as Sif's capped classes, whenever they were stored.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
+from engine.bpmn.limits import SIF_MULTI_INSTANCE
 from engine.bpmn.timers import SIF_TIMERS
 from engine.datasize import SizeBudget
 
@@ -117,6 +119,8 @@ _config[Task] = _MeasuredTaskConverter
 for _spiff_timer, _sif_timer in SIF_TIMERS.items():
     _config[_sif_timer] = _config[_spiff_timer]
 _registry = BpmnWorkflowSerializer.configure(_config)
+for _spiff_mi, _sif_mi in SIF_MULTI_INSTANCE.items():  # registered last: restoring makes Sif's
+    _config[_spiff_mi](_sif_mi, _registry, typename=_spiff_mi.__name__)
 _registry.register(
     date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
 )
