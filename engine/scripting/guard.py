@@ -40,6 +40,7 @@ __all__ = [
     "check",
     "evaluate",
     "execute",
+    "syntax_problem",
 ]
 
 
@@ -147,6 +148,15 @@ def execute(
         interpreter.finish()
 
 
+def syntax_problem(source: str, mode: Mode, limits: Limits = Limits()) -> ScriptProblem | None:
+    """Why ``source`` cannot even be parsed (syntax, length, parser overload), or ``None``.
+
+    Thread-safe, unlike ``ast.parse`` on CPython 3.11; accepted sources are cached.
+    """
+    tree, problems = _analyse(source, mode, limits)
+    return problems[0] if tree is None else None
+
+
 def _compiled(source: str, mode: Mode, limits: Limits) -> ast.AST:
     tree, problems = _analyse(source, mode, limits)
     if problems or tree is None:
@@ -179,7 +189,8 @@ def _prepare(
 ) -> tuple[ast.AST | None, tuple[ScriptProblem, ...]]:
     """Parse and check a snippet; the tree is never mutated, so it can be cached."""
     try:
-        tree = ast.parse(source, mode=mode)
+        with _PARSING:  # CPython 3.11's parser keeps its recursion depth in a global
+            tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
         return None, (ScriptProblem(exc.lineno or 1, f"Syntaxfel: {exc.msg}"),)
     except (RecursionError, MemoryError, ValueError):
@@ -231,6 +242,9 @@ class _TreeCache:
         return len(self._trees)
 
 
+#: ``ast.parse`` in two threads at once can fail with "AST constructor recursion depth
+#: mismatch" (CPython gh-106905); parsing happens only on cache misses, so one at a time.
+_PARSING = threading.Lock()
 #: Total source characters of cached trees (a few hundred KB of source, tens of MB of trees).
 MAX_CACHED_SOURCE = 256_000
 _TREES = _TreeCache(MAX_CACHED_SOURCE)
