@@ -19,6 +19,7 @@ from engine.cases import (
 from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
 from engine.definitions import Definition, Deployment, deploy, list_definitions
+from engine.drafts import Draft, get_draft, save_draft
 from engine.durations import InvalidTime, add_duration, parse_duration, shift_years, to_datetime
 from engine.errors import (
     BundleInvalid,
@@ -32,6 +33,7 @@ from engine.errors import (
     StepRefused,
     ValidationFailed,
 )
+from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.migrate import migrate
 from engine.models import Case, CaseStatus, Event, HumanTask, TaskState, User
 from engine.runtime import Runtime
@@ -39,7 +41,8 @@ from engine.scheduler import Scheduler, scheduler_id
 from engine.services import RuleCall, ServiceCall, ServiceRegistry
 from engine.settings import Settings
 from engine.timers import SweepResult, TimerInfo, advance_clock, list_timers, next_due_at, sweep
-from engine.users import add_user, check_password, get_user, list_users
+from engine.tokens import TokenInfo, create_token, list_tokens, revoke_token, user_for_token
+from engine.users import add_user, authenticate, check_password, get_user, list_users
 from engine.validate import validate_bundle
 from engine.worklist import claim_task, complete_task, get_task, tasks_for, unclaim_task
 
@@ -53,9 +56,13 @@ __all__ = [
     "Database",
     "Definition",
     "Deployment",
+    "Draft",
     "Event",
     "FieldError",
     "HumanTask",
+    "InboxPage",
+    "InboxQuery",
+    "InboxRow",
     "Incident",
     "InvalidTime",
     "NotAllowed",
@@ -73,30 +80,40 @@ __all__ = [
     "SweepResult",
     "TaskState",
     "TimerInfo",
+    "TokenInfo",
     "User",
     "ValidationFailed",
     "VirtualClock",
     "add_duration",
     "add_user",
     "advance_clock",
+    "authenticate",
     "case_events",
     "check_password",
     "claim_task",
     "complete_task",
+    "create_token",
     "deploy",
     "find_case",
     "get_case",
+    "get_draft",
     "get_task",
     "get_user",
+    "inbox",
     "list_cases",
     "list_definitions",
     "list_timers",
+    "list_tokens",
     "list_users",
     "migrate",
+    "my_cases",
     "next_due_at",
+    "open_task_count",
     "parse_duration",
     "read_bundle",
     "retry_case",
+    "revoke_token",
+    "save_draft",
     "scheduler_id",
     "send_message",
     "set_case_status",
@@ -107,5 +124,6 @@ __all__ = [
     "tasks_for",
     "to_datetime",
     "unclaim_task",
+    "user_for_token",
     "validate_bundle",
 ]

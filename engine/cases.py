@@ -83,12 +83,14 @@ def find_case(rt: Runtime, business_key: str) -> Case:
         return _read_case(conn, int(case_id), True, rt)
 
 
+#: A case row with what lists show of its definition.
+CASE_ROWS = select(
+    cases, definitions.c.process_key, definitions.c.version.label("def_version")
+).join(definitions, definitions.c.id == cases.c.definition_id)
+
+
 def _read_case(conn: Connection, case_id: int, with_data: bool, rt: Runtime | None = None) -> Case:
-    row = conn.execute(
-        select(cases, definitions.c.process_key, definitions.c.version.label("def_version"))
-        .join(definitions, definitions.c.id == cases.c.definition_id)
-        .where(cases.c.id == case_id)
-    ).one_or_none()
+    row = conn.execute(CASE_ROWS.where(cases.c.id == case_id)).one_or_none()
     if row is None:
         raise NotFound(f"Ärendet {case_id} finns inte.")
     data: dict[str, Any] = {}
@@ -98,15 +100,16 @@ def _read_case(conn: Connection, case_id: int, with_data: bool, rt: Runtime | No
         data = Workflow.load(
             row.workflow, load_spec(body.spec_json), engine, as_utc(row.updated_at)
         ).data
-    return _to_case(row, open_tasks_of(conn, [case_id]).get(case_id, []), data)
+    return to_case(row, open_tasks_of(conn, [case_id]).get(case_id, []), data)
 
 
-def _to_case(row: Any, open_tasks: list[Any], data: dict[str, Any]) -> Case:
+def to_case(row: Any, open_tasks: list[Any], data: dict[str, Any]) -> Case:
     incident = Incident(**json.loads(row.incident)) if row.incident else None
     return Case(
         id=row.id, business_key=row.business_key, process_key=row.process_key,
         definition_version=row.def_version, status=row.status, stage=row.stage,
         version=row.version, started_by=row.started_by, started_at=as_utc(row.started_at),
+        title=row.title,
         updated_at=as_utc(row.updated_at),
         ended_at=as_utc(row.ended_at) if row.ended_at else None,
         incident=incident, open_tasks=open_tasks, data=data,
@@ -130,16 +133,16 @@ def list_cases(
     page_size: int = PAGE_SIZE,
 ) -> CasePage:
     """Cases, newest change first, filtered and paged; read from the projection only."""
-    query = select(
-        cases, definitions.c.process_key, definitions.c.version.label("def_version")
-    ).join(definitions, definitions.c.id == cases.c.definition_id)
+    query = CASE_ROWS
     if status:
         query = query.where(cases.c.status == status)
     if process_key:
         query = query.where(definitions.c.process_key == process_key)
     if q:
         like = f"%{q.strip()}%"
-        query = query.where(cases.c.business_key.ilike(like) | cases.c.stage.ilike(like))
+        query = query.where(
+            cases.c.business_key.ilike(like) | cases.c.stage.ilike(like) | cases.c.title.ilike(like)
+        )
     page = max(page, 1)
     with rt.db.reading() as conn:
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
@@ -149,7 +152,7 @@ def list_cases(
             .offset((page - 1) * page_size)
         ).all()
         tasks = open_tasks_of(conn, [r.id for r in rows])
-        items = [_to_case(r, tasks.get(r.id, []), {}) for r in rows]
+        items = [to_case(r, tasks.get(r.id, []), {}) for r in rows]
     return CasePage(items, int(total), page, page_size)
 
 

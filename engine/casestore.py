@@ -22,10 +22,13 @@ from engine.bpmn.store import load_spec
 from engine.bpmn.timers import WaitingTimer
 from engine.datasize import DataRefused, stored_size
 from engine.definitions import DefinitionBody, definition_body
+from engine.due import due_at
+from engine.durations import InvalidTime
 from engine.errors import Conflict, NotFound, StepRefused, ValidationFailed
 from engine.models import CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
+from engine.scripting.guard import ScriptError
 from engine.timer_sync import record_fired_on_arrival, sync_timers
 
 STAGE_DONE = "Avslutad"
@@ -55,6 +58,7 @@ _SAVE_CASE = (
     .values(
         workflow=bindparam("workflow"), version=bindparam("new_version"),
         status=bindparam("status"), stage=bindparam("stage"), incident=bindparam("incident"),
+        title=bindparam("title"),
         updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
     )
 )  # fmt: skip
@@ -238,6 +242,7 @@ class CaseStep:
                 "case_id": self.case_id, "old_version": self.row.version,
                 "workflow": workflow_text, "new_version": version,
                 "status": status.value, "stage": stage[:255], "incident": incident,
+                "title": self._title(),
                 "now": self.now, "ended_at": self.now if ended else None,
             },
         )  # fmt: skip
@@ -263,6 +268,25 @@ class CaseStep:
         message = f"{reason}{where}. Inget av steget sparades."
         new_case = self.row.version == 0  # a start: there is no case to mark
         raise StepRefused(None if new_case else self.case_id, element_id or None, message)
+
+    def _title(self) -> str:
+        """The case's title for lists: its data's ``title`` (e.g. the project's name)."""
+        if not self.ran:
+            return str(self.row.title)
+        title = self.workflow.data.get("title")
+        return " ".join(title.split())[:255] if isinstance(title, str) else str(self.row.title)
+
+    def _due_at(self, task_id: str, element_id: str) -> datetime | None:
+        """When a newly offered task is due, if its user task declares it (``engine.due``)."""
+        declared = self.body.user_task(element_id).get("due")
+        if not declared:
+            return None
+        try:
+            return due_at(declared, self.workflow.task_data(task_id), self.now, self.rt.functions)
+        except (InvalidTime, ScriptError) as exc:
+            message = getattr(exc, "message", str(exc))
+            self.event("due_date_failed", SYSTEM, task_id, element_id, message=message)
+            return None
 
     def _status(self, ready: list[Any], failed: StepFailed | None) -> CaseStatus:
         if failed is not None or self.workflow.has_failed_task:
@@ -308,6 +332,7 @@ class CaseStep:
             "name": info.get("name") or task.name or task.element_id,
             "state": TaskState.READY.value, "roles": ",".join(roles),
             "form": info.get("form"), "created_at": self.now,
+            "due_at": self._due_at(task.id, task.element_id),
         }  # fmt: skip
         self.conn.execute(_INSERT_TASK, values)
         if roles:
@@ -317,6 +342,7 @@ class CaseStep:
                 id=task.id, case_id=self.case_id, business_key=self.row.business_key,
                 element_id=task.element_id, name=values["name"], state=TaskState.READY.value,
                 roles=tuple(roles), form=values["form"], assignee=None, created_at=self.now,
+                due_at=values["due_at"],
             )
         )  # fmt: skip
         self.event("task_created", SYSTEM, task.id, task.element_id, roles=roles)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from engine.bpmn.limits import too_many_instances
+from engine.due import literal_due
 from engine.durations import InvalidTime, parse_cycle
 from engine.errors import Problem
 from engine.forms import check_form_schema
@@ -55,6 +56,7 @@ class UserTaskInfo:
     file: str
     line: int
     rules: tuple[str, ...] = ()
+    due: str | None = None  # camunda:dueDate or the dueDate property (engine.due)
 
 
 @dataclass
@@ -121,8 +123,11 @@ def _lint_user_tasks(
                 Problem(file, line, element_id, f"Id:t används redan i {other.file}:{other.line}.")
             )
             continue
+        due = _property(task, "dueDate", f"{{{CAMUNDA}}}dueDate")
+        if due is not None and not literal_due(due):
+            result.problems.extend(_guarded(file, task, due, "eval", element_id))
         name = task.get("name") or element_id
-        info = UserTaskInfo(element_id, name, roles, form, file, line, task_rules)
+        info = UserTaskInfo(element_id, name, roles, form, file, line, task_rules, due)
         result.user_tasks[element_id] = info
 
 

@@ -79,6 +79,7 @@ class Case:
     incident: Incident | None = None
     open_tasks: list[HumanTask] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    title: str = ""  # the case data's ``title`` (the project's name), for lists
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ users = Table(
     Column("password_hash", String(200)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", Timestamp, nullable=False),
+    Column("failed_sign_ins", Integer, nullable=False, default=0),  # since the last success
+    Column("locked_until", Timestamp),  # sign-in refused until then (lock-out)
 )
 
 user_roles = Table(
@@ -89,6 +91,7 @@ cases = Table(
     Column("definition_id", ForeignKey("definitions.id"), nullable=False),
     Column("status", String(20), nullable=False),
     Column("stage", String(255), nullable=False, default=""),
+    Column("title", String(255), nullable=False, default=""),  # the case data's ``title``
     Column("workflow", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("incident", Text),
@@ -118,6 +121,7 @@ human_tasks = Table(
     Index("ix_human_tasks_case", "case_id"),
     Index("ix_human_tasks_assignee_state", "assignee", "state"),
     Index("ix_human_tasks_state_created", "state", "created_at"),
+    Index("ix_human_tasks_state_due", "state", "due_at"),
 )
 
 human_task_roles = Table(
@@ -169,4 +173,25 @@ clock_state = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("virtual_now", Timestamp, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the token
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", Timestamp, nullable=False),
+    Column("last_used_at", Timestamp),
+    Column("revoked_at", Timestamp),
+)
+
+task_drafts = Table(
+    "task_drafts",
+    metadata,
+    Column("task_id", ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_name", String(80), primary_key=True),
+    Column("data", Text, nullable=False),  # JSON, as the form was when saved
+    Column("saved_at", Timestamp, nullable=False),
 )

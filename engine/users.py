@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, bindparam, case, delete, insert, select, update
 
+from engine.clock import as_utc
 from engine.db import inserted_id
+from engine.durations import LOCAL
 from engine.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from engine.models import User
 from engine.runtime import Runtime
@@ -92,14 +95,81 @@ def list_users(rt: Runtime) -> list[User]:
         return [load_user(conn, n) for n in names]
 
 
+#: Failed sign-ins in a row after which an account is locked, and for how long.
+LOCK_AFTER = 5
+LOCK_FOR = timedelta(minutes=15)
+_DUMMY_HASH = _hasher.hash("no such user: the same work as for a real one")
+_FAILED = (
+    update(users)
+    .where(users.c.id == bindparam("user_id"))
+    .values(
+        failed_sign_ins=users.c.failed_sign_ins + 1,
+        locked_until=case(
+            (users.c.failed_sign_ins + 1 >= LOCK_AFTER, bindparam("lock_until")),
+            else_=users.c.locked_until,
+        ),
+    )
+)
+_SUCCEEDED = (
+    update(users)
+    .where(users.c.id == bindparam("user_id"))
+    .values(failed_sign_ins=0, locked_until=None)
+)
+
+
+def authenticate(rt: Runtime, name: str, password: str) -> User:
+    """The user whose password this is; ``NotAllowed`` otherwise, in Swedish.
+
+    After ``LOCK_AFTER`` failures in a row the account is locked for ``LOCK_FOR``. The count
+    lives in the database (an atomic increment), so the lock holds across every web process.
+    Unknown names cost the same hashing work and get the same answer, so they reveal nothing.
+    """
+    now = datetime.now(UTC)  # lock-outs are about people waiting: real time
+    with rt.db.transaction() as conn:  # commits the count even when the answer is "no"
+        refusal, user = _sign_in(conn, name.strip(), password, now)
+    if user is None:
+        raise NotAllowed(refusal)
+    return user
+
+
+def _sign_in(conn: Connection, name: str, password: str, now: datetime) -> tuple[str, User | None]:
+    wrong = "Fel användarnamn eller lösenord."
+    row = conn.execute(select(users).where(users.c.name == name)).one_or_none()
+    if row is None or not row.password_hash or not row.active:
+        _verify(_DUMMY_HASH, password)
+        return wrong, None
+    locked = as_utc(row.locked_until) if row.locked_until else None
+    if locked is not None and locked > now:
+        return _locked_message(locked), None
+    if not _verify(row.password_hash, password):
+        lock_until = now + LOCK_FOR
+        conn.execute(_FAILED, {"user_id": row.id, "lock_until": lock_until})
+        if row.failed_sign_ins + 1 >= LOCK_AFTER:
+            return _locked_message(lock_until), None
+        return wrong, None
+    conn.execute(_SUCCEEDED, {"user_id": row.id})
+    return "", load_user(conn, row.name)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _locked_message(until: datetime) -> str:
+    local = until.astimezone(LOCAL)
+    return (
+        "Kontot är tillfälligt låst efter för många misslyckade inloggningar. "
+        f"Försök igen efter kl. {local:%H:%M}."
+    )
+
+
 def check_password(rt: Runtime, name: str, password: str) -> User | None:
     """The user if the password matches (argon2 verify), else None."""
     with rt.db.reading() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).one_or_none()
         if row is None or not row.password_hash or not row.active:
             return None
-        try:
-            _hasher.verify(row.password_hash, password)
-        except VerificationError:
-            return None
-        return load_user(conn, name)
+        return load_user(conn, name) if _verify(row.password_hash, password) else None

@@ -58,7 +58,13 @@ def validate_bundle(
     processes, spiff_problems = compile_processes(parsed.bpmn, parsed.dmn)
     _stop_if(spiff_problems + lint.problems)
     user_tasks = {
-        key: {"name": t.name, "roles": list(t.roles), "form": t.form, "rules": list(t.rules)}
+        key: {
+            "name": t.name,
+            "roles": list(t.roles),
+            "form": t.form,
+            "rules": list(t.rules),
+            "due": t.due,
+        }
         for key, t in lint.user_tasks.items()
     }
     meta = {"user_tasks": user_tasks, "forms": parsed.forms}

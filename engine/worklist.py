@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, exists, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
 
 from engine.bpmn.run import TaskNotReady
 from engine.casestore import CaseStep, case_transaction, check_storable
@@ -19,7 +19,7 @@ from engine.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from engine.forms import form_errors
 from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState, User
 from engine.runtime import Runtime
-from engine.schema import cases, human_task_roles, human_tasks
+from engine.schema import cases, human_task_roles, human_tasks, task_drafts
 from engine.services import RuleCall
 from engine.users import acting_user
 
@@ -39,7 +39,7 @@ _OPEN_TASKS_OF_CASES = _TASKS.where(
 ).order_by(human_tasks.c.created_at, human_tasks.c.id)
 
 
-def _to_tasks(rows: Sequence[Row[Any]]) -> list[HumanTask]:
+def to_tasks(rows: Sequence[Row[Any]]) -> list[HumanTask]:
     return [
         HumanTask(
             id=r.id, case_id=r.case_id, business_key=r.business_key, element_id=r.element_id,
@@ -59,7 +59,7 @@ def open_tasks_of(conn: Connection, case_ids: list[int]) -> dict[int, list[Human
         return {}
     rows = conn.execute(_OPEN_TASKS_OF_CASES, {"case_ids": case_ids}).all()
     found: dict[int, list[HumanTask]] = defaultdict(list)
-    for task in _to_tasks(rows):
+    for task in to_tasks(rows):
         found[task.case_id].append(task)
     return found
 
@@ -80,25 +80,31 @@ def tasks_for(rt: Runtime, user_name: str, scope: str = "all", limit: int = 200)
             .order_by(human_tasks.c.created_at, human_tasks.c.id)
             .limit(limit)
         ).all()
-        return _to_tasks(rows)
+        return to_tasks(rows)
 
 
 def get_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
     """One task, if the user holds one of its roles or has claimed or completed it."""
     with rt.db.reading() as conn:
         user = acting_user(conn, user_name)
-        task = _load_task(conn, task_id)
-        if not _may_see(user, task):
+        task = load_task(conn, task_id)
+        if not may_see(user, task):
             raise NotAllowed("Du har inte behörighet till uppgiften.")
         return task
 
 
-def _may_see(user: User, task: HumanTask) -> bool:
-    return bool(user.roles & set(task.roles)) or user.name in (task.assignee, task.completed_by)
+def may_see(user: User, task: HumanTask) -> bool:
+    """Whether ``user`` may see a task: its roles, or it is theirs (held or completed)."""
+    return may_act(user, task) or user.name in (task.assignee, task.completed_by)
 
 
-def _load_task(conn: Connection, task_id: str) -> HumanTask:
-    return _to_tasks([_task_row(conn, task_id)])[0]
+def may_act(user: User, task: HumanTask) -> bool:
+    """Whether ``user`` may work on a task: they hold one of its roles."""
+    return bool(user.roles & set(task.roles))
+
+
+def load_task(conn: Connection, task_id: str) -> HumanTask:
+    return to_tasks([_task_row(conn, task_id)])[0]
 
 
 def _task_row(conn: Connection, task_id: str) -> Row[Any]:
@@ -117,8 +123,8 @@ def _open_for_change(
     step = CaseStep.open(rt, conn, int(seen.case_id))
     # The task row was read before the lock; if the case moved on meanwhile, read it again.
     fresh = seen if seen.case_version == step.row.version else _task_row(conn, task_id)
-    task = _to_tasks([fresh])[0]
-    if not user.roles & set(task.roles):
+    task = to_tasks([fresh])[0]
+    if not may_act(user, task):
         raise NotAllowed(f"Uppgiften kräver rollen {' eller '.join(task.roles) or '(ingen)'}.")
     if task.state == TaskState.COMPLETED:
         raise Conflict(f"Uppgiften är redan slutförd av {task.completed_by}.")
@@ -138,7 +144,7 @@ def claim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
             _set_assignee(conn, task_id, user.name, TaskState.CLAIMED, step)
             step.event("task_claimed", user.name, task_id, task.element_id)
             step.save()
-        return _load_task(conn, task_id)
+        return load_task(conn, task_id)
 
 
 def unclaim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
@@ -150,7 +156,7 @@ def unclaim_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
         _set_assignee(conn, task_id, None, TaskState.READY, step)
         step.event("task_unclaimed", user.name, task_id, task.element_id)
         step.save()
-        return _load_task(conn, task_id)
+        return load_task(conn, task_id)
 
 
 def _set_assignee(
@@ -197,6 +203,7 @@ def complete_task(
         except TaskNotReady:
             raise Conflict("Uppgiften väntar inte längre på någon.") from None
         step.complete_task_row(task_id, user.name)
+        conn.execute(delete(task_drafts).where(task_drafts.c.task_id == task_id))
         step.event("task_completed", user.name, task_id, task.element_id,
                    changes=_diff(before, submitted))  # fmt: skip
         step.save(failed)
