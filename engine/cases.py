@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, select, update
 
 from engine.bpmn.run import MessageNotAwaited, Workflow
 from engine.bpmn.scripts import script_engine
@@ -24,6 +24,7 @@ from engine.users import acting_user
 from engine.worklist import open_tasks_of
 
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
 
 
 def start_case(
@@ -143,16 +144,22 @@ def list_cases(
         query = query.where(
             cases.c.business_key.ilike(like) | cases.c.stage.ilike(like) | cases.c.title.ilike(like)
         )
-    page = max(page, 1)
     with rt.db.reading() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
-        rows = conn.execute(
-            query.order_by(cases.c.updated_at.desc(), cases.c.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        ).all()
-        tasks = open_tasks_of(conn, [r.id for r in rows])
-        items = [to_case(r, tasks.get(r.id, []), {}) for r in rows]
+        return page_of_cases(conn, query, page, page_size)
+
+
+def page_of_cases(conn: Connection, query: Select[Any], page: int, page_size: int) -> CasePage:
+    """One page of the cases ``query`` (``CASE_ROWS`` filtered) finds, newest change first,
+    with their open tasks."""
+    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+    rows = conn.execute(
+        query.order_by(cases.c.updated_at.desc(), cases.c.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    tasks = open_tasks_of(conn, [r.id for r in rows])
+    items = [to_case(r, tasks.get(r.id, []), {}) for r in rows]
     return CasePage(items, int(total), page, page_size)
 
 

@@ -13,12 +13,12 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
-from engine.cases import CASE_ROWS, CasePage, to_case
+from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, CasePage, page_of_cases
 from engine.models import CaseStatus, HumanTask, TaskState, User
 from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks
 from engine.users import acting_user
-from engine.worklist import open_tasks_of, to_tasks
+from engine.worklist import to_tasks
 
 Scope = Literal["all", "mine", "unclaimed"]
 Due = Literal["", "overdue", "due"]
@@ -28,7 +28,6 @@ SORTS = {
     "case": cases.c.business_key,
     "step": human_tasks.c.name,
 }
-MAX_PAGE_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -145,20 +144,10 @@ def _overdue(due: datetime | None, now: datetime) -> bool:
 def my_cases(rt: Runtime, user_name: str, page: int = 1, page_size: int = 25) -> CasePage:
     """The cases a person started or worked on, newest change first, with their open tasks
     (what each waits for, and from whom)."""
-    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     with rt.db.reading() as conn:
         user = acting_user(conn, user_name)
         worked_on = select(human_tasks.c.case_id).where(
             or_(human_tasks.c.completed_by == user.name, human_tasks.c.assignee == user.name)
         )
         mine = or_(cases.c.started_by == user.name, cases.c.id.in_(worked_on))
-        total = conn.execute(select(func.count()).select_from(cases).where(mine)).scalar() or 0
-        rows = conn.execute(
-            CASE_ROWS.where(mine)
-            .order_by(cases.c.updated_at.desc(), cases.c.id.desc())
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        ).all()
-        tasks = open_tasks_of(conn, [r.id for r in rows])
-    items = [to_case(r, tasks.get(r.id, []), {}) for r in rows]
-    return CasePage(items, int(total), page, page_size)
+        return page_of_cases(conn, CASE_ROWS.where(mine), page, page_size)
