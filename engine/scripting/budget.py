@@ -6,8 +6,11 @@ snippet is paid for before it exists: the interpreter and the safe functions com
 upper bound of its size from their inputs, check it against ``max_sequence`` (:meth:`need`)
 and charge it to the allowance (:meth:`spend`/:meth:`reserve`); where the bound was
 generous the rest is refunded afterwards. Strings are charged when they are kept (stored in
-a container or a new variable); temporaries only have to fit ``max_sequence``. One unit is
-at most some 80 bytes of Python objects, so the allowance bounds memory as well.
+a container or a new variable), not when made: temporaries only have to fit
+``max_sequence``. Keeping a reference to a container costs one unit. A set or dict costs
+one more unit per element (its hash table) and three for the object itself. One unit is
+at most some 100 bytes of Python objects (measured by the property test), so the allowance
+bounds memory as well.
 
 Every run has its own allowance (``ALLOCATION_FACTOR * max_sequence`` units). A
 :class:`StepBudget` is shared by all runs of one engine step: each run starts with the
@@ -27,6 +30,9 @@ from typing import Any, cast
 
 #: A run may allocate at most this many times ``max_sequence`` units in total.
 ALLOCATION_FACTOR = 20
+#: Units a set or dict costs per element beyond its one unit of reference, and for itself.
+HASH_TABLE_UNITS = 1
+HASHED_OBJECT_UNITS = 3
 #: Walking (comparing, hashing) a value may visit ten times ``max_sequence`` elements.
 WALK_FACTOR = 10
 #: Sorting may cost ``WALK_FACTOR * SORT_FACTOR * max_sequence`` (elements times log n).
@@ -105,6 +111,10 @@ class Budget:
             self.need(size)
         self.spend(size if units is None else units)
 
+    def hashed(self, elements: int, new: bool = True) -> None:
+        """Charge the hash table of a set or dict for ``elements`` (and the object if new)."""
+        self.spend(elements * HASH_TABLE_UNITS + (HASHED_OBJECT_UNITS if new else 0))
+
     def refund(self, units: int) -> None:
         """Give back the unused part of a reservation."""
         self.remaining += units
@@ -133,8 +143,12 @@ class Budget:
             self.spend(bits >> 6)
 
     def retain(self, value: object) -> None:
-        """Charge a value that is being kept in a container or a new variable."""
-        self.spend(len(value) + 1 if isinstance(value, SIZED) else 1)
+        """Charge a value that is being kept in a container or a new variable.
+
+        A reference costs one unit; a string also its length, since strings are not
+        charged when they are made (containers are).
+        """
+        self.spend(len(value) + 1 if type(value) is str else 1)
 
     def measure(self, value: object, text: bool = False) -> int:
         """Refuse if walking ``value`` (as ``repr``/``==``/``<``/``hash`` would) is too costly.

@@ -379,9 +379,11 @@ class _Interpreter:
     def _set(self, node: ast.Set) -> Any:
         items = self.elements(node.elts)
         check_keys(items, self.budget)
+        self.budget.hashed(len(items))
         return set(items)
 
     def _dict(self, node: ast.Dict) -> Any:
+        self.budget.hashed(0)  # each entry pays for its key and value below
         result: dict[Any, Any] = {}
         for key_node, value_node in zip(node.keys, node.values, strict=True):
             if key_node is None:
@@ -391,6 +393,7 @@ class _Interpreter:
                 if not isinstance(extra, dict):
                     check_keys(list(extra), self.budget)
                 self.budget.spend(len(extra))  # keys overlap: the size is checked afterwards
+                self.budget.hashed(len(extra), new=False)
                 result.update(extra)
             else:
                 key = self.value(key_node)
@@ -416,6 +419,8 @@ class _Interpreter:
         result: Any = (
             set() if isinstance(node, ast.SetComp) else {} if isinstance(node, ast.DictComp) else []
         )
+        if not isinstance(result, list):
+            self.budget.hashed(0)
 
         def emit() -> None:
             if isinstance(node, ast.DictComp):
@@ -426,6 +431,7 @@ class _Interpreter:
             elif isinstance(node, ast.SetComp):
                 item = self.value(node.elt)
                 check_key(item)
+                self.budget.hashed(1, new=False)
                 result.add(item)
             else:
                 result.append(item := self.value(node.elt))

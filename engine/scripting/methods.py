@@ -162,6 +162,8 @@ def _check_container_method(
         budget.need(len(target) + 1)
         if args:
             budget.retain(args[-1])
+        if name == "add":
+            budget.hashed(1, new=False)
     elif name == "setdefault" and args and args[0] not in target:
         budget.need(len(target) + 1)
         budget.retain(args[0])
@@ -173,10 +175,13 @@ def _check_container_method(
         source = args[0] if args else {}
         source = source if isinstance(source, dict) else build_dict(budget, source, {})
         budget.spend(len(source) + len(kwargs))  # the size is checked afterwards: keys overlap
+        budget.hashed(len(source) + len(kwargs), new=False)
         return [source]
     elif name in _SET_ALGEBRA:
         args = [budget.sized(other) for other in args]
-        budget.spend(sum(map(len, args)))  # what is hashed, before any of it is
+        added = sum(map(len, args))
+        budget.spend(added)  # what is hashed, before any of it is
+        budget.hashed(added)
         for other in args:
             if not isinstance(other, _HASHED):  # a dict's or set's keys were checked going in
                 check_keys(other, budget)
@@ -190,6 +195,8 @@ def _check_container_method(
         budget.sorting(target)  # type: ignore[arg-type]
     elif name in ("copy", "keys", "values", "items"):
         budget.reserve(len(target), len(target) * (3 if name == "items" else 1))
+        if name == "copy" and isinstance(target, _HASHED):
+            budget.hashed(len(target))
     return args
 
 
@@ -199,6 +206,7 @@ def build_dict(budget: Budget, source: object, kwargs: Mapping[str, Any]) -> dic
         if not isinstance(source, dict):
             check_keys(list(source), budget)
         budget.reserve(len(source) + len(kwargs))
+        budget.hashed(len(source) + len(kwargs))
         return dict(source, **kwargs)
     pairs = budget.sized(source)
     keys = []
@@ -208,4 +216,5 @@ def build_dict(budget: Budget, source: object, kwargs: Mapping[str, Any]) -> dic
         keys.append(pair[0])
     check_keys(keys, budget)
     budget.reserve(len(pairs) + len(kwargs))
+    budget.hashed(len(pairs) + len(kwargs))
     return dict(pairs, **kwargs)

@@ -79,6 +79,7 @@ def _set(budget: Budget, iterable: Any = ()) -> set[Any]:
     if not isinstance(values, _HASHED):
         check_keys(values, budget)
     budget.reserve(len(values))
+    budget.hashed(len(values))
     return set(values)
 
 

@@ -242,7 +242,9 @@ def binary(op: str, left: Any, right: Any, budget: Budget, inplace: bool = False
         if inplace and isinstance(left, dict) and not isinstance(right, dict):
             right = build_dict(budget, right, {})
         if isinstance(right, SIZED):  # keys overlap: the size itself is checked afterwards
-            budget.spend(len(right) + (0 if inplace else len(left)))
+            added = len(right) + (0 if inplace else len(left))
+            budget.spend(added)
+            budget.hashed(added, new=not inplace)
     result = (INPLACE if inplace else BINARY)[op](left, right)
     return budget.produced(result, count=False)
 
