@@ -59,6 +59,11 @@ _PADDING = _words("zfill ljust rjust center")
 _COMPARING = _words("index count remove")
 _SET_ALGEBRA = _words("union intersection difference issubset issuperset")
 _KEYED = _words("get pop setdefault discard remove add")
+_STRIPS = _words("strip lstrip rstrip")
+_AFFIXES = _words("startswith endswith")
+#: ``len(text) * len(argument)`` may be at most this times ``max_sequence`` for methods
+#: that compare each character of one with each of the other (0.1 s for the defaults).
+_PAIRS_FACTOR = 1000
 
 
 def members_of(value: object) -> frozenset[str]:
@@ -142,9 +147,21 @@ def _check_str_method(text: str, name: str, args: list[Any], budget: Budget) -> 
     elif name in _NEW_TEXT:
         budget.need(len(text) if text.isascii() else len(text) * 3)  # 'ß'.upper() == 'SS'
     elif name in _PIECES:
+        if name == "rsplit" and args and isinstance(args[0], str):
+            _pairwise(text, args[0], name, budget)  # searching backwards is O(len × len)
         budget.spend(len(text) + 1)  # at most one piece per character; the rest is refunded
         return len(text) + 1
+    elif name in _STRIPS and args and isinstance(args[0], str):
+        _pairwise(text, args[0], name, budget)  # each character is looked up in the argument
+    elif name in _AFFIXES and args and isinstance(args[0], tuple):
+        budget.measure(args[0])  # each candidate is compared in turn
     return 0
+
+
+def _pairwise(text: str, argument: str, name: str, budget: Budget) -> None:
+    """Refuse a str method whose C code compares every character with every other."""
+    if len(text) * len(argument) > budget.max_sequence * _PAIRS_FACTOR:
+        raise Refused(f"Texten och argumentet är för långa för {name}")
 
 
 def _check_container_method(

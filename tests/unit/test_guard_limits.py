@@ -275,6 +275,16 @@ CPU_PAYLOADS = [
     Payload("search-long-strings", "exec", "x = a in [b] * 100000", WALK),
     Payload("sort-in-place", "exec", "x = [a, b] * 50000\nx.sort()", WALK),
     Payload("count-long-strings", "exec", "x = [b] * 100000\nn = x.count(a)", WALK),
+    Payload(
+        "strip-wide-characters", "eval", "('😀' * 100000).strip('😁' * 99999 + '😀')", "för långa"
+    ),
+    Payload(
+        "rsplit-long-separator",
+        "eval",
+        "big_s.rsplit('x' * 25000 + 'y' + 'x' * 25000)",
+        "för långa",
+    ),
+    Payload("startswith-many", "eval", "big_s.startswith(tuple([almost + 'y'] * 100000))", WALK),
 ]
 
 
