@@ -17,8 +17,12 @@ Every run has its own allowance (``ALLOCATION_FACTOR * max_sequence`` units). A
 smaller of its own allowance and what is left of the step's, and pays back what it used
 when it ends, so many small snippets cannot add up to more than one step may use.
 
-Walking a structure (comparing, sorting, printing it) is bounded by :meth:`Budget.measure`
-before the C code that would do it runs; hashing by :mod:`engine.scripting.keys`.
+The clock is read only between nodes, so no single node may do work whose cost is not
+bounded first. Walking a structure (comparing, sorting, printing it) is bounded by
+:meth:`Budget.measure` (long strings count by length, sorting by n log n); hashing by
+:mod:`engine.scripting.keys`; ``str`` methods that compare every character with every
+other (``strip``/``rsplit`` with a long argument) by their product; integer powers, shifts
+and conversions by ``max_int_bits``; text formatting by :mod:`engine.scripting.formats`.
 """
 
 from __future__ import annotations
@@ -59,7 +63,9 @@ class StepBudget:
     """Time and allocation shared by every snippet evaluated in one engine step.
 
     Create one per step and pass it to ``guard.evaluate``/``guard.execute``; each run
-    deducts the seconds and units it used. Not thread-safe: a step runs on one thread.
+    deducts the seconds and units it used. The defaults are five runs' worth of time and
+    two runs' worth of allocation (at most some 400 MB). Not thread-safe: a step runs on
+    one thread.
     """
 
     __slots__ = ("max_allocation", "max_seconds", "remaining", "seconds_left")
@@ -76,7 +82,9 @@ class Budget:
 
     __slots__ = ("max_int_bits", "max_sequence", "remaining", "shared", "start", "step")
 
-    def __init__(self, max_sequence: int, max_int_bits: int, step: StepBudget | None = None):
+    def __init__(
+        self, max_sequence: int, max_int_bits: int, step: StepBudget | None = None
+    ) -> None:
         self.max_sequence = max_sequence
         self.max_int_bits = max_int_bits
         own = max_sequence * ALLOCATION_FACTOR

@@ -2,7 +2,8 @@
 
 A dict or set holding n values with the same hash costs n² comparisons to build, in C code
 the time limit cannot interrupt. Python hashes ``str``, ``date`` and naive ``datetime``
-with a random key, so nobody can choose strings that collide. Numbers it hashes modulo the
+with a random key, so nobody can choose strings that collide (as long as
+``PYTHONHASHSEED`` is not set for the process). Numbers it hashes modulo the
 prime ``P = 2**61 - 1`` without a key:
 
 * an ``int`` with ``|n| < P`` hashes to ``n`` itself (``-1`` to ``-2``), so distinct ones
@@ -18,8 +19,9 @@ attacker can solve for colliding tuples (the last number can be chosen to give a
 so a tuple may hold at most one number; its other elements must be strings, dates, times,
 durations, booleans or ``None`` (randomly keyed, or too few values to search), never other
 tuples. A ``timedelta`` (and an aware ``datetime``) hashes the tuple of its three bounded
-fields; finding many collisions there would need a search of about 2**60 values, so they
-are allowed. Any other hashable type (``range``, ``frozenset`` …) is refused.
+fields; the last has only a million values, so collisions cannot be solved for as with a
+free number, only searched for, and large classes of equal hashes are beyond any such
+search: they are allowed. Any other hashable type (``range``, ``frozenset`` …) is refused.
 """
 
 from __future__ import annotations
