@@ -33,6 +33,7 @@ from engine.errors import (
     StepRefused,
     ValidationFailed,
 )
+from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.migrate import migrate
 from engine.models import Case, CaseStatus, Event, HumanTask, TaskState, User
@@ -47,6 +48,7 @@ from engine.validate import validate_bundle
 from engine.worklist import claim_task, complete_task, get_task, tasks_for, unclaim_task
 
 __all__ = [
+    "Answer",
     "BundleInvalid",
     "Case",
     "CasePage",
@@ -79,6 +81,7 @@ __all__ = [
     "StepRefused",
     "SweepResult",
     "TaskState",
+    "TaskView",
     "TimerInfo",
     "TokenInfo",
     "User",
@@ -121,6 +124,7 @@ __all__ = [
     "shift_years",
     "start_case",
     "sweep",
+    "task_view",
     "tasks_for",
     "to_datetime",
     "unclaim_task",

@@ -53,7 +53,7 @@ def start_case(
                    data=dict(data or {}))  # fmt: skip
         failed = step.run()
         step.save(failed)
-        return _read_case(conn, case_id, with_data=False)
+        return read_case(conn, case_id, with_data=False)
 
 
 def _next_business_key(conn: Connection, year: int) -> str:
@@ -72,7 +72,7 @@ def _next_business_key(conn: Connection, year: int) -> str:
 
 def get_case(rt: Runtime, case_id: int, with_data: bool = True) -> Case:
     with rt.db.reading() as conn:
-        return _read_case(conn, case_id, with_data, rt)
+        return read_case(conn, case_id, with_data, rt)
 
 
 def find_case(rt: Runtime, business_key: str) -> Case:
@@ -81,7 +81,7 @@ def find_case(rt: Runtime, business_key: str) -> Case:
         case_id = found.scalar()
         if case_id is None:
             raise NotFound(f"Ärendet {business_key} finns inte.")
-        return _read_case(conn, int(case_id), True, rt)
+        return read_case(conn, int(case_id), True, rt)
 
 
 #: A case row with what lists show of its definition.
@@ -90,7 +90,7 @@ CASE_ROWS = select(
 ).join(definitions, definitions.c.id == cases.c.definition_id)
 
 
-def _read_case(conn: Connection, case_id: int, with_data: bool, rt: Runtime | None = None) -> Case:
+def read_case(conn: Connection, case_id: int, with_data: bool, rt: Runtime | None = None) -> Case:
     row = conn.execute(CASE_ROWS.where(cases.c.id == case_id)).one_or_none()
     if row is None:
         raise NotFound(f"Ärendet {case_id} finns inte.")
@@ -123,6 +123,10 @@ class CasePage:
     total: int
     page: int
     page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
 def list_cases(
@@ -172,7 +176,7 @@ def retry_case(rt: Runtime, case_id: int, actor: str) -> Case:
         step.event("case_retried", actor)
         failed = step.run(step.workflow.retry)
         step.save(failed)
-        return _read_case(conn, case_id, with_data=False)
+        return read_case(conn, case_id, with_data=False)
 
 
 def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], actor: str) -> Case:
@@ -189,7 +193,7 @@ def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], 
         except MessageNotAwaited:
             raise Conflict(f"Ärendet väntar inte på meddelandet {name!r} nu.") from None
         step.save(failed)
-        return _read_case(conn, case_id, with_data=False)
+        return read_case(conn, case_id, with_data=False)
 
 
 def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
@@ -214,4 +218,4 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
             step.save(status=CaseStatus.TERMINATED)
         else:
             step.save()
-        return _read_case(conn, case_id, with_data=False)
+        return read_case(conn, case_id, with_data=False)

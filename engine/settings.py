@@ -23,6 +23,10 @@ class Settings:
     max_case_data_bytes: int = 8 * 1024 * 1024
     #: Most instances one multi-instance activity may create (loopCardinality or collection).
     max_loop_cardinality: int = 1000
+    #: Send the session cookie only over HTTPS (set it behind TLS in production).
+    secure_cookies: bool = False
+    #: Largest request body the web accepts (a bundle upload is the largest).
+    max_request_bytes: int = 25 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +39,6 @@ class Settings:
             max_bundle_bytes=int(env.get("SIF_MAX_BUNDLE_BYTES", cls.max_bundle_bytes)),
             max_case_data_bytes=int(env.get("SIF_MAX_CASE_DATA_BYTES", cls.max_case_data_bytes)),
             max_loop_cardinality=int(env.get("SIF_MAX_LOOP_CARDINALITY", cls.max_loop_cardinality)),
+            secure_cookies=env.get("SIF_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+            max_request_bytes=int(env.get("SIF_MAX_REQUEST_BYTES", cls.max_request_bytes)),
         )

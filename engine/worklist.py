@@ -205,7 +205,7 @@ def complete_task(
         step.complete_task_row(task_id, user.name)
         conn.execute(delete(task_drafts).where(task_drafts.c.task_id == task_id))
         step.event("task_completed", user.name, task_id, task.element_id,
-                   changes=_diff(before, submitted))  # fmt: skip
+                   changes=_diff(before, submitted), data=submitted)  # fmt: skip
         step.save(failed)
         known = step.open_tasks_if_all_new()
         if known is not None:

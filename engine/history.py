@@ -1,0 +1,92 @@
+"""What a task page shows beside the form: the task, its form, the case with its data, the
+answers given at earlier steps (with their own forms, latest first) and the person's draft.
+
+Read in one transaction after checking that the person may see the task.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from engine.cases import read_case
+from engine.clock import as_utc
+from engine.definitions import DefinitionBody, definition_body
+from engine.drafts import Draft, get_draft
+from engine.errors import NotAllowed
+from engine.models import Case, HumanTask
+from engine.runtime import Runtime
+from engine.schema import cases, events
+from engine.users import acting_user
+from engine.worklist import load_task, may_act, may_see
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What someone submitted at one step."""
+
+    element_id: str
+    name: str
+    completed_by: str
+    completed_at: datetime
+    schema: dict[str, Any] | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task: HumanTask
+    schema: dict[str, Any] | None
+    case: Case
+    answers: list[Answer]
+    draft: Draft | None
+    may_act: bool  # the person holds one of the task's roles
+
+
+def task_view(rt: Runtime, task_id: str, user_name: str) -> TaskView:
+    """Everything the task page shows; ``NotAllowed`` unless the person may see the task."""
+    with rt.db.reading() as conn:
+        user = acting_user(conn, user_name)
+        task = load_task(conn, task_id)
+        if not may_see(user, task):
+            raise NotAllowed("Du har inte behörighet till uppgiften.")
+        case = read_case(conn, task.case_id, True, rt)
+        definition_id = conn.execute(
+            select(cases.c.definition_id).where(cases.c.id == task.case_id)
+        ).scalar_one()
+        body = definition_body(rt, conn, definition_id)
+        answers = _answers(conn, body, task.case_id, task.id)
+    return TaskView(
+        task, body.form(task.form), case, answers, get_draft(rt, task_id, user.name),
+        may_act(user, task),
+    )  # fmt: skip
+
+
+def _answers(
+    conn: Connection, body: DefinitionBody, case_id: int, except_task: str
+) -> list[Answer]:
+    rows = conn.execute(
+        select(events.c.task_id, events.c.element_id, events.c.actor, events.c.at, events.c.detail)
+        .where(events.c.case_id == case_id, events.c.kind == "task_completed")
+        .order_by(events.c.id.desc())
+    ).all()
+    found = []
+    for row in rows:
+        if row.task_id == except_task:
+            continue
+        detail = json.loads(row.detail)
+        data = detail.get("data")
+        if not isinstance(data, dict):  # recorded before whole answers were kept
+            data = {key: change[1] for key, change in (detail.get("changes") or {}).items()}
+        info = body.user_task(row.element_id or "")
+        found.append(
+            Answer(
+                row.element_id or "", str(info.get("name") or row.element_id), row.actor,
+                as_utc(row.at), body.form(info.get("form")), data,
+            )
+        )  # fmt: skip
+    return found

@@ -1,0 +1,108 @@
+"""The inbox, claiming and releasing, the task page and My cases, through the Flask app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import lxml.html
+from flask import Flask
+from flask.testing import FlaskClient
+
+import engine
+from engine import Runtime
+from tests.web.conftest import csrf_token, post_form
+
+
+def start(rt: Runtime, title: str | None = None) -> engine.Case:
+    case = engine.start_case(rt, "due_dates", "klara")
+    if title is not None:
+        engine.complete_task(rt, case.open_tasks[0].id, {"title": title, "urgent": True}, "klara")
+        case = engine.get_case(rt, case.id, with_data=False)
+    return case
+
+
+def test_the_inbox_lists_my_tasks_with_case_step_and_due_date(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    start(web_rt, "Läxhjälp i Hovsjö")
+    sign_in("bo")
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert "Läxhjälp i Hovsjö" in page
+    assert "Besluta" in page
+    assert "7 mars 2026" in page  # due in five days, in Swedish
+    assert 'aria-label="1 öppna uppgifter"' in page
+    assert "manager" not in lxml.html.fromstring(page).text_content()  # no role ids on screen
+
+
+def test_filters_sorting_and_paging_travel_in_the_address(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    for _ in range(30):
+        start(web_rt)
+    sign_in("klara")
+
+    first = client.get("/?per-sida=25").get_data(as_text=True)
+    second = client.get("/?per-sida=25&sida=2").get_data(as_text=True)
+    nothing = client.get("/?forfallo=forsenade").get_data(as_text=True)
+
+    assert "Sida 1 av 2" in first and "Sida 2 av 2" in second
+    assert first.count("Registrera ärendet</a>") == 25
+    assert second.count("Registrera ärendet</a>") == 5
+    assert "Inga uppgifter matchar filtret" in nothing
+    assert client.get("/?sida=abc&sortera=xyz&per-sida=-4").status_code == 200
+
+
+def test_claim_and_release_from_the_list(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    case = start(web_rt)
+    task_id = case.open_tasks[0].id
+    sign_in("klara")
+
+    claimed = post_form(client, f"/uppgifter/{task_id}/ta", {"tillbaka": "/?visa=mina"})
+    assert claimed.headers["Location"] == "/?visa=mina"
+    assert engine.get_task(web_rt, task_id, "klara").assignee == "klara"
+    assert "Du har tagit uppgiften" in client.get("/").get_data(as_text=True)
+
+    post_form(client, f"/uppgifter/{task_id}/slapp", {"tillbaka": "https://evil.example/"})
+    assert engine.get_task(web_rt, task_id, "klara").assignee is None
+
+
+def test_someone_without_the_role_cannot_claim_or_open_a_task(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    sign_in("bo")
+
+    page = client.get(f"/uppgifter/{task_id}")
+    claim = post_form(client, f"/uppgifter/{task_id}/ta", {})
+
+    assert page.status_code == 403 and claim.status_code == 403
+    assert "Du har inte behörighet" in page.get_data(as_text=True)
+    assert engine.get_task(web_rt, task_id, "klara").assignee is None
+    assert client.get("/uppgifter/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_my_cases_show_what_each_waits_for_and_from_whom(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    start(web_rt, "Fritidsmentorer")
+    sign_in("klara")
+
+    page = client.get("/mina-arenden").get_data(as_text=True)
+
+    assert "Fritidsmentorer" in page
+    assert "Besluta – Övrig roll" in page  # waits for the manager role, named in Swedish
+    assert client.get("/mina-arenden?sida=x").status_code == 200
+
+
+def test_the_csrf_token_of_one_session_does_not_work_in_another(
+    web_rt: Runtime, app: Flask, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    foreign = csrf_token(app.test_client(), "/logga-in")  # another browser's token
+    sign_in("klara")
+    answer = client.post(f"/uppgifter/{task_id}/ta", data={"csrf_token": foreign})
+    assert answer.status_code == 400

@@ -1,0 +1,96 @@
+"""The work inbox (``/``) and claiming and releasing tasks from it.
+
+The task page itself is in ``web.inbox.task``. Filters travel in the query string with Swedish
+names, so a filtered inbox can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+import engine
+from engine import InboxQuery
+from web.auth import login_required
+from web.context import me, runtime
+from web.roles import role_name
+
+bp = Blueprint("inbox", __name__)
+
+SCOPES = {"alla": "all", "mina": "mine", "lediga": "unclaimed"}
+DUE = {"forsenade": "overdue", "med-datum": "due"}
+SORTS = {"vantat": "waiting", "forfallo": "due", "arende": "case", "steg": "step"}
+PAGE_SIZES = (25, 50, 100)
+
+
+def inbox_query(args: Any) -> InboxQuery:
+    """The query an inbox URL asks for; unknown values fall back to the defaults."""
+    size = _int(args.get("per-sida"), 25)
+    return InboxQuery(
+        scope=cast(Any, SCOPES.get(args.get("visa", ""), "all")),
+        step=args.get("steg", "")[:255],
+        role=args.get("roll", "")[:80],
+        due=cast(Any, DUE.get(args.get("forfallo", ""), "")),
+        sort=SORTS.get(args.get("sortera", ""), "waiting"),
+        descending=args.get("ordning") == "fallande",
+        page=_int(args.get("sida"), 1),
+        page_size=size if size in PAGE_SIZES else 25,
+    )
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(int(text or default), 1)
+    except ValueError:
+        return default
+
+
+@bp.route("/")
+@login_required
+def inbox() -> ResponseReturnValue:
+    rt = runtime()
+    query = inbox_query(request.args)
+    page = engine.inbox(rt, me().name, query)
+    return render_template(
+        "inbox/inbox.html", page=page, query=query, args=request.args.to_dict(), now=rt.clock.now(),
+        role_name=role_name,
+    )  # fmt: skip
+
+
+@bp.route("/uppgifter/<task_id>/ta", methods=["POST"])
+@login_required
+def claim(task_id: str) -> ResponseReturnValue:
+    task = engine.claim_task(runtime(), task_id, me().name)
+    flash(f"Du har tagit uppgiften ”{task.name}” i ärende {task.business_key}.", "success")
+    return redirect(_back())
+
+
+@bp.route("/uppgifter/<task_id>/slapp", methods=["POST"])
+@login_required
+def release(task_id: str) -> ResponseReturnValue:
+    task = engine.unclaim_task(runtime(), task_id, me().name)
+    flash(f"Uppgiften ”{task.name}” i ärende {task.business_key} är släppt till gruppen.", "info")
+    return redirect(_back())
+
+
+def _back() -> str:
+    """Back to the inbox page the action came from (a path on this site only)."""
+    target = request.form.get("tillbaka", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("inbox.inbox")
+
+
+def init_app(app: Flask) -> None:
+    from web.inbox import task  # noqa: F401 - registers the task page's routes on bp
+
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        if not current_user.is_authenticated:
+            return {}
+        return {"open_task_count": engine.open_task_count(runtime(), me().name)}

@@ -1,0 +1,129 @@
+"""The task page (``/uppgifter/<id>``): the case's context beside the task's form.
+
+GET shows the form filled from the person's draft, or else from the case's current data. POST
+either saves a draft, adds or removes a row (no validation), or completes the task; a refused
+completion shows the page again with every answer kept and each error at its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+import engine
+from engine import Conflict, FieldError, HumanTask, StepRefused, TaskView, ValidationFailed
+from web.auth import login_required
+from web.context import me, runtime
+from web.errors import render_error
+from web.formatting import when
+from web.forms import (
+    ACTION_FIELD,
+    apply_action,
+    error_summary,
+    parse_submission,
+    render_form,
+    render_readonly,
+)
+from web.inbox import bp
+from web.roles import role_name, role_names
+
+EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
+#: Case data shown beside every form when present: (key, Swedish label, is money in tkr).
+CONTEXT = (
+    ("lead_board", "Huvudansvarig nämnd", False),
+    ("lead_administration", "Förvaltning", False),
+    ("contact_person", "Kontaktperson", False),
+    ("profile", "Regelprofil", False),
+    ("estimated_total_tkr", "Beräknad kostnad", True),
+    ("recommended_amount_tkr", "Rekommenderat belopp", True),
+    ("granted_tkr", "Beviljat belopp", True),
+    ("reserved_tkr", "Reserverat belopp", True),
+)
+
+
+@bp.route("/uppgifter/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str) -> ResponseReturnValue:
+    rt = runtime()
+    view = engine.task_view(rt, task_id, me().name)
+    if not view.may_act:
+        needed = role_names(view.task.roles)
+        return render_error(403, f"Uppgiften ”{view.task.name}” kräver rollen {needed}.")
+    schema = view.schema or EMPTY_FORM
+    if request.method == "GET":
+        data = view.draft.data if view.draft else _prefill(schema, view.case.data)
+        return _page(view, schema, data)
+    data = parse_submission(schema, request.form)
+    action = request.form.get(ACTION_FIELD, "")
+    if action:
+        return _page(view, schema, apply_action(schema, data, action))
+    if request.form.get("atgard") == "spara-utkast":
+        draft = engine.save_draft(rt, task_id, me().name, data)
+        flash(f"Utkastet är sparat {when(draft.saved_at)}.", "success")
+        return redirect(url_for("inbox.task", task_id=task_id))
+    return _complete(view, schema, data)
+
+
+def _complete(
+    view: TaskView, schema: Mapping[str, Any], data: dict[str, Any]
+) -> ResponseReturnValue:
+    try:
+        following = engine.complete_task(runtime(), view.task.id, data, me().name)
+    except ValidationFailed as refused:
+        errors = refused.errors or [FieldError("", refused.message)]
+        return _page(view, schema, data, errors=errors, status=422)
+    except (Conflict, StepRefused) as refused:
+        return _page(view, schema, data, problem=refused.message, status=409)
+    flash(_what_next(view.task, following), "success")
+    return redirect(url_for("inbox.inbox"))
+
+
+def _what_next(done: HumanTask, following: list[HumanTask]) -> str:
+    said = f"Uppgiften ”{done.name}” i ärende {done.business_key} är slutförd."
+    if not following:
+        return f"{said} Ärendet väntar inte på någon person just nu."
+    steps = "; ".join(f"”{t.name}” ({role_names(t.roles)})" for t in following)
+    return f"{said} Nästa steg: {steps}."
+
+
+def _prefill(schema: Mapping[str, Any], case_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The case's current values for the fields this form asks for."""
+    fields = schema.get("properties", {})
+    return {key: case_data[key] for key in fields if key in case_data}
+
+
+def _shown(value: Any) -> Any:
+    """A case value fit for the context panel: scalars as they are, a record by its name
+    (a rule profile), anything else left out rather than shown raw."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        return value["name"]
+    return None
+
+
+def _page(
+    view: TaskView,
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any],
+    errors: list[FieldError] | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> ResponseReturnValue:
+    errors = errors or []
+    context = [
+        (label, view.case.data[key], money)
+        for key, label, money in CONTEXT
+        if key in view.case.data
+    ]
+    answers = [(answer, render_readonly(answer.schema or EMPTY_FORM, answer.data))
+               for answer in view.answers]  # fmt: skip
+    html = render_template(
+        "inbox/task.html", view=view, schema=schema, fields=render_form(schema, data, errors),
+        summary=error_summary(schema, errors) if errors else "", errors=errors, problem=problem,
+        context=context, answers=answers, role_name=role_name, role_names=role_names,
+    )  # fmt: skip
+    return html, status
