@@ -61,8 +61,9 @@ def locate(reader: FormReader, path: str) -> tuple[str, list[str]]:
 def error_summary(
     schema: Mapping[str, Any], errors: Sequence[FieldError], *, prefix: str = ""
 ) -> Markup:
-    """The list of errors for the top of the page, each linking to its field; empty if none.
-    Give it ``tabindex=-1`` focus on load (``forms.js`` does) so it is read first."""
+    """The errors as a list of links to their fields, for the top of the page; empty if none.
+    The page puts it in its error notice, with a heading ("Rätta 3 fel …") and
+    ``tabindex="-1"`` (``forms.js`` moves the focus there on load)."""
     if not errors:
         return Markup("")
     reader = FormReader(schema)
@@ -74,18 +75,4 @@ def error_summary(
         items.append(
             element("li", None, element("a", {"href": f"#{target}"}, text) if target else text)
         )
-    count = len(errors)
-    heading = "Formuläret har 1 fel" if count == 1 else f"Formuläret har {count} fel"
-    title_id = field_id(prefix, "error-summary") if prefix else "sif-error-summary-title"
-    return element(
-        "div",
-        {
-            "class": "sif-error-summary",
-            "tabindex": -1,
-            "aria-labelledby": title_id,
-            "data-error-summary": True,
-        },
-        element("h2", {"class": "sif-error-summary__title", "id": title_id}, heading),
-        element("p", None, "Rätta uppgifterna nedan och skicka igen."),
-        element("ul", {"class": "sif-error-summary__list"}, join(items)),
-    )
+    return element("ul", {"class": "sif-error-summary", "data-error-summary": True}, join(items))
