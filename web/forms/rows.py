@@ -15,6 +15,7 @@ removes a row in place. The container says what the script needs::
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -37,6 +38,9 @@ from web.forms.schema import Field, fits_a_table, title_of
 ROW_NUMBER = Markup('<span data-row-number="">{}</span>')
 
 
+RowMaker = Callable[[str, str, object], Markup]  # (index, number, value) → the row's HTML
+
+
 def object_rows(page: Page, slot: Slot) -> Markup:
     """An array of objects: a table when its rows are a few plain columns, else one fieldset
     per row."""
@@ -49,80 +53,40 @@ def object_rows(page: Page, slot: Slot) -> Markup:
         row_slot = Slot(slot.field, join_path(slot.path, index), value, slot.path, slot.depth + 1)
         return (_table_row if table else _card)(page, row_slot, fields, number, item_title)
 
-    rows = _values(slot)
-    body = [row(str(i), str(i + 1), value) for i, value in enumerate(rows)]
-    template = row(
-        index_token(slot.depth), number_token(slot.depth), new_row(page.reader, slot.field.schema)
-    )
-    if table:
-        head = [_column_head(f) for f in fields]
-        head.append(
-            element(
-                "th", {"scope": "col"}, element("span", {"class": "sif-visually-hidden"}, "Åtgärd")
-            )
-        )
-        html = element(
-            "div",
-            {"class": "sif-table-wrap"},
-            element(
-                "table",
-                {"class": "sif-rows-table"},
-                element("thead", None, element("tr", None, join(head))),
-                element("tbody", {"data-rows-body": True}, join(body)),
-            ),
-        )
-        template_html = element(
-            "template",
-            {"data-row-template": True},
-            element("table", None, element("tbody", None, template)),
-        )
-    else:
+    body, template = _rows(page, slot, row)
+    if not table:
         html = element("div", {"class": "sif-cards", "data-rows-body": True}, join(body))
-        template_html = element("template", {"data-row-template": True}, template)
-    return _container(page, slot, html, template_html, len(rows), items.get("description"))
+        return _container(page, slot, html, template, len(body), items.get("description"))
+    in_table = element("table", None, element("tbody", None, template))  # a <tr> needs a table
+    html = _table([_column_head(f) for f in fields], body)
+    return _container(page, slot, html, in_table, len(body), items.get("description"))
 
 
 def scalar_rows(page: Page, slot: Slot) -> Markup:
     """An array of single answers (names, codes): one input per row."""
     items = page.reader.items(slot.field.schema)
-    item = Field(
-        key="",
-        schema=items,
-        kind=page.reader.kind(items),
-        title=title_of(items, slot.field.title),
-        description=None,
-        required=True,
-        condition=None,
-        notes=(),
-    )
+    title = title_of(items, slot.field.title)
+    item = Field("", items, page.reader.kind(items), title, None, True, None, ())
 
     def row(index: str, number: str, value: object) -> Markup:
         path = join_path(slot.path, index)
-        row_slot = Slot(
-            item,
-            path,
-            value,
-            slot.path,
-            slot.depth + 1,
-            row=ROW_NUMBER.format(number),
-            marked=False,
-        )
+        numbered = ROW_NUMBER.format(number)
+        row_slot = Slot(item, path, value, slot.path, slot.depth + 1, row=numbered, marked=False)
         remove = _button("remove", path, _remove_text(number, slot.field.title))
-        return element(
-            "li",
-            {"class": "sif-row sif-list-row", "data-row": True},
-            page.render(page, row_slot),
-            remove,
-        )
+        attrs: AttrDict = {"class": "sif-row sif-list-row", "data-row": True}
+        return element("li", attrs, page.render(page, row_slot), remove)
 
-    rows = _values(slot)
-    body = [row(str(i), str(i + 1), value) for i, value in enumerate(rows)]
-    template = row(
-        index_token(slot.depth), number_token(slot.depth), new_row(page.reader, slot.field.schema)
-    )
+    body, template = _rows(page, slot, row)
     html = element("ol", {"class": "sif-list", "data-rows-body": True}, join(body))
-    template_html = element("template", {"data-row-template": True}, template)
-    return _container(page, slot, html, template_html, len(rows), items.get("description"))
+    return _container(page, slot, html, template, len(body), items.get("description"))
+
+
+def _rows(page: Page, slot: Slot, row: RowMaker) -> tuple[list[Markup], Markup]:
+    """The array's rows, and the empty row its template holds (index and number tokens)."""
+    values = list(slot.value) if isinstance(slot.value, list) else []
+    body = [row(str(i), str(i + 1), value) for i, value in enumerate(values)]
+    empty = new_row(page.reader, slot.field.schema)
+    return body, row(index_token(slot.depth), number_token(slot.depth), empty)
 
 
 def _column_head(field: Field) -> Markup:
@@ -133,8 +97,16 @@ def _column_head(field: Field) -> Markup:
     return element("th", {"scope": "col"}, field.title, required_mark(field), hint)
 
 
-def _values(slot: Slot) -> list[object]:
-    return list(slot.value) if isinstance(slot.value, list) else []
+def _table(head: list[Markup], body: list[Markup]) -> Markup:
+    action = element("span", {"class": "sif-visually-hidden"}, "Åtgärd")
+    head = [*head, element("th", {"scope": "col"}, action)]
+    table = element(
+        "table",
+        {"class": "sif-rows-table"},
+        element("thead", None, element("tr", None, join(head))),
+        element("tbody", {"data-rows-body": True}, join(body)),
+    )
+    return element("div", {"class": "sif-table-wrap"}, table)
 
 
 def _table_row(page: Page, row: Slot, fields: list[Field], number: str, title: str) -> Markup:
@@ -177,8 +149,10 @@ def _row_parts(page: Page, row: Slot, number: str, classes: str) -> tuple[AttrDi
 
 
 def _container(
-    page: Page, slot: Slot, body: Markup, template: Markup, count: int, more_help: object
+    page: Page, slot: Slot, body: Markup, row: Markup, count: int, more_help: object
 ) -> Markup:
+    """The array's fieldset: legend, help, error, its rows, the template for a new row (``row``
+    in a ``<template>``) and the button that adds one."""
     if isinstance(more_help, str) and more_help and more_help != slot.field.description:
         joined = " ".join(filter(None, [slot.field.description, more_help]))
         slot = dataclasses.replace(slot, field=dataclasses.replace(slot.field, description=joined))
@@ -203,6 +177,7 @@ def _container(
     )
     add = _button("add", slot.path, add_text, disabled=full)
     legend = element("legend", {"class": "sif-legend"}, label_text(slot))
+    template = element("template", {"data-row-template": True}, row)
     return element("fieldset", attrs, join([legend, notes.notes, body, template, add]))
 
 
