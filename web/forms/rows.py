@@ -35,7 +35,7 @@ from web.forms.html import AttrDict, element, join, void
 from web.forms.paths import ACTION_FIELD, index_token, join_path, number_token
 from web.forms.schema import Field, fits_a_table, title_of
 
-ROW_NUMBER = Markup('<span data-row-number="">{}</span>')
+ROW_NUMBER = Markup("<span data-row-number>{}</span>")
 
 
 RowMaker = Callable[[str, str, object], Markup]  # (index, number, value) → the row's HTML
