@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Set-up and demo data, then Sif's main job: until the web app lands, the timer scheduler.
+# Set-up and demo data (kept on a second run), then Sif's main job: the web app with its
+# embedded timer scheduler, at http://127.0.0.1:5000/ (PORT=… to change).
+PORT ?= 5000
 run: $(STAMP)
 	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif init --demo
-	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif scheduler
+	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif serve --port $(PORT)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q
