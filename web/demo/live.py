@@ -44,7 +44,8 @@ CASE_H = Timeline(
     steps=[
         Step("2026-09-02", "submit_idea", "elif.demir", form(
             "idea", title="Språkstöd i förskolan", lead_board="UN", estimated_total_tkr=2400)),
-        Step("2026-09-16", "screen_idea", "anna.berg", form("screening", meeting_date="2026-09-16")),
+        Step("2026-09-16", "screen_idea", "anna.berg",
+             form("screening", meeting_date="2026-09-16")),
         Step("2026-11-09", "draft_application", "elif.demir", _H_APPLICATION),
         *consents("2026-11-12", _H_APPLICATION),
     ],
