@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 
+import engine
 from engine.durations import LOCAL
+from web.context import runtime
 from web.roles import role_name, role_names
 
 
@@ -59,6 +61,19 @@ def waited(since: datetime | None, now: datetime) -> str:
     return "1 dag" if days == 1 else f"{days} dagar"
 
 
+def person(name: str | None) -> str:
+    """A user's display name ('Sara Ahl' for sara.ahl); other text is shown as it is."""
+    if not name:
+        return ""
+    known: dict[str, str] = g.setdefault("sif_people", {})
+    if name not in known:
+        try:
+            known[name] = engine.get_user(runtime(), name).display_name
+        except engine.NotFound:
+            known[name] = name
+    return known[name]
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(day)
@@ -66,3 +81,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(tkr)
     app.add_template_filter(role_name)
     app.add_template_filter(role_names)
+    app.add_template_filter(person)

@@ -31,16 +31,16 @@ from web.inbox import bp
 from web.roles import role_name, role_names
 
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
-#: Case data shown beside every form when present: (key, Swedish label, is money in tkr).
+#: Case data shown beside every form when present: (key, Swedish label, how to show it).
 CONTEXT = (
-    ("lead_board", "Huvudansvarig nämnd", False),
-    ("lead_administration", "Förvaltning", False),
-    ("contact_person", "Kontaktperson", False),
-    ("profile", "Regelprofil", False),
-    ("estimated_total_tkr", "Beräknad kostnad", True),
-    ("recommended_amount_tkr", "Rekommenderat belopp", True),
-    ("granted_tkr", "Beviljat belopp", True),
-    ("reserved_tkr", "Reserverat belopp", True),
+    ("lead_board", "Huvudansvarig nämnd", "text"),
+    ("lead_administration", "Förvaltning", "text"),
+    ("contact_person", "Kontaktperson", "person"),
+    ("profile", "Regelprofil", "text"),
+    ("estimated_total_tkr", "Beräknad kostnad", "tkr"),
+    ("recommended_amount_tkr", "Rekommenderat belopp", "tkr"),
+    ("granted_tkr", "Beviljat belopp", "tkr"),
+    ("reserved_tkr", "Reserverat belopp", "tkr"),
 )
 
 
