@@ -8,6 +8,7 @@ from engine.audit import case_events
 from engine.bundle import read_bundle
 from engine.cases import (
     CasePage,
+    case_labels,
     find_case,
     get_case,
     list_cases,
@@ -92,6 +93,7 @@ __all__ = [
     "advance_clock",
     "authenticate",
     "case_events",
+    "case_labels",
     "check_password",
     "claim_task",
     "complete_task",

@@ -17,6 +17,7 @@ from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.definitions import definition_body, latest_definition_id
 from engine.errors import Conflict, NotFound
+from engine.forms import all_labels
 from engine.models import Case, CaseStatus, Incident
 from engine.runtime import Runtime
 from engine.schema import business_key_counters, cases, definitions
@@ -219,3 +220,15 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
         else:
             step.save()
         return read_case(conn, case_id, with_data=False)
+
+
+def case_labels(rt: Runtime, case_id: int) -> dict[str, str]:
+    """Swedish titles for the keys of a case's data, from the forms of its definition."""
+    with rt.db.reading() as conn:
+        definition_id = conn.execute(
+            select(cases.c.definition_id).where(cases.c.id == case_id)
+        ).scalar()
+        if definition_id is None:
+            raise NotFound(f"Ärendet {case_id} finns inte.")
+        body = definition_body(rt, conn, int(definition_id))
+    return all_labels(body.meta["forms"].values())

@@ -11,7 +11,7 @@ worker for minutes. Patterns RE2 cannot run (backreferences, lookaround) are ref
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -284,3 +284,25 @@ def form_labels(schema: Mapping[str, Any]) -> dict[str, str]:
     """Swedish field titles by property key, for messages and audit views."""
     props = schema.get("properties", {})
     return {key: str(sub.get("title", key)) for key, sub in props.items() if isinstance(sub, dict)}
+
+
+def all_labels(schemas: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Field titles by key from every level of several forms (the first title a key has wins),
+    for showing a case's data: ``{"title": "Rubrik", "general": "Allmänt", ...}``."""
+    labels: dict[str, str] = {}
+    stack: list[Any] = list(schemas)
+    while stack:
+        node = stack.pop(0)
+        if not isinstance(node, Mapping):
+            continue
+        for key, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, Mapping):
+                if isinstance(sub.get("title"), str):
+                    labels.setdefault(key, sub["title"])
+                stack.append(sub)
+        for child in ("items", "then", "else", "if"):
+            stack.append(node.get(child))
+        for group in ("allOf", "oneOf", "anyOf"):
+            stack.extend(node.get(group) or [])
+        stack.extend((node.get("$defs") or {}).values())
+    return labels

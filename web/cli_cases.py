@@ -8,6 +8,7 @@ import engine
 from engine import Case, HumanTask
 from web.cli_common import data_option, json_option, read_data, reports_errors, runtime, user_option
 from web.output import emit_json, emit_table
+from web.readable import readable_lines
 
 
 def _case_by_ref(ref: str) -> Case:
@@ -54,7 +55,11 @@ def case_show(ref: str, as_json: bool) -> None:
     if found.incident:
         i = found.incident
         click.echo(f"incident: {i.element_id} rad {i.line or '-'}: {i.message}")
-    click.echo(f"data: {found.data}")
+    click.echo(f"titel: {found.title or '-'}")
+    click.echo("uppgifter:")
+    labels = engine.case_labels(runtime(), found.id)
+    for line in readable_lines(found.data, labels, depth=1) or ["  (inga än)"]:
+        click.echo(line)
     _print_tasks(found.open_tasks)
     click.echo("händelser:")
     emit_table(
@@ -126,9 +131,9 @@ def cases(
         emit_json(found)
         return
     emit_table(
-        ["id", "ärende", "process", "status", "steg", "ändrad"],
-        [[c.id, c.business_key, f"{c.process_key} v{c.definition_version}", c.status, c.stage,
-          c.updated_at] for c in found.cases],
+        ["id", "ärende", "titel", "process", "status", "steg", "ändrad"],
+        [[c.id, c.business_key, c.title, f"{c.process_key} v{c.definition_version}", c.status,
+          c.stage, c.updated_at] for c in found.cases],
     )  # fmt: skip
     click.echo(f"sida {found.page}, {len(found.cases)} av {found.total}")
 

@@ -9,7 +9,7 @@ import click
 
 from tasks.ledger import tkr
 from tasks.reports import budget_years_of, model_change_proposal, table1, table2
-from tasks.store import DEFAULT_FUND, create_fund, load_ledger
+from tasks.store import DEFAULT_FUND, create_fund, get_fund, load_ledger
 from web.cli_common import json_option, parse_day, reports_errors, runtime
 from web.output import emit_json, emit_table
 
@@ -55,6 +55,7 @@ def fund_report(code: str, year: int | None, as_of_text: str | None, as_json: bo
     """Balances, and the Table 1 / Table 2 shaped reports."""
     rt = runtime()
     with rt.db.reading() as conn:
+        get_fund(conn, code)  # an unknown fund is an error (exit 5), not a report of zeros
         ledger = load_ledger(conn, code)
     if as_of_text:
         as_of = parse_day(as_of_text, "--as-of")
@@ -92,6 +93,7 @@ def fund_model_change(code: str, as_of_text: str | None, as_json: bool) -> None:
     """F04: what a switch to the budget model would exempt (the bulk exemption proposal)."""
     rt = runtime()
     with rt.db.reading() as conn:
+        get_fund(conn, code)  # an unknown fund is an error (exit 5), not a report of zeros
         ledger = load_ledger(conn, code)
     as_of = parse_day(as_of_text, "--as-of") if as_of_text else rt.clock.now().date()
     proposal = model_change_proposal(ledger, as_of)

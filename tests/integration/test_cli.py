@@ -111,3 +111,30 @@ def test_timers_and_the_virtual_clock_from_the_command_line(db_url: str) -> None
     assert "bakåt" in sif("clock", "set", "2015-01-01", code=3).stderr
     real = runner.invoke(main, ["clock", "advance", "P1D"], env={"SIF_DATABASE_URL": db_url})
     assert real.exit_code == 2 and "SIF_CLOCK=virtual" in real.stderr
+
+
+def test_a_case_reads_as_labelled_text_and_lists_show_its_title(sif: Any) -> None:
+    sif("init")
+    sif("deploy", str(DATA / "due_dates"))
+    sif("user", "add", "klara", "--role", "clerk")
+    started = as_json(sif("case", "start", "due_dates", "--user", "klara", "--json"))
+    task_id = started["open_tasks"][0]["id"]
+    sif("task", "complete", task_id, "--user", "klara", "--data", "-",
+        stdin='{"title": "Läxhjälp i Hovsjö", "urgent": true}')  # fmt: skip
+
+    shown = sif("case", "show", started["business_key"]).stdout
+    listed = sif("cases").stdout
+
+    assert "Rubrik: Läxhjälp i Hovsjö" in shown
+    assert "Brådskande: Ja" in shown
+    assert "{" not in shown.split("uppgifter:")[1].split("händelser:")[0]  # no Python dict
+    assert "Läxhjälp i Hovsjö" in listed
+    assert as_json(sif("case", "show", started["business_key"], "--json"))["case"]["data"] == {
+        "title": "Läxhjälp i Hovsjö", "urgent": True,
+    }  # fmt: skip
+
+
+def test_a_report_of_an_unknown_fund_is_an_error(sif: Any) -> None:
+    sif("init")
+    result = sif("fund", "report", "--code", "FINNS-EJ", code=5)
+    assert "Fonden FINNS-EJ finns inte" in result.stderr

@@ -67,6 +67,7 @@ PUBLIC_API = {
     "Settings",
     "SifError",
     "StepRefused",
+    "case_labels",
     "task_view",
     "TaskView",
     "Answer",
