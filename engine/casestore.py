@@ -76,7 +76,10 @@ _INSERT_EVENTS = insert(events)
 
 
 def workflow_limits(rt: Runtime) -> WorkflowLimits:
-    return WorkflowLimits(max_instances=rt.settings.max_loop_cardinality)
+    settings = rt.settings
+    return WorkflowLimits(
+        max_instances=settings.max_loop_cardinality, max_data_bytes=settings.max_case_data_bytes
+    )
 
 
 def check_storable(rt: Runtime, data: Mapping[str, Any]) -> None:

@@ -30,6 +30,8 @@ from SpiffWorkflow.spiff.specs.defaults import (
 )
 from SpiffWorkflow.util.task import TaskState
 
+from engine.datasize import DataRefused, stored_size
+
 DEFAULT_MAX_INSTANCES = 1000
 # SpiffWorkflow's task iterator does not look below depth 1000: deeper tasks are never run nor
 # awaited, and a workflow whose open tasks are all down there counts as completed.
@@ -37,6 +39,8 @@ _MAX_DEPTH = 900
 _REFUSED = "sif_refused_instances"  # internal data of an activity refused in an earlier step
 
 _max_instances: ContextVar[int] = ContextVar("sif_max_instances", default=DEFAULT_MAX_INSTANCES)
+DEFAULT_MAX_COPIED_BYTES = 8 * 1024 * 1024
+_max_copied: ContextVar[int] = ContextVar("sif_max_copied", default=DEFAULT_MAX_COPIED_BYTES)
 
 
 class LimitExceeded(Exception):
@@ -114,12 +118,15 @@ def _too_deep(depth: int) -> str:
 
 
 @contextmanager
-def max_instances(limit: int) -> Iterator[None]:
-    """Let multi-instance activities inside this block create at most ``limit`` instances."""
+def max_instances(limit: int, copied_bytes: int = DEFAULT_MAX_COPIED_BYTES) -> Iterator[None]:
+    """Let multi-instance activities inside this block create at most ``limit`` instances,
+    whose input items (each instance gets its own deep copy) add up to ``copied_bytes``."""
     token = _max_instances.set(limit)
+    copied = _max_copied.set(copied_bytes)
     try:
         yield
     finally:
+        _max_copied.reset(copied)
         _max_instances.reset(token)
 
 
@@ -128,18 +135,34 @@ def too_many_instances(count: int, limit: int) -> str:
 
 
 class TooManyInstances(Exception):
-    """A multi-instance activity would create more instances than the cap; Swedish message."""
+    """A multi-instance activity would create more instances, or copy more data into them,
+    than its caps allow; Swedish message."""
 
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(too_many_instances(count, limit))
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 def _refuse_over_cap(my_task: Any, count: object) -> None:
     limit = _max_instances.get()
     if isinstance(count, int) and count > limit:
-        my_task.internal_data[_REFUSED] = count
-        my_task._set_state(TaskState.ERROR)  # as SpiffWorkflow does when a pre-script fails
-        raise TooManyInstances(count, limit)
+        _refuse(my_task, count, TooManyInstances(too_many_instances(count, limit)))
+
+
+def _refuse(my_task: Any, count: object, reason: Exception) -> None:
+    my_task.internal_data[_REFUSED] = count
+    my_task._set_state(TaskState.ERROR)  # as SpiffWorkflow does when a pre-script fails
+    raise reason
+
+
+def _refuse_large_items(my_task: Any, items: object) -> None:
+    """Each instance gets a deep copy of its item, so a collection holding one big value many
+    times would be copied out in full that many times: measured as written, before copying."""
+    limit = _max_copied.get()
+    try:
+        stored_size([("", "", items)], limit)
+    except DataRefused as refused:
+        count = len(items) if isinstance(items, Sized) else None
+        _refuse(my_task, count, TooManyInstances(f"Indatasamlingen: {refused.message}"))
 
 
 class _Capped:
@@ -158,6 +181,7 @@ class SifParallelMultiInstance(_Capped, ParallelMultiInstanceTask):  # type: ign
         if self.data_input is not None:
             items = self.data_input.get(my_task)
             _refuse_over_cap(my_task, len(items) if isinstance(items, Sized) else None)
+            _refuse_large_items(my_task, items)
         else:
             cardinality = my_task.workflow.script_engine.evaluate(my_task, self.cardinality)
             _refuse_over_cap(my_task, cardinality)
@@ -170,6 +194,8 @@ class SifSequentialMultiInstance(_Capped, SequentialMultiInstanceTask):  # type:
         if not data.get("merged"):  # the first instance: the count is known, none is created
             planned = len(data["remaining"]) if self.data_input is not None else data["cardinality"]
             _refuse_over_cap(my_task, planned)
+            if self.data_input is not None:
+                _refuse_large_items(my_task, self.data_input.get(my_task))
         super().add_next_child(my_task)
 
 

@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.limits import (
+    DEFAULT_MAX_COPIED_BYTES,
     DEFAULT_MAX_INSTANCES,
     LimitExceeded,
     StepGuard,
@@ -50,6 +51,7 @@ class WorkflowLimits:
     """What one case's run may create at most (from ``Settings``)."""
 
     max_instances: int = DEFAULT_MAX_INSTANCES  # instances of one multi-instance activity
+    max_data_bytes: int = DEFAULT_MAX_COPIED_BYTES  # data a step may store (and copy out)
     # Engine tasks (scripts, gateways, events …) run in one step. Each costs SpiffWorkflow a
     # walk over the whole task tree: 2 000 take about 5 s, and one multi-instance activity at
     # the default cap needs about 1 000.
@@ -176,7 +178,8 @@ class Workflow:
     @contextmanager
     def _in_step(self) -> Iterator[None]:
         """What SpiffWorkflow's callbacks see while this step runs: its time and its limits."""
-        with clock_at(self.now), max_instances(self.limits.max_instances):
+        limits = self.limits
+        with clock_at(self.now), max_instances(limits.max_instances, limits.max_data_bytes):
             yield
 
     def _note_timer(self, task: Any) -> None:

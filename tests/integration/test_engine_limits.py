@@ -301,3 +301,44 @@ def test_a_loop_without_a_decision_is_refused_at_deploy(rt: Runtime) -> None:
     assert (problem.file, problem.element_id) == ("people_loop.bpmn", "people_loop")
     assert "slinga utan vägval" in problem.message
     assert engine.list_definitions(rt) == []
+
+
+def test_instances_whose_shared_items_would_be_copied_out_huge_end_in_seconds(
+    db_url: str,
+) -> None:
+    """Each instance gets a deep copy of its item: 1 000 references to one list of 100 000
+    numbers are 800 KB in memory and ~200 MB once copied out. The activity is refused before
+    anything is copied, and the step (here the case's start) is refused as unstorable."""
+    code = f"""
+import json, time
+import engine
+from tests.conftest import make_runtime, read_scenario
+rt = make_runtime({db_url!r})
+engine.add_user(rt, "carl", ["clerk"])
+engine.deploy(rt, read_scenario("shared_items"), "admin")
+found = []
+for data in ({{"width": 100_000, "count": 1000, "sequential": False}},
+             {{"width": 100_000, "count": 1000, "sequential": True}},
+             {{"width": 20_000, "count": 900, "sequential": False}}):
+    began = time.monotonic()
+    try:
+        engine.start_case(rt, "shared_items", "carl", data)
+        found.append(["started", time.monotonic() - began])
+    except engine.StepRefused as refused:
+        found.append([refused.message, time.monotonic() - began])
+print(json.dumps({{"found": found, "cases": engine.list_cases(rt).total}}))
+"""
+    done = run_limited(code, seconds=60)
+    assert done.returncode == 0, done.stderr
+    assert done.result["cases"] == 0
+    for message, seconds in done.result["found"]:
+        assert "Värdet skulle bli för stort att spara" in message
+        assert seconds < SLOW
+
+
+def test_instances_of_small_shared_items_run(clerk: Runtime) -> None:
+    engine.deploy(clerk, read_scenario("shared_items"), "admin")
+    for sequential in (False, True):
+        data = {"width": 10, "count": 20, "sequential": sequential}
+        case = engine.start_case(clerk, "shared_items", "carl", data)
+        assert case.status == "completed"
