@@ -15,13 +15,10 @@ are read-only.  Every error that reaches the caller is a :class:`ScriptError` wi
 from __future__ import annotations
 
 import ast
-import operator
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from engine.scripting import safe_functions as sf
 from engine.scripting.budget import Budget, Refused, StepBudget, element_units
@@ -29,6 +26,7 @@ from engine.scripting.formats import format_value, to_text
 from engine.scripting.keys import check_key, check_keys
 from engine.scripting.methods import call_method, get_attribute
 from engine.scripting.safe_builtins import BUILTINS
+from engine.scripting.trees import Mode, parsed
 
 __all__ = [
     "Limits",
@@ -90,10 +88,8 @@ class Limits:
     max_depth: int = 100  # AST nesting depth (bounds the interpreter's recursion)
 
 
-Mode = Literal["exec", "eval"]
 Functions = Mapping[str, Callable[..., object]]
 _OP_NAMES: dict[type[ast.AST], str] = {getattr(ast, name): name for name in sf.BINARY}
-_first: Callable[[tuple[int, str]], int] = operator.itemgetter(0)
 
 
 def check(source: str, mode: Mode, limits: Limits = Limits()) -> list[ScriptProblem]:
@@ -174,80 +170,8 @@ def _analyse(
     if len(source) > limits.max_source:
         message = f"Skriptet är för långt ({len(source)} tecken, högst {limits.max_source})"
         return None, (ScriptProblem(1, message),)
-    key = (source, mode, limits.max_depth, limits.max_int_bits)
-    tree = _TREES.get(key)
-    if tree is not None:
-        return tree, ()
-    tree, problems = _prepare(source, mode, limits)
-    if tree is not None and not problems:
-        _TREES.put(key, tree)
-    return tree, problems
-
-
-def _prepare(
-    source: str, mode: Mode, limits: Limits
-) -> tuple[ast.AST | None, tuple[ScriptProblem, ...]]:
-    """Parse and check a snippet; the tree is never mutated, so it can be cached."""
-    try:
-        with _PARSING:  # CPython 3.11's parser keeps its recursion depth in a global
-            tree = ast.parse(source, mode=mode)
-    except SyntaxError as exc:
-        return None, (ScriptProblem(exc.lineno or 1, f"Syntaxfel: {exc.msg}"),)
-    except (RecursionError, MemoryError, ValueError):
-        message = "Skriptet är för djupt nästlat eller för komplext för att tolkas"
-        return None, (ScriptProblem(1, message),)
-    found = sf.static_problems(tree, limits.max_depth, limits.max_int_bits, mode == "eval")
-    return tree, tuple(ScriptProblem(line, message) for line, message in sorted(found, key=_first))
-
-
-class _TreeCache:
-    """Checked trees of accepted snippets, least recently used first out.
-
-    Bounded by the total length of their sources (a tree takes some hundred times its
-    source); rejected snippets are never kept. Safe to share between threads.
-    """
-
-    def __init__(self, max_chars: int) -> None:
-        self.max_chars = max_chars
-        self._chars = 0
-        self._trees: OrderedDict[tuple[str, Mode, int, int], ast.AST] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, Mode, int, int]) -> ast.AST | None:
-        with self._lock:
-            tree = self._trees.get(key)
-            if tree is not None:
-                self._trees.move_to_end(key)
-            return tree
-
-    def put(self, key: tuple[str, Mode, int, int], tree: ast.AST) -> None:
-        size = len(key[0])
-        if size > self.max_chars:
-            return
-        with self._lock:
-            if key in self._trees:
-                return
-            self._trees[key] = tree
-            self._chars += size
-            while self._chars > self.max_chars:
-                (source, *_), _ = self._trees.popitem(last=False)
-                self._chars -= len(source)
-
-    @property
-    def chars(self) -> int:
-        """Total source characters of the cached trees."""
-        return self._chars
-
-    def __len__(self) -> int:
-        return len(self._trees)
-
-
-#: ``ast.parse`` in two threads at once can fail with "AST constructor recursion depth
-#: mismatch" (CPython gh-106905); parsing happens only on cache misses, so one at a time.
-_PARSING = threading.Lock()
-#: Total source characters of cached trees (a few hundred KB of source, tens of MB of trees).
-MAX_CACHED_SOURCE = 256_000
-_TREES = _TreeCache(MAX_CACHED_SOURCE)
+    tree, found = parsed(source, mode, limits.max_depth, limits.max_int_bits)
+    return tree, tuple(ScriptProblem(line, message) for line, message in found)
 
 
 class _Break(BaseException):

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from engine.bpmn.scripts import script_engine
-from engine.scripting import guard
+from engine.scripting import guard, trees
 from engine.scripting.guard import ScriptFailed, ScriptRejected, StepBudget, check, evaluate
 from engine.services import ServiceRegistry
 from tests.limits import run_limited
@@ -365,21 +365,21 @@ def test_scripts_may_still_change_data() -> None:
 def test_the_tree_cache_is_bounded_by_source_size_and_keeps_no_rejected_trees() -> None:
     code = """
     import json, resource
-    from engine.scripting import guard
+    from engine.scripting import guard, trees
     body = "y = [x, {'a': (1, 2)}]\\n" * 300
     for i in range(150):
         guard.check(f"x = {i}\\n" + body, "exec")
         if i % 3 == 0:
             guard.check(f"import os\\nx = {i}\\n" + body, "exec")  # rejected
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    rejected = sum(source.startswith("import") for source, *_ in guard._TREES._trees)
-    print(json.dumps([guard._TREES.chars, len(guard._TREES), rejected, peak]))
+    rejected = sum(source.startswith("import") for source in trees.TREES.sources())
+    print(json.dumps([trees.TREES.chars, len(trees.TREES), rejected, peak]))
     """
     done = run_limited(code, seconds=60, memory=MEMORY)
     assert done.returncode == 0, done.stderr
-    chars, trees, rejected, peak = done.result
-    assert guard.MAX_CACHED_SOURCE - 7000 < chars <= guard.MAX_CACHED_SOURCE
-    assert (trees, rejected) == (chars // 6900, 0)
+    chars, cached, rejected, peak = done.result
+    assert trees.MAX_CACHED_SOURCE - 7000 < chars <= trees.MAX_CACHED_SOURCE
+    assert (cached, rejected) == (chars // 6900, 0)
     assert peak < 150 * 1024 * 1024  # all 150 trees take ~170 MB, the cached ~40 MB
 
 
@@ -400,7 +400,7 @@ def test_the_tree_cache_is_shared_safely_between_threads() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert guard._TREES.chars <= guard.MAX_CACHED_SOURCE
+    assert trees.TREES.chars <= trees.MAX_CACHED_SOURCE
     with pytest.raises(ScriptRejected):
         evaluate("import os", {})
 
