@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import tasks
 from engine import Runtime, Settings
-from web import auth, cases, errors, formatting, inbox
+from web import api, auth, cases, errors, formatting, inbox
 
 LANGUAGES = ("sv", "en")
 csrf = CSRFProtect()
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     auth.init_app(app)
     inbox.init_app(app)
     cases.init_app(app)
+    api.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.jinja_env.globals["languages"] = LANGUAGES

@@ -1,0 +1,84 @@
+"""``/api/v1/definitions``: deployed processes and their versions; deploying a bundle."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field, PlainValidator, WithJsonSchema
+from werkzeug.datastructures import FileStorage
+
+import engine
+from engine import BundleInvalid, NotAllowed, Problem
+from web.api.access import may_deploy
+from web.api.auth import caller
+from web.api.schemas import DefinitionList, DefinitionOut, DefinitionQuery, Deployment
+from web.api.spec import endpoint
+from web.context import runtime
+
+
+def _uploaded(value: Any) -> FileStorage:
+    if not isinstance(value, FileStorage):
+        raise ValueError("Skicka en fil, inte ett textfält.")
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return value if isinstance(value, list) else [value]
+
+
+UploadedFile = Annotated[
+    FileStorage, PlainValidator(_uploaded), WithJsonSchema({"type": "string", "format": "binary"})
+]
+
+
+class Bundle(BaseModel):
+    """A bundle: its .bpmn, .dmn and .schema.json files, each under the field ``files``."""
+
+    files: Annotated[list[UploadedFile], BeforeValidator(_as_list), Field(max_length=200)] = []
+
+
+@endpoint("/definitions", ok={200: DefinitionList}, errors=(422,), tag="Processer")
+def list_definitions(query: DefinitionQuery) -> DefinitionList:
+    """Driftsatta processer och versioner, nyaste versionen först inom varje process."""
+    found = engine.list_definitions(runtime())
+    if query.process_key:
+        found = [d for d in found if d.process_key == query.process_key]
+    start = (query.page - 1) * query.page_size
+    items = [DefinitionOut.of(d) for d in found[start : start + query.page_size]]
+    return DefinitionList(items=items, total=len(found), page=query.page, page_size=query.page_size)
+
+
+def _deployer() -> None:
+    if not may_deploy(caller()):
+        raise NotAllowed("Bara processägare och systemadministratörer får driftsätta processer.")
+
+
+@endpoint(
+    "/definitions", "POST", ok={201: Deployment, 200: Deployment}, errors=(403,),
+    tag="Processer", body="files", guard=_deployer,
+)  # fmt: skip
+def deploy(form: Bundle) -> tuple[Deployment, int]:
+    """Driftsätt ett paket (multipart, fältet files): 201 ny version, 200 redan driftsatt."""
+    deployment = engine.deploy(runtime(), _files(form.files), caller().name)
+    answer = Deployment(
+        created=deployment.created, sha256=deployment.sha256,
+        definitions=[DefinitionOut.of(d) for d in deployment.definitions],
+    )  # fmt: skip
+    return answer, 201 if deployment.created else 200
+
+
+def _files(uploads: list[FileStorage]) -> dict[str, bytes]:
+    """The bundle as the engine reads it: file name → content. Two files of one name, or a
+    file without a name, refuse the bundle."""
+    files: dict[str, bytes] = {}
+    problems = []
+    for upload in uploads:
+        name = upload.filename or ""
+        if not name or name in files:
+            why = "Filen saknar namn." if not name else "Två filer har samma namn."
+            problems.append(Problem(name, None, None, why))
+            continue
+        files[name] = upload.read()
+    if problems:
+        raise BundleInvalid(problems)
+    return files
