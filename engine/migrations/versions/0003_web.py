@@ -1,4 +1,5 @@
-"""What the web application needs: case titles, sign-in lock-out, API tokens, task drafts.
+"""What the web application needs: case titles, sign-in lock-out, API tokens, task drafts,
+and the indexes the inbox and "My cases" read by.
 
 Revision ID: 0003
 Revises: 0002
@@ -26,6 +27,8 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("locked_until", TS))
     op.create_index("ix_human_tasks_state_due", "human_tasks", ["state", "due_at"])
+    op.create_index("ix_human_tasks_completed_by", "human_tasks", ["completed_by"])
+    op.create_index("ix_cases_started_by", "cases", ["started_by", "updated_at"])
     op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -50,6 +53,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("task_drafts")
     op.drop_table("api_tokens")
+    op.drop_index("ix_cases_started_by", "cases")
+    op.drop_index("ix_human_tasks_completed_by", "human_tasks")
     op.drop_index("ix_human_tasks_state_due", "human_tasks")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("locked_until")
