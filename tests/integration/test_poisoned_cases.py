@@ -265,3 +265,16 @@ def test_shared_references_are_measured_as_written_under_a_memory_cap() -> None:
     for message in result["messages"].values():
         assert "för stor" in message or "för stort" in message
     assert result["elapsed"] < 5
+
+
+def test_advancing_the_clock_goes_past_a_poisoned_case(vrt: Runtime) -> None:
+    poisoned = start(vrt, "cycle")
+    corrupt = start(vrt)
+    poison_stored_workflow(vrt, corrupt.id)
+    ordinary = [start(vrt) for _ in range(5)]
+
+    total = engine.advance_clock(vrt, DUE + timedelta(days=1), "clock")
+
+    assert (total.fired, total.failed) == (5, 2)
+    assert [fired_count(vrt, c.id) for c in ordinary] == [1] * 5
+    assert stored(vrt, poisoned.id)["status"] == stored(vrt, corrupt.id)["status"] == "error"
