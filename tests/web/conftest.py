@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -72,3 +73,68 @@ def sign_in(client: FlaskClient) -> Callable[[str], None]:
         assert answer.status_code == 302, answer.get_data(as_text=True)
 
     return signed_in
+
+
+# The API (tests/web/test_api*.py) -----------------------------------------------------------
+
+#: People the API tests add beside PEOPLE: an administrator, a process owner, and the two
+#: roles of the review_loop scenario.
+API_PEOPLE = {
+    "ada": (["admin"], "Ada Administratör"),
+    "petra": (["process_owner"], "Petra Processägare"),
+    "sam": (["applicant"], "Sam Sökande"),
+    "rut": (["reviewer"], "Rut Granskare"),
+}
+
+
+@pytest.fixture
+def api_rt(web_rt: Runtime) -> Runtime:
+    """``web_rt`` with API_PEOPLE, the review_loop scenario deployed too, and the fund."""
+    from tasks.store import DEFAULT_FUND, create_fund
+
+    for name, (roles, display) in API_PEOPLE.items():
+        engine.add_user(web_rt, name, roles, display)  # API tokens only: no password to hash
+    engine.deploy(web_rt, read_scenario("review_loop"), "admin")
+    posted_at = engine.to_datetime("2026-01-02T09:00")
+    with web_rt.db.transaction() as conn:
+        create_fund(conn, DEFAULT_FUND, "Sociala investeringsfonden", "stockholm_2016",
+                    date(2026, 1, 1), 50_000, "admin", posted_at)  # fmt: skip
+    return web_rt
+
+
+@pytest.fixture
+def tokens(api_rt: Runtime) -> dict[str, str]:
+    """A bearer token for every person of PEOPLE and API_PEOPLE."""
+    return {name: engine.create_token(api_rt, name, "test")[1] for name in {**PEOPLE, **API_PEOPLE}}
+
+
+class Api:
+    """The API as a script calls it: ``api.get("/me", "klara")`` sends klara's bearer token;
+    without a name the request carries no token (only the client's session cookie, if any)."""
+
+    def __init__(self, client: FlaskClient, tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    def call(self, method: str, path: str, who: str | None = None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if who is not None:
+            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, who: str | None = None, **kwargs: Any) -> Any:
+        return self.call("GET", path, who, **kwargs)
+
+    def post(self, path: str, who: str | None = None, **kwargs: Any) -> Any:
+        return self.call("POST", path, who, **kwargs)
+
+    def start(self, who: str, process_key: str, data: dict[str, Any] | None = None) -> Any:
+        """Start a case as ``who``; the case as the API answers it."""
+        answer = self.post("/cases", who, json={"process_key": process_key, "data": data or {}})
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+        return answer.get_json()
+
+
+@pytest.fixture
+def api(client: FlaskClient, tokens: dict[str, str]) -> Api:
+    return Api(client, tokens)
