@@ -106,3 +106,75 @@ def test_the_csrf_token_of_one_session_does_not_work_in_another(
     sign_in("klara")
     answer = client.post(f"/uppgifter/{task_id}/ta", data={"csrf_token": foreign})
     assert answer.status_code == 400
+
+
+def test_a_task_is_completed_from_its_page_and_says_what_happens_next(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    sign_in("klara")
+    page = client.get(f"/uppgifter/{task_id}").get_data(as_text=True)
+    assert "Registrera ärendet" in page and 'name="title"' in page
+
+    done = post_form(client, f"/uppgifter/{task_id}",
+                     {"title": "Läxhjälp", "urgent": "true", "atgard": "slutfor"},
+                     form_page=f"/uppgifter/{task_id}")  # fmt: skip
+
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    inbox = client.get("/").get_data(as_text=True)
+    assert "Nästa steg: ”Besluta”" in inbox
+    assert engine.get_task(web_rt, task_id, "klara").state == "completed"
+
+
+def test_a_refused_form_keeps_what_was_typed_and_says_what_is_wrong_in_swedish(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    sign_in("klara")
+    long_title = "Läxhjälp " * 40  # over maxLength 200
+
+    refused = post_form(client, f"/uppgifter/{task_id}",
+                        {"title": long_title, "atgard": "slutfor"},
+                        form_page=f"/uppgifter/{task_id}")  # fmt: skip
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Läxhjälp Läxhjälp" in page  # what was typed is still there
+    assert "Får ha högst 200 tecken." in page
+    assert "Fältet är obligatoriskt." in page  # "Brådskande" was not answered
+    assert 'href="#field-title"' in page  # the summary links to the field
+    assert engine.get_task(web_rt, task_id, "klara").state == "ready"
+
+
+def test_a_draft_is_saved_and_comes_back(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    sign_in("klara")
+
+    saved = post_form(client, f"/uppgifter/{task_id}",
+                      {"title": "Halvfärdig rubrik", "atgard": "spara-utkast"},
+                      form_page=f"/uppgifter/{task_id}")  # fmt: skip
+
+    assert saved.status_code == 302
+    page = client.get(f"/uppgifter/{task_id}").get_data(as_text=True)
+    assert "Utkastet är sparat" in page
+    assert "Halvfärdig rubrik" in page and "Du fortsätter på ditt utkast" in page
+
+
+def test_completing_a_task_someone_else_completed_meanwhile_is_a_clear_conflict(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    sign_in("klara")
+    token_page = f"/uppgifter/{task_id}"
+    token = csrf_token(client, token_page)
+    engine.complete_task(web_rt, task_id, {"title": "Först", "urgent": False}, "olle")
+
+    late = client.post(token_page, data={"title": "Sen", "urgent": "false",
+                                         "atgard": "slutfor", "csrf_token": token})  # fmt: skip
+
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409
+    assert "Uppgiften är redan slutförd av olle" in page
+    assert "Sen" in page  # nothing typed is lost from view

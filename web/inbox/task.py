@@ -56,7 +56,7 @@ def task(task_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         data = view.draft.data if view.draft else _prefill(schema, view.case.data)
         return _page(view, schema, data)
-    data = parse_submission(schema, request.form)
+    data = _keep_read_only(schema, parse_submission(schema, request.form), view.case.data)
     action = request.form.get(ACTION_FIELD, "")
     if action:
         return _page(view, schema, apply_action(schema, data, action))
@@ -87,6 +87,19 @@ def _what_next(done: HumanTask, following: list[HumanTask]) -> str:
         return f"{said} Ärendet väntar inte på någon person just nu."
     steps = "; ".join(f"”{t.name}” ({role_names(t.roles)})" for t in following)
     return f"{said} Nästa steg: {steps}."
+
+
+def _keep_read_only(
+    schema: Mapping[str, Any], data: dict[str, Any], case_data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Read-only fields come back from the browser; the stored value wins, never the posted."""
+    for key, field in schema.get("properties", {}).items():
+        if isinstance(field, Mapping) and field.get("readOnly"):
+            if key in case_data:
+                data[key] = case_data[key]
+            else:
+                data.pop(key, None)
+    return data
 
 
 def _prefill(schema: Mapping[str, Any], case_data: Mapping[str, Any]) -> dict[str, Any]:
