@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 
 import engine
 from engine import Runtime
-from tests.conftest import make_runtime, read_scenario
+from tasks.store import DEFAULT_FUND, create_fund
+from tasks.store import MIGRATIONS as TASK_MIGRATIONS
+from tests.conftest import _pg_database, make_runtime, read_scenario
 from web.app import create_app
 
 PASSWORD = "rätt-lösenord-123"
@@ -90,8 +92,6 @@ API_PEOPLE = {
 @pytest.fixture
 def api_rt(web_rt: Runtime) -> Runtime:
     """``web_rt`` with API_PEOPLE, the review_loop scenario deployed too, and the fund."""
-    from tasks.store import DEFAULT_FUND, create_fund
-
     for name, (roles, display) in API_PEOPLE.items():
         engine.add_user(web_rt, name, roles, display)  # API tokens only: no password to hash
     engine.deploy(web_rt, read_scenario("review_loop"), "admin")
@@ -138,3 +138,28 @@ class Api:
 @pytest.fixture
 def api(client: FlaskClient, tokens: dict[str, str]) -> Api:
     return Api(client, tokens)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_rt(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runtime]:
+    """One runtime for all the tests of a module, on SQLite and on PostgreSQL, for tests that
+    share a world built once (they only read, or what they write does not matter): the clock
+    at 2026-03-02 09:00, PEOPLE and API_PEOPLE (only klara with a password), due_dates and
+    review_loop deployed."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('shared')}/sif.db"
+        database = engine.Database(url)
+        engine.migrate(database, [TASK_MIGRATIONS])
+        database.dispose()
+    else:
+        url = _pg_database(request.getfixturevalue("pg_server"))
+    rt = make_runtime(url, clock="virtual")
+    engine.set_virtual_time(rt.db, engine.to_datetime("2026-03-02T09:00"))
+    for name, (roles, display) in {**PEOPLE, **API_PEOPLE}.items():
+        engine.add_user(rt, name, roles, display, password=PASSWORD if name == "klara" else None)
+    for scenario in ("due_dates", "review_loop"):
+        engine.deploy(rt, read_scenario(scenario), "admin")
+    yield rt
+    rt.close()

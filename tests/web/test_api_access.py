@@ -16,7 +16,6 @@ engine's rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +23,7 @@ import pytest
 from flask.testing import FlaskClient
 
 import engine
-from tasks.store import MIGRATIONS as TASK_MIGRATIONS
-from tests.conftest import _pg_database, make_runtime, read_scenario
-from tests.pgserver import PgServer
+from engine import Runtime
 from tests.web.conftest import API_PEOPLE, PASSWORD, PEOPLE, csrf_token
 from web.app import create_app
 
@@ -58,24 +55,9 @@ class World:
         return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('access')}/sif.db"
-    else:
-        server: PgServer = request.getfixturevalue("pg_server")
-        url = _pg_database(server)
-    database = engine.Database(url)
-    engine.migrate(database, [TASK_MIGRATIONS])
-    database.dispose()
-    rt = make_runtime(url, clock="virtual")
-    engine.set_virtual_time(rt.db, engine.to_datetime("2026-03-02T09:00"))
-    for name, (roles, display) in {**PEOPLE, **API_PEOPLE}.items():
-        engine.add_user(rt, name, roles, display, password=PASSWORD if name == "klara" else None)
-    for scenario in ("due_dates", "review_loop"):
-        engine.deploy(rt, read_scenario(scenario), "admin")
+@pytest.fixture(scope="module")
+def world(shared_rt: Runtime) -> World:
+    rt = shared_rt
     k = engine.start_case(rt, "due_dates", "klara", {"title": "Klaras ärende"})
     s = engine.start_case(rt, "review_loop", "sam", {"title": "Sams idé"})
     r = engine.start_case(rt, "review_loop", "sam", {"title": "Sams granskade idé"})
@@ -87,8 +69,7 @@ def world(
     cases = {"K": k.id, "S": s.id, "R": r.id}
     keys = {"K": k.business_key, "S": s.business_key, "R": r.business_key}
     tasks = {"K": k.open_tasks[0].id, "S": s.open_tasks[0].id, "R": review.id}
-    yield World(app.test_client(), tokens, cases, keys, tasks)
-    rt.close()
+    return World(app.test_client(), tokens, cases, keys, tasks)
 
 
 def _not_found(world: World, path: str, method: str = "GET") -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from werkzeug.datastructures import FileStorage
 
 import engine
@@ -16,25 +16,21 @@ from web.api.spec import endpoint
 from web.context import runtime
 
 
-def _uploaded(value: Any) -> FileStorage:
-    if not isinstance(value, FileStorage):
-        raise ValueError("Skicka en fil, inte ett textfält.")
-    return value
-
-
-def _as_list(value: Any) -> Any:
+def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-UploadedFile = Annotated[
-    FileStorage, PlainValidator(_uploaded), WithJsonSchema({"type": "string", "format": "binary"})
-]
-
-
 class Bundle(BaseModel):
-    """A bundle: its .bpmn, .dmn and .schema.json files, each under the field ``files``."""
+    """A bundle: its .bpmn, .dmn and .schema.json files, each under the field ``files``.
 
-    files: Annotated[list[UploadedFile], BeforeValidator(_as_list), Field(max_length=200)] = []
+    Anything is let through here and judged in ``_files``, so that whatever is wrong with an
+    upload is answered as a refused bundle (spectree's own error answer cannot hold a file)."""
+
+    files: Annotated[
+        list[Any],
+        BeforeValidator(_as_list),
+        WithJsonSchema({"type": "array", "items": {"type": "string", "format": "binary"}}),
+    ] = []
 
 
 @endpoint("/definitions", ok={200: DefinitionList}, errors=(422,), tag="Processer")
@@ -67,18 +63,26 @@ def deploy(form: Bundle) -> tuple[Deployment, int]:
     return answer, 201 if deployment.created else 200
 
 
-def _files(uploads: list[FileStorage]) -> dict[str, bytes]:
-    """The bundle as the engine reads it: file name → content. Two files of one name, or a
-    file without a name, refuse the bundle."""
+def _files(uploads: list[Any]) -> dict[str, bytes]:
+    """The bundle as the engine reads it: file name → content. A text field instead of a
+    file, a file without a name, or two files of one name refuse the bundle."""
     files: dict[str, bytes] = {}
     problems = []
     for upload in uploads:
-        name = upload.filename or ""
-        if not name or name in files:
-            why = "Filen saknar namn." if not name else "Två filer har samma namn."
+        name = (upload.filename or "") if isinstance(upload, FileStorage) else ""
+        why = _wrong_with(upload, name, files)
+        if why:
             problems.append(Problem(name, None, None, why))
             continue
         files[name] = upload.read()
     if problems:
         raise BundleInvalid(problems)
     return files
+
+
+def _wrong_with(upload: Any, name: str, files: dict[str, bytes]) -> str:
+    if not isinstance(upload, FileStorage):
+        return "Skicka filer, inte textfält."
+    if not name:
+        return "Filen saknar namn."
+    return "Två filer har samma namn." if name in files else ""

@@ -22,7 +22,7 @@ from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from engine import BundleInvalid, Problem, ValidationFailed
+from engine import ValidationFailed
 from web.api import bp
 from web.api.problems import field_errors
 from web.api.schemas import BundleProblem, ValidationProblem
@@ -35,12 +35,6 @@ def _refuse_invalid(req: Any, resp: Any, error: Exception | None, instance: Any,
     """spectree's hook after validating a request: a 422 with the errors per field."""
     if isinstance(error, ValidationError):
         raise ValidationFailed(field_errors(error))
-
-
-def _refuse_bundle(req: Any, resp: Any, error: Exception | None, instance: Any, _: Any) -> None:
-    """The same for a deploy, in the shape of a refused bundle."""
-    if isinstance(error, ValidationError):
-        raise BundleInvalid([Problem("", None, None, f.message) for f in field_errors(error)])
 
 
 spec = SpecTree(
@@ -97,7 +91,6 @@ def endpoint(
             resp=Response(**models),
             tags=[tag],
             operation_id=view.__name__,
-            before=_refuse_bundle if body == "files" else None,
         )(view)
         checked = _checked_first(validated, body, guard) if body or guard else validated
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=checked, methods=[method])
