@@ -20,7 +20,7 @@ from engine.cases import (
 from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
 from engine.definitions import Definition, Deployment, deploy, list_definitions
-from engine.drafts import Draft, get_draft, save_draft
+from engine.drafts import Draft, get_draft, purge_drafts, save_draft
 from engine.durations import InvalidTime, add_duration, parse_duration, shift_years, to_datetime
 from engine.errors import (
     BundleInvalid,
@@ -115,6 +115,7 @@ __all__ = [
     "next_due_at",
     "open_task_count",
     "parse_duration",
+    "purge_drafts",
     "read_bundle",
     "retry_case",
     "revoke_token",

@@ -1,8 +1,9 @@
 """Drafts: what a person has typed into a task's form but not yet submitted, kept per person.
 
 A draft is saved only by someone who may work on the task, is never validated (it may be half
-done), is bounded like any data given to a case, and is deleted with the task's completion
-(``engine.worklist.complete_task``).
+done) and is bounded like any data given to a case. Once the task is completed or cancelled
+its drafts are no longer offered (and not deleted in the completing step, which is kept lean:
+they are small, and ``purge_drafts`` removes them in bulk).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 
 from engine.casestore import check_storable
 from engine.clock import as_utc
 from engine.errors import Conflict, NotAllowed
 from engine.models import OPEN_TASK_STATES
 from engine.runtime import Runtime
-from engine.schema import task_drafts
+from engine.schema import human_tasks, task_drafts
 from engine.users import acting_user
 from engine.worklist import load_task, may_act
 
@@ -61,12 +62,25 @@ def save_draft(rt: Runtime, task_id: str, user_name: str, data: Mapping[str, Any
 
 
 def get_draft(rt: Runtime, task_id: str, user_name: str) -> Draft | None:
-    """``user_name``'s draft of the task, if there is one."""
+    """``user_name``'s draft of the task, if there is one and the task is still open."""
     with rt.db.reading() as conn:
-        row = conn.execute(select(task_drafts).where(_key(task_id, user_name))).one_or_none()
+        row = conn.execute(
+            select(task_drafts)
+            .join(human_tasks, human_tasks.c.id == task_drafts.c.task_id)
+            .where(_key(task_id, user_name), human_tasks.c.state.in_(OPEN_TASK_STATES))
+        ).one_or_none()
     if row is None:
         return None
     return Draft(json.loads(row.data), as_utc(row.saved_at))
+
+
+def purge_drafts(rt: Runtime) -> int:
+    """Delete the drafts of tasks that are no longer open; how many were deleted."""
+    closed = select(human_tasks.c.id).where(human_tasks.c.state.not_in(OPEN_TASK_STATES))
+    with rt.db.transaction() as conn:
+        return int(
+            conn.execute(delete(task_drafts).where(task_drafts.c.task_id.in_(closed))).rowcount
+        )
 
 
 def _key(task_id: str, user_name: str) -> Any:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
+from sqlalchemy import Connection, Row, bindparam, exists, select, update
 
 from engine.bpmn.run import TaskNotReady
 from engine.casestore import CaseStep, case_transaction, check_storable
@@ -19,7 +19,7 @@ from engine.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from engine.forms import form_errors
 from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState, User
 from engine.runtime import Runtime
-from engine.schema import cases, human_task_roles, human_tasks, task_drafts
+from engine.schema import cases, human_task_roles, human_tasks
 from engine.services import RuleCall
 from engine.users import acting_user
 
@@ -203,7 +203,6 @@ def complete_task(
         except TaskNotReady:
             raise Conflict("Uppgiften väntar inte längre på någon.") from None
         step.complete_task_row(task_id, user.name)
-        conn.execute(delete(task_drafts).where(task_drafts.c.task_id == task_id))
         step.event("task_completed", user.name, task_id, task.element_id,
                    changes=_diff(before, submitted), data=submitted)  # fmt: skip
         step.save(failed)

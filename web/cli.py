@@ -31,6 +31,7 @@ def init(demo: bool) -> None:
     """Create or upgrade the database and deploy processes/ and forms/."""
     rt = runtime()
     engine.migrate(rt.db, [TASK_MIGRATIONS])
+    engine.purge_drafts(rt)  # drafts of tasks completed since the last start
     click.echo(f"Databasen är klar: {rt.settings.database_url}")
     bundle_dirs = [p for p in (ROOT / "processes", ROOT / "forms") if p.is_dir()]
     files = engine.read_bundle(bundle_dirs) if bundle_dirs else {}

@@ -122,6 +122,7 @@ def test_a_draft_is_kept_per_person_and_dropped_when_the_task_is_done(vrt: Runti
 
     engine.complete_task(vrt, task_id, {"title": "Klar", "urgent": False}, "clerk")
     assert engine.get_draft(vrt, task_id, "clerk") is None
+    assert engine.purge_drafts(vrt) == 1
     with pytest.raises(engine.Conflict):
         engine.save_draft(vrt, task_id, "clerk", {"title": "För sent"})
 

@@ -67,6 +67,7 @@ PUBLIC_API = {
     "Settings",
     "SifError",
     "StepRefused",
+    "purge_drafts",
     "case_labels",
     "task_view",
     "TaskView",
