@@ -6,10 +6,8 @@ case or applicant can be read from them.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from tasks.store import get_fund, load_ledger
-from web.api.schemas import FundBalances, FundOut, FundQuery
+from web.api.schemas import FundOut, FundQuery
 from web.api.spec import endpoint
 from web.context import runtime
 
@@ -22,7 +20,7 @@ def fund(query: FundQuery) -> FundOut:
         found = get_fund(conn, query.code)
         ledger = load_ledger(conn, found.code)
         as_of = query.as_of or rt.clock.now(conn).date()
-    balances = FundBalances(**asdict(ledger.fund(as_of)))
     return FundOut(
-        code=found.code, name=found.name, profile=found.profile, as_of=as_of, balances=balances
-    )
+        code=found.code, name=found.name, profile=found.profile, as_of=as_of,
+        balances=ledger.fund(as_of),
+    )  # fmt: skip

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 
 from engine import Case, Definition, Draft, Event, HumanTask, InboxRow, TimerInfo, User
 from engine.durations import LOCAL
+from tasks.ledger import FundBalance
 from tasks.store import DEFAULT_FUND
 from web.roles import role_name
 
@@ -39,6 +40,21 @@ class Strict(BaseModel):
     """Requests: unknown fields are refused rather than silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Paging(Strict):
+    """What page of a list to answer."""
+
+    page: Page = 1
+    page_size: PageSize = 50
+
+
+class Paged(BaseModel):
+    """One page of a list: ``items`` (in the subclass), and where the page lies in all."""
+
+    total: int = Field(description="Hur många det finns i hela listan.")
+    page: int
+    page_size: int
 
 
 # Errors -------------------------------------------------------------------------------------
@@ -108,17 +124,12 @@ class DefinitionOut(BaseModel):
         )  # fmt: skip
 
 
-class DefinitionQuery(Strict):
+class DefinitionQuery(Paging):
     process_key: Text | None = Field(None, max_length=255)
-    page: Page = 1
-    page_size: PageSize = 50
 
 
-class DefinitionList(BaseModel):
+class DefinitionList(Paged):
     items: list[DefinitionOut]
-    total: int
-    page: int
-    page_size: int
 
 
 class Deployment(BaseModel):
@@ -166,7 +177,7 @@ class InboxItem(TaskOut):
         return cls(**task, case_title=row.case_title, overdue=row.overdue)
 
 
-class TaskQuery(Strict):
+class TaskQuery(Paging):
     scope: Literal["all", "mine", "group"] = Field(
         "all", description="mine: uppgifter jag har tagit; group: lediga för mina roller."
     )
@@ -176,15 +187,11 @@ class TaskQuery(Strict):
     role: Text = Field("", max_length=80, description="En av mina roller.")
     sort: Literal["waiting", "due", "case", "step"] = "waiting"
     descending: bool = False
-    page: Page = 1
     page_size: PageSize = 25
 
 
-class TaskList(BaseModel):
+class TaskList(Paged):
     items: list[InboxItem]
-    total: int
-    page: int
-    page_size: int
 
 
 class DraftOut(BaseModel):
@@ -260,7 +267,7 @@ class CaseDetail(CaseOut):
     waiting_timers: list[TimerOut]
 
 
-class CaseQuery(Strict):
+class CaseQuery(Paging):
     status: (
         Literal["running", "waiting", "completed", "error", "suspended", "terminated"] | None
     ) = None
@@ -268,15 +275,10 @@ class CaseQuery(Strict):
     process_key: Text | None = Field(None, max_length=255)
     q: Text | None = Field(None, max_length=200, description="Sök i ärendenummer, titel och etapp.")
     overdue: bool = Field(False, description="Bara ärenden med en försenad öppen uppgift.")
-    page: Page = 1
-    page_size: PageSize = 50
 
 
-class CaseList(BaseModel):
+class CaseList(Paged):
     items: list[CaseOut]
-    total: int
-    page: int
-    page_size: int
 
 
 class StartCase(Strict):
@@ -301,16 +303,12 @@ class EventOut(BaseModel):
                    element_id=e.element_id, detail=e.detail)  # fmt: skip
 
 
-class EventQuery(Strict):
-    page: Page = 1
+class EventQuery(Paging):
     page_size: PageSize = 100
 
 
-class EventList(BaseModel):
+class EventList(Paged):
     items: list[EventOut]
-    total: int
-    page: int
-    page_size: int
 
 
 class NextTasks(BaseModel):
@@ -336,25 +334,9 @@ class FundQuery(Strict):
     as_of: date | None = Field(None, description="Saldon per detta datum (i dag om det saknas).")
 
 
-class FundBalances(BaseModel):
-    """DOMAIN §5.2, in tkr."""
-
-    capital: int
-    committed: int
-    available_to_grant: int
-    net_disbursed: int
-    fund_balance: int
-    undisbursed: int
-    repaid: int
-    relieved: int
-    outstanding: int
-    nominal_value: int
-    capital_consumed: int
-
-
 class FundOut(BaseModel):
     code: str
     name: str
     profile: str
     as_of: date
-    balances: FundBalances
+    balances: FundBalance = Field(description="DOMAIN §5.2, i tkr.")
