@@ -18,7 +18,7 @@ from engine.clock import as_utc
 from engine.definitions import DefinitionBody, definition_body
 from engine.drafts import Draft, get_draft
 from engine.errors import NotAllowed
-from engine.models import Case, HumanTask
+from engine.models import OPEN_TASK_STATES, Case, HumanTask
 from engine.runtime import Runtime
 from engine.schema import cases, events
 from engine.users import acting_user
@@ -29,6 +29,7 @@ from engine.worklist import load_task, may_act, may_see
 class Answer:
     """What someone submitted at one step."""
 
+    task_id: str
     element_id: str
     name: str
     completed_by: str
@@ -59,7 +60,8 @@ def task_view(rt: Runtime, task_id: str, user_name: str) -> TaskView:
             select(cases.c.definition_id).where(cases.c.id == task.case_id)
         ).scalar_one()
         body = definition_body(rt, conn, definition_id)
-        answers = _answers(conn, body, task.case_id, task.id)
+        still_open = task.state in OPEN_TASK_STATES
+        answers = _answers(conn, body, task.case_id, task.id if still_open else "")
     return TaskView(
         task, body.form(task.form), case, answers, get_draft(rt, task_id, user.name),
         may_act(user, task),
@@ -85,7 +87,8 @@ def _answers(
         info = body.user_task(row.element_id or "")
         found.append(
             Answer(
-                row.element_id or "", str(info.get("name") or row.element_id), row.actor,
+                row.task_id or "", row.element_id or "", str(info.get("name") or row.element_id),
+                row.actor,
                 as_utc(row.at), body.form(info.get("form")), data,
             )
         )  # fmt: skip

@@ -178,3 +178,17 @@ def test_completing_a_task_someone_else_completed_meanwhile_is_a_clear_conflict(
     assert late.status_code == 409
     assert "Uppgiften är redan slutförd av olle" in page
     assert "Sen" in page  # nothing typed is lost from view
+
+
+def test_a_completed_task_shows_its_answers_read_only(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    engine.complete_task(web_rt, task_id, {"title": "Redan klar", "urgent": True}, "olle")
+    sign_in("klara")
+
+    page = client.get(f"/uppgifter/{task_id}").get_data(as_text=True)
+
+    assert "Uppgiften är slutförd av Olle Handläggare" in page
+    assert "Redan klar" in page
+    assert 'name="title"' not in page  # no open form

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 import engine
 from engine import Conflict, FieldError, HumanTask, StepRefused, TaskView, ValidationFailed
+from engine.models import OPEN_TASK_STATES
 from web.auth import login_required
 from web.context import me, runtime
 from web.errors import render_error
@@ -49,10 +50,12 @@ CONTEXT = (
 def task(task_id: str) -> ResponseReturnValue:
     rt = runtime()
     view = engine.task_view(rt, task_id, me().name)
-    if not view.may_act:
+    if not view.may_act and view.task.state in OPEN_TASK_STATES:
         needed = role_names(view.task.roles)
         return render_error(403, f"Uppgiften ”{view.task.name}” kräver rollen {needed}.")
     schema = view.schema or EMPTY_FORM
+    if view.task.state not in OPEN_TASK_STATES and request.method == "GET":
+        return _closed(view, schema)  # a late POST gets the conflict, with its answers kept
     if request.method == "GET":
         data = view.draft.data if view.draft else _prefill(schema, view.case.data)
         return _page(view, schema, data)
@@ -87,6 +90,15 @@ def _what_next(done: HumanTask, following: list[HumanTask]) -> str:
         return f"{said} Ärendet väntar inte på någon person just nu."
     steps = "; ".join(f"”{t.name}” ({role_names(t.roles)})" for t in following)
     return f"{said} Nästa steg: {steps}."
+
+
+def _closed(view: TaskView, schema: Mapping[str, Any]) -> ResponseReturnValue:
+    """A completed or cancelled task: what was answered, read-only; never an open form."""
+    mine = next((a for a in view.answers if a.task_id == view.task.id), None)
+    answer = render_readonly(schema, mine.data) if mine else None
+    return render_template(
+        "inbox/task_closed.html", view=view, answer=answer, role_names=role_names
+    )
 
 
 def _keep_read_only(

@@ -224,6 +224,18 @@
     }
   }
 
+  // Enter in a text field would press the form's first button, which may be "Lägg till rad":
+  // inside a Sif form it does nothing; people send the form with its own buttons.
+  function onKey(event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target.closest || !target.closest("[data-sif-form]")) {
+      return;
+    }
+    if (target.tagName === "INPUT" && !/^(submit|button|reset|image)$/i.test(target.type)) {
+      event.preventDefault();
+    }
+  }
+
   function start() {
     var forms = document.querySelectorAll("[data-sif-form]");
     for (var i = 0; i < forms.length; i += 1) {
@@ -238,6 +250,7 @@
     document.addEventListener("click", onClick);
     document.addEventListener("change", onAnswer);
     document.addEventListener("input", onAnswer);
+    document.addEventListener("keydown", onKey);
     var summary = document.querySelector("[data-error-summary]");
     var notice = summary && summary.closest("[tabindex]");
     if (notice) {
