@@ -80,6 +80,7 @@ def test_a_revoked_token_is_refused(api: Api, api_rt: Runtime) -> None:
 def test_me_tells_who_i_am_with_my_roles_in_swedish(api: Api) -> None:
     answer = api.get("/me", "ada")
     assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
     assert answer.get_json() == {
         "name": "ada",
         "display_name": "Ada Administratör",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.datastructures import WWWAuthenticate
@@ -63,3 +63,11 @@ def _token_user(header: str) -> User:
         return engine.user_for_token(runtime(), token.strip())
     except NotAllowed as refused:
         raise _refuse(refused.message) from None
+
+
+@bp.after_request
+def private(response: Response) -> Response:
+    """What the API answers is one person's view: no shared cache may keep it."""
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.update(("Authorization", "Cookie"))
+    return response
