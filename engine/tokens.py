@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -22,6 +22,7 @@ from engine.schema import api_tokens, users
 from engine.users import acting_user, load_user
 
 PREFIX = "sif_"
+_USE_RESOLUTION = timedelta(minutes=1)  # how exactly last_used_at is kept
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def create_token(rt: Runtime, user_name: str, label: str = "") -> tuple[int, str
 
 
 _BY_HASH = (
-    select(api_tokens.c.id, api_tokens.c.revoked_at, users.c.name)
+    select(api_tokens.c.id, api_tokens.c.revoked_at, api_tokens.c.last_used_at, users.c.name)
     .join(users, users.c.id == api_tokens.c.user_id)
     .where(api_tokens.c.token_hash == bindparam("digest"))
 )
@@ -65,16 +66,18 @@ def user_for_token(rt: Runtime, token: str) -> User:
     """The active user a token belongs to; ``NotAllowed`` for unknown or revoked tokens."""
     if not token.startswith(PREFIX) or len(token) > 200:
         raise NotAllowed("Ogiltig token.")
-    with rt.db.transaction() as conn:
+    with rt.db.reading() as conn:
         row = conn.execute(_BY_HASH, {"digest": _digest(token)}).one_or_none()
         if row is None or row.revoked_at is not None:
             raise NotAllowed("Ogiltig eller återkallad token.")
-        conn.execute(
-            update(api_tokens)
-            .where(api_tokens.c.id == row.id)
-            .values(last_used_at=datetime.now(UTC))
-        )
         user = load_user(conn, row.name)
+    now = datetime.now(UTC)
+    last = as_utc(row.last_used_at) if row.last_used_at else None
+    if last is None or now - last > _USE_RESOLUTION:  # a write per minute, not per request
+        with rt.db.transaction() as conn:
+            conn.execute(
+                update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now)
+            )
     if not user.active:
         raise NotAllowed(f"Användaren {user.name!r} är inaktiverad.")
     return user
