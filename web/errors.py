@@ -1,4 +1,5 @@
-"""Errors as people should meet them: a Swedish page (or JSON under /api/), never a traceback.
+"""Errors as people should meet them: a Swedish (or English) page, or JSON under /api/, never a
+traceback.
 
 Sif's own errors map to HTTP status in one place (``STATUS``); anything unexpected is logged
 and shown as a calm 500 page that says nothing was lost that was not already saved.
@@ -10,6 +11,9 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -28,27 +32,27 @@ STATUS: dict[type[SifError], int] = {
     BundleInvalid: 422, ValidationFailed: 422, Conflict: 409, NotAllowed: 403, NotFound: 404,
     Incident: 409,
 }  # fmt: skip
-TITLES = {
-    400: "Felaktig begäran",
-    401: "Inloggning krävs",
-    403: "Du har inte behörighet",
-    404: "Sidan finns inte",
-    405: "Metoden är inte tillåten",
-    409: "Det gick inte att genomföra",
-    413: "För stor förfrågan",
-    415: "Fel innehållstyp",
-    422: "Uppgifterna är inte giltiga",
-    500: "Något gick fel",
+TITLES: dict[int, LazyString] = {
+    400: _("Felaktig begäran"),
+    401: _("Inloggning krävs"),
+    403: _("Du har inte behörighet"),
+    404: _("Sidan finns inte"),
+    405: _("Metoden är inte tillåten"),
+    409: _("Det gick inte att genomföra"),
+    413: _("För stor förfrågan"),
+    415: _("Fel innehållstyp"),
+    422: _("Uppgifterna är inte giltiga"),
+    500: _("Något gick fel"),
 }
-MESSAGES = {
-    400: "Förfrågan kunde inte tolkas.",
-    401: "Du behöver logga in.",
-    403: "Du har inte behörighet till det här.",
-    404: "Det du letar efter finns inte, eller så har du inte tillgång till det.",
-    405: "Det går inte att göra så här på den här adressen.",
-    413: "Det du skickade är för stort.",
-    415: "Innehållet har fel typ.",
-    500: "Ett oväntat fel inträffade. Det som redan var sparat finns kvar; försök igen.",
+MESSAGES: dict[int, LazyString] = {
+    400: _("Förfrågan kunde inte tolkas."),
+    401: _("Du behöver logga in."),
+    403: _("Du har inte behörighet till det här."),
+    404: _("Det du letar efter finns inte, eller så har du inte tillgång till det."),
+    405: _("Det går inte att göra så här på den här adressen."),
+    413: _("Det du skickade är för stort."),
+    415: _("Innehållet har fel typ."),
+    500: _("Ett oväntat fel inträffade. Det som redan var sparat finns kvar; försök igen."),
 }
 
 
@@ -64,10 +68,12 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message: str | None = None) -> ResponseReturnValue:
-    text = message or MESSAGES.get(status, "Det gick inte att genomföra.")
+    """The error page (JSON under /api/) for ``status``, in the person's language; ``message``
+    (already translated, or the engine's Swedish) replaces the status's own."""
+    text = str(message or MESSAGES.get(status) or gettext("Det gick inte att genomföra."))
     if wants_json():
-        return jsonify(error=TITLES.get(status, "fel"), message=text), status
-    title = TITLES.get(status, "Det gick inte att genomföra")
+        return jsonify(error=str(TITLES.get(status) or gettext("fel")), message=text), status
+    title = str(TITLES.get(status) or gettext("Det gick inte att genomföra"))
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
@@ -78,8 +84,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
-        return render_error(400, "Formuläret har gått ut eller skickades inte härifrån. "
-                                 "Ladda om sidan och försök igen.")  # fmt: skip
+        return render_error(400, gettext("Formuläret har gått ut eller skickades inte härifrån. "
+                                         "Ladda om sidan och försök igen."))  # fmt: skip
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -1,6 +1,7 @@
 """Swedish formats for the pages: dates and times in Europe/Stockholm, money in tkr, waiting times.
 
-Registered as Jinja filters by ``init_app``; Babel does the locale work (``sv`` by default).
+Registered as Jinja filters by ``init_app``; Babel does the locale work (``sv`` by default,
+``26 Nov 2026 14:05`` and ``1,500 tkr`` when the person has chosen English).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask import Flask, g
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 
 import engine
 from engine.durations import LOCAL
@@ -57,8 +58,8 @@ def waited(since: datetime | None, now: datetime) -> str:
         return ""
     days = (now.astimezone(LOCAL).date() - since.astimezone(LOCAL).date()).days
     if days <= 0:
-        return "i dag"
-    return "1 dag" if days == 1 else f"{days} dagar"
+        return str(gettext("i dag"))
+    return str(ngettext("%(num)d dag", "%(num)d dagar", days))
 
 
 def person(name: str | None) -> str:

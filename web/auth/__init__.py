@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from flask_login import LoginManager, login_user, logout_user
 from flask_login import login_required as _login_required
 from flask_wtf import FlaskForm
@@ -31,16 +33,17 @@ def login_required(view: F) -> F:
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Logga in för att fortsätta."
+login_manager.login_message = _("Logga in för att fortsätta.")
+login_manager.localize_callback = str  # translated when flashed; the session keeps plain text
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
-    name = StringField("Användarnamn", validators=[DataRequired("Ange ditt användarnamn."),
-                                                   Length(max=80)])  # fmt: skip
-    password = PasswordField("Lösenord", validators=[DataRequired("Ange ditt lösenord."),
-                                                     Length(max=200)])  # fmt: skip
+    name = StringField(_("Användarnamn"), validators=[DataRequired(_("Ange ditt användarnamn.")),
+                                                      Length(max=80)])  # fmt: skip
+    password = PasswordField(_("Lösenord"), validators=[DataRequired(_("Ange ditt lösenord.")),
+                                                        Length(max=200)])  # fmt: skip
 
 
 def load_signed_in(name: str) -> SignedIn | None:
@@ -80,7 +83,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     logout_user()
-    flash("Du är utloggad.", "info")
+    flash(gettext("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
 
 import engine
 from web.auth import login_required
@@ -13,13 +15,13 @@ from web.roles import role_names
 
 bp = Blueprint("cases", __name__)
 
-STATUS_NAMES = {
-    "running": "Pågår",
-    "waiting": "Väntar",
-    "completed": "Avslutat",
-    "error": "Fel – hanteras av administratör",
-    "suspended": "Pausat",
-    "terminated": "Avbrutet",
+STATUS_NAMES: dict[str, LazyString] = {
+    "running": _("Pågår"),
+    "waiting": _("Väntar"),
+    "completed": _("Avslutat"),
+    "error": _("Fel – hanteras av administratör"),
+    "suspended": _("Pausat"),
+    "terminated": _("Avbrutet"),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 import engine
@@ -64,7 +65,12 @@ def inbox() -> ResponseReturnValue:
 @login_required
 def claim(task_id: str) -> ResponseReturnValue:
     task = engine.claim_task(runtime(), task_id, me().name)
-    flash(f"Du har tagit uppgiften ”{task.name}” i ärende {task.business_key}.", "success")
+    said = gettext(
+        "Du har tagit uppgiften ”%(task)s” i ärende %(case)s.",
+        task=task.name,
+        case=task.business_key,
+    )
+    flash(said, "success")
     return redirect(_back())
 
 
@@ -72,7 +78,12 @@ def claim(task_id: str) -> ResponseReturnValue:
 @login_required
 def release(task_id: str) -> ResponseReturnValue:
     task = engine.unclaim_task(runtime(), task_id, me().name)
-    flash(f"Uppgiften ”{task.name}” i ärende {task.business_key} är släppt till gruppen.", "info")
+    said = gettext(
+        "Uppgiften ”%(task)s” i ärende %(case)s är släppt till gruppen.",
+        task=task.name,
+        case=task.business_key,
+    )
+    flash(said, "info")
     return redirect(_back())
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 import engine
 from engine import Conflict, FieldError, HumanTask, StepRefused, TaskView, ValidationFailed
@@ -32,16 +34,16 @@ from web.inbox import bp
 from web.roles import role_name, role_names
 
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
-#: Case data shown beside every form when present: (key, Swedish label, how to show it).
+#: Case data shown beside every form when present: (key, label, how to show it).
 CONTEXT = (
-    ("lead_board", "Huvudansvarig nämnd", "text"),
-    ("lead_administration", "Förvaltning", "text"),
-    ("contact_person", "Kontaktperson", "person"),
-    ("profile", "Regelprofil", "text"),
-    ("estimated_total_tkr", "Beräknad kostnad", "tkr"),
-    ("recommended_amount_tkr", "Rekommenderat belopp", "tkr"),
-    ("granted_tkr", "Beviljat belopp", "tkr"),
-    ("reserved_tkr", "Reserverat belopp", "tkr"),
+    ("lead_board", _("Huvudansvarig nämnd"), "text"),
+    ("lead_administration", _("Förvaltning"), "text"),
+    ("contact_person", _("Kontaktperson"), "person"),
+    ("profile", _("Regelprofil"), "text"),
+    ("estimated_total_tkr", _("Beräknad kostnad"), "tkr"),
+    ("recommended_amount_tkr", _("Rekommenderat belopp"), "tkr"),
+    ("granted_tkr", _("Beviljat belopp"), "tkr"),
+    ("reserved_tkr", _("Reserverat belopp"), "tkr"),
 )
 
 
@@ -52,7 +54,10 @@ def task(task_id: str) -> ResponseReturnValue:
     view = engine.task_view(rt, task_id, me().name)
     if not view.may_act and view.task.state in OPEN_TASK_STATES:
         needed = role_names(view.task.roles)
-        return render_error(403, f"Uppgiften ”{view.task.name}” kräver rollen {needed}.")
+        refused = gettext(
+            "Uppgiften ”%(task)s” kräver rollen %(roles)s.", task=view.task.name, roles=needed
+        )
+        return render_error(403, refused)
     schema = view.schema or EMPTY_FORM
     if view.task.state not in OPEN_TASK_STATES and request.method == "GET":
         return _closed(view, schema)  # a late POST gets the conflict, with its answers kept
@@ -65,7 +70,7 @@ def task(task_id: str) -> ResponseReturnValue:
         return _page(view, schema, apply_action(schema, data, action))
     if request.form.get("atgard") == "spara-utkast":
         draft = engine.save_draft(rt, task_id, me().name, data)
-        flash(f"Utkastet är sparat {when(draft.saved_at)}.", "success")
+        flash(gettext("Utkastet är sparat %(when)s.", when=when(draft.saved_at)), "success")
         return redirect(url_for("inbox.task", task_id=task_id))
     return _complete(view, schema, data)
 
@@ -85,11 +90,19 @@ def _complete(
 
 
 def _what_next(done: HumanTask, following: list[HumanTask]) -> str:
-    said = f"Uppgiften ”{done.name}” i ärende {done.business_key} är slutförd."
+    said = gettext(
+        "Uppgiften ”%(task)s” i ärende %(case)s är slutförd.",
+        task=done.name,
+        case=done.business_key,
+    )
     if not following:
-        return f"{said} Ärendet väntar inte på någon person just nu."
-    steps = "; ".join(f"”{t.name}” ({role_names(t.roles)})" for t in following)
-    return f"{said} Nästa steg: {steps}."
+        nobody = gettext("Ärendet väntar inte på någon person just nu.")
+        return f"{said} {nobody}"
+    steps = "; ".join(
+        gettext("”%(task)s” (%(roles)s)", task=t.name, roles=role_names(t.roles)) for t in following
+    )
+    then = gettext("Nästa steg: %(steps)s.", steps=steps)
+    return f"{said} {then}"
 
 
 def _closed(view: TaskView, schema: Mapping[str, Any]) -> ResponseReturnValue:
