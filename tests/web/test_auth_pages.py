@@ -7,7 +7,10 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine import Runtime
+from tests.conftest import make_runtime
 from tests.web.conftest import PASSWORD, csrf_token, post_form
+from web.app import create_app
 
 
 def test_pages_need_a_signed_in_person(client: FlaskClient) -> None:
@@ -86,3 +89,23 @@ def test_an_unknown_page_is_a_swedish_404(
     answer = client.get("/finns-inte")
     assert answer.status_code == 404
     assert "Sidan finns inte" in answer.get_data(as_text=True)
+
+
+def test_the_lock_out_holds_across_two_web_processes(web_rt: Runtime, db_url: str) -> None:
+    """Two app instances on one database (two gunicorn workers): failures on either count."""
+    other_rt = make_runtime(db_url, clock="virtual")
+    try:
+        first = create_app(web_rt.settings, web_rt).test_client()
+        second = create_app(other_rt.settings, other_rt).test_client()
+        for attempt in range(5):
+            client = first if attempt % 2 else second
+            token = csrf_token(client, "/logga-in")
+            client.post("/logga-in", data={"name": "olle", "password": "fel", "csrf_token": token})
+        token = csrf_token(first, "/logga-in")
+        locked = first.post(
+            "/logga-in", data={"name": "olle", "password": PASSWORD, "csrf_token": token}
+        )
+        assert locked.status_code == 401
+        assert "tillfälligt låst" in locked.get_data(as_text=True)
+    finally:
+        other_rt.close()
