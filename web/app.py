@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import tasks
 from engine import Runtime, Settings
-from web import api, auth, cases, errors, formatting, inbox
+from web import api, auth, cases, errors, formatting, i18n, inbox
 
 LANGUAGES = ("sv", "en")
 csrf = CSRFProtect()
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     Babel(app, locale_selector=_locale)
     formatting.init_app(app)
     auth.init_app(app)
+    i18n.init_app(app)
     inbox.init_app(app)
     cases.init_app(app)
     api.init_app(app)
