@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/complete_task.py
+
+# The English catalog (web/translations/en; Swedish is the source language): extract the marked
+# texts of web/ (babel.cfg), merge them into messages.po, compile messages.mo. Translate what
+# is new (empty or fuzzy) and run it again; messages.po and messages.mo are both committed.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --add-location=file --no-wrap \
+		--project=Sif --version=0.1.0 -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-wrap \
+		--ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d web/translations --statistics
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
