@@ -32,7 +32,7 @@ def test_the_inbox_lists_my_tasks_with_case_step_and_due_date(
     assert "Läxhjälp i Hovsjö" in page
     assert "Besluta" in page
     assert "7 mars 2026" in page  # due in five days, in Swedish
-    assert 'aria-label="1 öppna uppgifter"' in page
+    assert 'aria-label="1 öppen uppgift"' in page
     assert "manager" not in lxml.html.fromstring(page).text_content()  # no role ids on screen
 
 
