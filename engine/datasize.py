@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 #: Deepest nesting stored (the serializer and JSON readers recurse once or more per level).
 MAX_DEPTH = 64
@@ -62,14 +62,13 @@ class SizeBudget:
         self.total = 0
         self._walk = _Walk(limit, max_depth)
 
-    def charge(self, element_id: str, step: str, value: object) -> None:
-        """Add ``value``'s size; ``DataRefused`` (naming the step) when it cannot be stored."""
-        if not value and type(value) in (dict, list):  # most deltas and internal data
-            self.total += 2
-            return
+    def charge(self, value: object, where: Callable[[], tuple[str, str]]) -> None:
+        """Add ``value``'s size; ``DataRefused`` naming the step ``where()`` gives (element id,
+        name; asked only then) when it cannot be stored."""
         try:
             self.total = self._walk.add(self.total, value)
         except DataRefused as refused:
+            element_id, step = where()
             raise DataRefused(refused.message, element_id, step) from None
 
 
@@ -81,7 +80,7 @@ def stored_size(roots: Iterable[Stored], limit: int, max_depth: int = MAX_DEPTH)
     """
     budget = SizeBudget(limit, max_depth)
     for element_id, step, root in roots:
-        budget.charge(element_id, step, root)
+        budget.charge(root, lambda e=element_id, s=step: (e, s))  # type: ignore[misc]
     return budget.total
 
 

@@ -100,7 +100,7 @@ cases = Table(
     Column("updated_at", Timestamp, nullable=False),
     Column("ended_at", Timestamp),
     Index("ix_cases_status_updated", "status", "updated_at"),
-    Index("ix_cases_started_by", "started_by", "updated_at"),
+    Index("ix_cases_started_by", "started_by"),
 )
 
 human_tasks = Table(
@@ -122,7 +122,6 @@ human_tasks = Table(
     Index("ix_human_tasks_case", "case_id"),
     Index("ix_human_tasks_assignee_state", "assignee", "state"),
     Index("ix_human_tasks_state_created", "state", "created_at"),
-    Index("ix_human_tasks_state_due", "state", "due_at"),
     Index("ix_human_tasks_completed_by", "completed_by"),
 )
 

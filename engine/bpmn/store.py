@@ -8,10 +8,12 @@ SpiffWorkflow's type names and restored as Sif's capped classes, whenever they w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
@@ -39,11 +41,12 @@ FORMAT = "sif-1"
 _budget: ContextVar[SizeBudget | None] = ContextVar("sif_dump_budget", default=None)
 
 
-def _measure(element_id: str, name: str, value: object) -> None:
-    """Charge a value about to be converted to the current dump's budget, if there is one."""
+def _measure(value: object, where: Callable[[], tuple[str, str]] = lambda: ("", "")) -> None:
+    """Charge a value about to be written to the current dump's budget, if there is one;
+    ``where`` names the step that holds it, asked only when it is refused."""
     budget = _budget.get()
-    if budget is not None:
-        budget.charge(element_id, name, value)
+    if budget is not None and value:
+        budget.charge(value, where)
 
 
 def _names(task: Task) -> tuple[str, str]:
@@ -53,18 +56,17 @@ def _names(task: Task) -> tuple[str, str]:
 
 
 class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
-    """SpiffWorkflow writes a task's data as its changes against its parent's: exactly those
-    changes (and the data of a root task) are measured before anything is converted."""
+    """SpiffWorkflow writes a task's data as its changes against its parent's (comparing, not
+    copying): exactly those changes, the data of a root task and the internal data are
+    measured before the workflow is turned into text."""
 
     def to_dict(self, task: Task) -> dict[str, Any]:
-        if _budget.get() is None:
-            return dict(super().to_dict(task))
-        element_id, name = _names(task)
-        _measure(element_id, name, task.internal_data)
-        if task.parent is None:
-            _measure(element_id, name, task.data)
         dct: dict[str, Any] = super().to_dict(task)
-        _measure(element_id, name, dct["delta"].get("updates", {}))
+        if _budget.get() is not None:
+            where = functools.partial(_names, task)
+            _measure(task.internal_data, where)
+            _measure(dct["data"], where)  # only a root task's; the others' is empty
+            _measure(dct["delta"].get("updates"), where)
         return dct
 
 
@@ -72,7 +74,7 @@ def _tasks_then_data(converter: Any, workflow: Any) -> dict[str, Any]:
     """What SpiffWorkflow writes of a (sub)workflow, converting its tasks before its data, so
     that a value too large to store is reported at the first task that holds it."""
     tasks = converter.mapping_to_dict(workflow.tasks)
-    _measure("", "", workflow.data)
+    _measure(workflow.data)
     return {
         "data": converter.registry.convert(converter.registry.clean(workflow.data)),
         "correlations": workflow.correlations,
@@ -98,7 +100,7 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         dct = _tasks_then_data(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        _measure("", "", workflow.bpmn_events)
+        _measure(workflow.bpmn_events)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
