@@ -292,11 +292,17 @@ class CaseStep:
             return None
 
     def _status(self, ready: list[Any], failed: StepFailed | None) -> CaseStatus:
-        if failed is not None or self.workflow.has_failed_task:
+        if failed is not None:
             return CaseStatus.ERROR
-        if self.workflow.is_completed:
-            return CaseStatus.COMPLETED
-        return CaseStatus.RUNNING if ready else CaseStatus.WAITING
+        # A task goes to ERROR only when a step fails, which every step reports as
+        # ``failed``; so only a case stored in error or suspended can hold one already (and
+        # a running case is spared a walk over its whole task tree).
+        live = (CaseStatus.RUNNING.value, CaseStatus.WAITING.value)
+        if self.row.status not in live and self.workflow.has_failed_task:
+            return CaseStatus.ERROR
+        if ready:
+            return CaseStatus.RUNNING
+        return CaseStatus.COMPLETED if self.workflow.is_completed else CaseStatus.WAITING
 
     def _stage(self, ready: list[Any], status: CaseStatus) -> str:
         if status == CaseStatus.COMPLETED:

@@ -93,3 +93,15 @@ def test_a_script_that_exceeds_its_limits_becomes_an_incident(clerk: Runtime, sc
     failed = engine.get_case(rt, case.id, with_data=False)
     assert failed.status == "error"
     assert failed.incident is not None and failed.incident.element_id == "divide"
+
+
+def test_an_incident_suspended_and_resumed_is_still_an_incident(clerk: Runtime) -> None:
+    rt = clerk
+    engine.add_user(rt, "admin", ["admin"])
+    case = engine.start_case(rt, "service_incident", "carl")
+    engine.complete_task(rt, case.open_tasks[0].id, {"divisor": 0, "amount": 100}, "carl")
+
+    engine.set_case_status(rt, case.id, "admin", "suspend")
+    resumed = engine.set_case_status(rt, case.id, "admin", "resume")
+
+    assert resumed.status == "error"  # the failed task is still there, waiting for a retry
