@@ -65,11 +65,14 @@ class StepGuard:
         self.count += 1
         if self.count > self.max_tasks:
             raise LimitExceeded(task, looping(self.max_tasks))
-        self._refuse_if_too_deep(task)
+        if _could_be_deep(task.workflow.top_workflow):
+            self._refuse_if_too_deep(task)
 
     def check_tree(self, workflow: BpmnWorkflow) -> None:
         """Refuse a workflow left with open tasks SpiffWorkflow will soon not see (a loop
         through people, or one that waits for nothing and was not run by this step)."""
+        if not _could_be_deep(workflow):
+            return
         for wf in (workflow, *workflow.subprocesses.values()):
             for task in wf.tasks.values():
                 if task.state & TaskState.DEFINITE_MASK:
@@ -92,6 +95,12 @@ class StepGuard:
             depth += 1
             self._depths[ancestor.id] = depth
         return depth
+
+
+def _could_be_deep(workflow: BpmnWorkflow) -> bool:
+    """A task's depth is at most the number of tasks, so a smaller tree needs no depth walk."""
+    total = len(workflow.tasks) + sum(len(sp.tasks) for sp in workflow.subprocesses.values())
+    return total >= _MAX_DEPTH
 
 
 def _parent(task: Any) -> Any:
