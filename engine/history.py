@@ -17,12 +17,10 @@ from engine.cases import read_case
 from engine.clock import as_utc
 from engine.definitions import DefinitionBody, definition_body
 from engine.drafts import Draft, get_draft
-from engine.errors import NotAllowed
 from engine.models import OPEN_TASK_STATES, Case, HumanTask
 from engine.runtime import Runtime
 from engine.schema import cases, events
-from engine.users import acting_user
-from engine.worklist import load_task, may_act, may_see
+from engine.worklist import may_act, visible_task
 
 
 @dataclass(frozen=True)
@@ -51,10 +49,7 @@ class TaskView:
 def task_view(rt: Runtime, task_id: str, user_name: str) -> TaskView:
     """Everything the task page shows; ``NotAllowed`` unless the person may see the task."""
     with rt.db.reading() as conn:
-        user = acting_user(conn, user_name)
-        task = load_task(conn, task_id)
-        if not may_see(user, task):
-            raise NotAllowed("Du har inte behörighet till uppgiften.")
+        user, task = visible_task(conn, task_id, user_name)
         case = read_case(conn, task.case_id, True, rt)
         definition_id = conn.execute(
             select(cases.c.definition_id).where(cases.c.id == task.case_id)

@@ -86,11 +86,16 @@ def tasks_for(rt: Runtime, user_name: str, scope: str = "all", limit: int = 200)
 def get_task(rt: Runtime, task_id: str, user_name: str) -> HumanTask:
     """One task, if the user holds one of its roles or has claimed or completed it."""
     with rt.db.reading() as conn:
-        user = acting_user(conn, user_name)
-        task = load_task(conn, task_id)
-        if not may_see(user, task):
-            raise NotAllowed("Du har inte behörighet till uppgiften.")
-        return task
+        return visible_task(conn, task_id, user_name)[1]
+
+
+def visible_task(conn: Connection, task_id: str, user_name: str) -> tuple[User, HumanTask]:
+    """The acting user and the task, if they may see it; ``NotAllowed`` otherwise."""
+    user = acting_user(conn, user_name)
+    task = load_task(conn, task_id)
+    if not may_see(user, task):
+        raise NotAllowed("Du har inte behörighet till uppgiften.")
+    return user, task
 
 
 def may_see(user: User, task: HumanTask) -> bool:

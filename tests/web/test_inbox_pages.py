@@ -192,3 +192,20 @@ def test_a_completed_task_shows_its_answers_read_only(
     assert "Uppgiften är slutförd av Olle Handläggare" in page
     assert "Redan klar" in page
     assert 'name="title"' not in page  # no open form
+
+
+def test_a_draft_that_cannot_be_saved_keeps_what_was_typed(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    task_id = start(web_rt).open_tasks[0].id
+    sign_in("klara")
+    token = csrf_token(client, f"/uppgifter/{task_id}")
+    engine.complete_task(web_rt, task_id, {"title": "Först", "urgent": False}, "olle")
+
+    typed = {"title": "Mitt halvfärdiga utkast", "atgard": "spara-utkast", "csrf_token": token}
+    late = client.post(f"/uppgifter/{task_id}", data=typed)
+
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409
+    assert "utkastet sparades inte" in page
+    assert "Mitt halvfärdiga utkast" in page

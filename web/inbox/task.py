@@ -69,7 +69,10 @@ def task(task_id: str) -> ResponseReturnValue:
     if action:
         return _page(view, schema, apply_action(schema, data, action))
     if request.form.get("atgard") == "spara-utkast":
-        draft = engine.save_draft(rt, task_id, me().name, data)
+        try:
+            draft = engine.save_draft(rt, task_id, me().name, data)
+        except (Conflict, ValidationFailed) as refused:  # keep what was typed on screen
+            return _page(view, schema, data, problem=refused.message, status=409)
         flash(gettext("Utkastet är sparat %(when)s.", when=when(draft.saved_at)), "success")
         return redirect(url_for("inbox.task", task_id=task_id))
     return _complete(view, schema, data)
