@@ -16,7 +16,7 @@ from engine.casestore import CaseStep, case_transaction, check_storable, workflo
 from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.definitions import definition_body, latest_definition_id
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
 from engine.forms import all_labels
 from engine.models import Case, CaseStatus, Incident
 from engine.runtime import Runtime
@@ -197,8 +197,9 @@ def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], 
         return read_case(conn, case_id, with_data=False)
 
 
-def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
-    """``suspend``, ``resume`` or ``terminate`` a case, with an event saying who did it."""
+def set_case_status(rt: Runtime, case_id: int, actor: str, action: str, reason: str = "") -> Case:
+    """``suspend``, ``resume`` or ``terminate`` a case, with an event saying who did it and
+    why. ``reason`` is required (``ValidationFailed`` without one)."""
     allowed = {
         "suspend": (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.ERROR),
         "resume": (CaseStatus.SUSPENDED,),
@@ -207,11 +208,15 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str) -> Case:
     }  # fmt: skip
     if action not in allowed:
         raise NotFound(f"Okänd åtgärd: {action}")
+    reason = " ".join(reason.split())[:2000]
+    if not reason:
+        raise ValidationFailed([FieldError("reason", "Ange ett skäl.")], "Ange ett skäl.")
     with case_transaction(rt) as conn:
         acting_user(conn, actor)
         step = CaseStep.open(rt, conn, case_id)
         step.require_status(*allowed[action])
-        step.event(f"case_{action}d" if action != "terminate" else "case_terminated", actor)
+        kind = f"case_{action}d" if action != "terminate" else "case_terminated"
+        step.event(kind, actor, reason=reason)
         if action == "suspend":
             step.save(status=CaseStatus.SUSPENDED)
         elif action == "terminate":

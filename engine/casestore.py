@@ -12,9 +12,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from engine.bpmn.run import StepFailed, Workflow, WorkflowLimits
 from engine.bpmn.scripts import script_engine
@@ -25,10 +25,11 @@ from engine.definitions import DefinitionBody, definition_body
 from engine.due import due_at
 from engine.durations import InvalidTime
 from engine.errors import Conflict, NotFound, StepRefused, ValidationFailed
-from engine.models import CaseStatus, HumanTask, TaskState
+from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
 from engine.scripting.guard import ScriptError
+from engine.tags import sync_tags, tag_values
 from engine.timer_sync import record_fired_on_arrival, sync_timers
 
 STAGE_DONE = "Avslutad"
@@ -58,10 +59,14 @@ _SAVE_CASE = (
     .values(
         workflow=bindparam("workflow"), version=bindparam("new_version"),
         status=bindparam("status"), stage=bindparam("stage"), incident=bindparam("incident"),
-        title=bindparam("title"),
+        title=bindparam("title"), stage_code=bindparam("stage_code"), due_at=bindparam("due_at"),
+        next_timer_at=bindparam("next_timer_at"),
         updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
     )
 )  # fmt: skip
+_EARLIEST_DUE = select(func.min(human_tasks.c.due_at)).where(
+    human_tasks.c.case_id == bindparam("case_id"), human_tasks.c.state.in_(OPEN_TASK_STATES)
+)
 _MARK_INCIDENT = (
     update(cases)
     .where(cases.c.id == bindparam("case_id"), cases.c.version == bindparam("old_version"))
@@ -161,6 +166,7 @@ class CaseStep:
     timers_before: dict[str, WaitingTimer] = field(default_factory=dict)
     fired_by: str = "engine"  # who fires timers in this step: a scheduler's id, or the engine
     ran: bool = False  # did the engine run in this step (so the data may have changed)?
+    tasks_changed: bool = False  # were human tasks offered, completed or withdrawn?
 
     @classmethod
     def open(cls, rt: Runtime, conn: Connection, case_id: int) -> CaseStep:
@@ -235,7 +241,10 @@ class CaseStep:
             )  # fmt: skip
             self.timers_before = timers_after
         status = status or self._status(ready, failed)
-        stage = self._stage(ready, status)
+        stage, stage_code = self._stage(ready, status)
+        data = self.workflow.data if self.ran else None  # None: the data did not change
+        if data is not None and self.rt.case_tags:
+            sync_tags(self.conn, self.case_id, tag_values(data, self.rt.case_tags))
         incident = _incident_json(failed, self.now) if status == CaseStatus.ERROR else None
         version = int(self.row.version) + 1
         ended = status in (CaseStatus.COMPLETED, CaseStatus.TERMINATED)
@@ -245,7 +254,9 @@ class CaseStep:
                 "case_id": self.case_id, "old_version": self.row.version,
                 "workflow": workflow_text, "new_version": version,
                 "status": status.value, "stage": stage[:255], "incident": incident,
-                "title": self._title(),
+                "title": self._title(data), "stage_code": stage_code,
+                "due_at": self._earliest_due(),
+                "next_timer_at": min((t.due_at for t in waiting if t.due_at), default=None),
                 "now": self.now, "ended_at": self.now if ended else None,
             },
         )  # fmt: skip
@@ -272,11 +283,11 @@ class CaseStep:
         new_case = self.row.version == 0  # a start: there is no case to mark
         raise StepRefused(None if new_case else self.case_id, element_id or None, message)
 
-    def _title(self) -> str:
+    def _title(self, data: Mapping[str, Any] | None) -> str:
         """The case's title for lists: its data's ``title`` (e.g. the project's name)."""
-        if not self.ran:
+        if data is None:
             return str(self.row.title)
-        title = self.workflow.data.get("title")
+        title = data.get("title")
         return " ".join(title.split())[:255] if isinstance(title, str) else str(self.row.title)
 
     def _due_at(self, task_id: str, element_id: str) -> datetime | None:
@@ -304,14 +315,35 @@ class CaseStep:
             return CaseStatus.RUNNING
         return CaseStatus.COMPLETED if self.workflow.is_completed else CaseStatus.WAITING
 
-    def _stage(self, ready: list[Any], status: CaseStatus) -> str:
+    def _stage(self, ready: list[Any], status: CaseStatus) -> tuple[str, str]:
+        """Where the case sits: the names of its current steps, and its stage code (the
+        ``stage`` property of the first current element that declares one; else unchanged)."""
+        stages: Mapping[str, str] = self.body.meta.get("stages", {})
         if status == CaseStatus.COMPLETED:
-            return STAGE_DONE
-        names = [t.name for t in ready] or self.workflow.waiting_names()
-        return ", ".join(dict.fromkeys(n for n in names if n))
+            ends = self.workflow.ends_reached()
+            return STAGE_DONE, next((stages[e] for e in ends if e in stages), self._old_code)
+        nodes = [(t.element_id, t.name) for t in ready]
+        code = next((stages[e] for e, _ in nodes if e in stages), None)
+        if not nodes or code is None:
+            nodes = nodes or self.workflow.waiting_nodes()
+            code = next((stages[e] for e, _ in nodes if e in stages), self._old_code)
+        return ", ".join(dict.fromkeys(n for _, n in nodes if n)), code
+
+    @property
+    def _old_code(self) -> str:
+        return str(self.row.stage_code or "")
+
+    def _earliest_due(self) -> datetime | None:
+        """The earliest due date of the case's open tasks (read again only if they changed)."""
+        if not self.tasks_changed:
+            return cast(datetime | None, self.row.due_at)
+        return cast(
+            datetime | None, self.conn.execute(_EARLIEST_DUE, {"case_id": self.case_id}).scalar()
+        )
 
     def complete_task_row(self, task_id: str, user: str) -> None:
         """Mark a human task completed by ``user`` (the workflow task was completed)."""
+        self.tasks_changed = True
         self.conn.execute(_COMPLETE_TASK, {"task_id": task_id, "user": user, "now": self.now})
         self.closed.add(task_id)
 
@@ -325,6 +357,7 @@ class CaseStep:
         ready_ids = {t.id for t in ready}
         for task_id, element_id in self.open_before.items():
             if task_id not in ready_ids and task_id not in self.closed:
+                self.tasks_changed = True
                 self.conn.execute(_CANCEL_TASK, {"task_id": task_id, "now": self.now})
                 self.event("task_cancelled", SYSTEM, task_id, element_id)
         for task in ready:
@@ -334,6 +367,7 @@ class CaseStep:
         self.closed.clear()
 
     def _insert_task(self, task: Any) -> None:
+        self.tasks_changed = True
         info = self.body.user_task(task.element_id)
         roles = info.get("roles") or []
         values = {

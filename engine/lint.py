@@ -63,6 +63,7 @@ class UserTaskInfo:
 class LintResult:
     problems: list[Problem] = field(default_factory=list)
     user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)  # element id → its ``stage`` property
 
 
 def lint_bundle(
@@ -78,6 +79,7 @@ def lint_bundle(
     result = LintResult()
     for name, root in bpmn.items():
         _lint_user_tasks(name, root, forms, rules, result)
+        result.stages.update(_stages(root))
         result.problems.extend(_lint_expressions(name, root))
         result.problems.extend(_lint_services(name, root, services))
         result.problems.extend(_lint_constants(name, root, max_instances))
@@ -129,6 +131,21 @@ def _lint_user_tasks(
         name = task.get("name") or element_id
         info = UserTaskInfo(element_id, name, roles, form, file, line, task_rules, due)
         result.user_tasks[element_id] = info
+
+
+def _stages(root: etree._Element) -> dict[str, str]:
+    """The stage each element declares with the property ``stage`` (DOMAIN §3.3 codes): the
+    case is in that stage while the element is current."""
+    found: dict[str, str] = {}
+    for prop in root.iter(f"{{{SPIFF}}}property", f"{{{CAMUNDA}}}property"):
+        if prop.get("name") != "stage" or not prop.get("value"):
+            continue
+        owner = prop.getparent()
+        while owner is not None and not owner.get("id"):
+            owner = owner.getparent()
+        if owner is not None:
+            found[str(owner.get("id"))] = str(prop.get("value")).strip()
+    return found
 
 
 def _split(text: str) -> tuple[str, ...]:

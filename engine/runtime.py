@@ -23,6 +23,9 @@ class Runtime:
     functions: dict[str, Callable[..., object]] = field(
         default_factory=lambda: dict(SCRIPT_FUNCTIONS)
     )
+    #: Case tags kept searchable in ``case_tags``: tag name → dotted paths into the case data,
+    #: the first one with a value wins (e.g. ``"profile": ("profile.key", "fund_profile.key")``).
+    case_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:

@@ -92,6 +92,9 @@ cases = Table(
     Column("status", String(20), nullable=False),
     Column("stage", String(255), nullable=False, default=""),
     Column("title", String(255), nullable=False, default=""),  # the case data's ``title``
+    Column("stage_code", String(60), nullable=False, default=""),  # the BPMN ``stage`` property
+    Column("due_at", Timestamp),  # the earliest due date of its open tasks
+    Column("next_timer_at", Timestamp),  # when its next waiting timer is due
     Column("workflow", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("incident", Text),
@@ -101,6 +104,8 @@ cases = Table(
     Column("ended_at", Timestamp),
     Index("ix_cases_status_updated", "status", "updated_at"),
     Index("ix_cases_started_by", "started_by"),
+    Index("ix_cases_stage_code", "stage_code", "updated_at"),
+    Index("ix_cases_due_at", "due_at"),
 )
 
 human_tasks = Table(
@@ -123,6 +128,7 @@ human_tasks = Table(
     Index("ix_human_tasks_assignee_state", "assignee", "state"),
     Index("ix_human_tasks_state_created", "state", "created_at"),
     Index("ix_human_tasks_completed_by", "completed_by"),
+    Index("ix_human_tasks_element_state", "element_id", "state", "created_at"),
 )
 
 human_task_roles = Table(
@@ -195,4 +201,25 @@ task_drafts = Table(
     Column("user_name", String(80), primary_key=True),
     Column("data", Text, nullable=False),  # JSON, as the form was when saved
     Column("saved_at", Timestamp, nullable=False),
+)
+
+case_tags = Table(
+    "case_tags",
+    metadata,
+    Column("case_id", ForeignKey("cases.id"), primary_key=True),
+    Column("name", String(40), primary_key=True),  # a name of ``Runtime.case_tags``
+    Column("value", String(200), nullable=False),
+    Index("ix_case_tags_name_value", "name", "value", "case_id"),
+)
+
+admin_events = Table(
+    "admin_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", Timestamp, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("kind", String(40), nullable=False),  # user_added, roles_changed, …
+    Column("subject", String(80), nullable=False),  # the user name acted on
+    Column("detail", Text, nullable=False, default="{}"),
+    Index("ix_admin_events_subject", "subject", "id"),
 )

@@ -67,7 +67,7 @@ def validate_bundle(
         }
         for key, t in lint.user_tasks.items()
     }
-    meta = {"user_tasks": user_tasks, "forms": parsed.forms}
+    meta = {"user_tasks": user_tasks, "forms": parsed.forms, "stages": lint.stages}
     return ValidBundle(files, processes, meta)
 
 

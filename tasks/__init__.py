@@ -8,12 +8,21 @@ from tasks.fund_rules import register_rules
 from tasks.fund_services import register_services
 from tasks.store import MIGRATIONS
 
+#: What administrators filter cases by: the rule profile (frozen at the grant, the fund's until
+#: then), the lead board and the project code.
+CASE_TAGS = {
+    "profile": ("profile.key", "fund_profile.key"),
+    "board": ("lead_board",),
+    "project": ("project",),
+}
+
 
 def install(rt: Runtime) -> Runtime:
     """Register the fund's service tasks, form rules and script functions on ``rt``."""
     register_services(rt.services)
     register_rules(rt.services)
     rt.functions.update(CALENDAR_FUNCTIONS)
+    rt.case_tags.update(CASE_TAGS)
     return rt
 
 

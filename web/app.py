@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import tasks
 from engine import Runtime, Settings
-from web import api, auth, cases, errors, formatting, i18n, inbox
+from web import admin, api, auth, cases, errors, followup, formatting, fund, i18n, inbox, waiting
 
 LANGUAGES = ("sv", "en")
 csrf = CSRFProtect()
@@ -49,6 +49,10 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     i18n.init_app(app)
     inbox.init_app(app)
     cases.init_app(app)
+    admin.init_app(app)
+    fund.init_app(app)
+    waiting.init_app(app)
+    followup.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)

@@ -71,15 +71,16 @@ def case_show(ref: str, as_json: bool) -> None:
 def _admin(action: str) -> click.Command:
     @click.argument("ref")
     @user_option
+    @click.option("--reason", default="", help="Varför (krävs för suspend/resume/terminate).")
     @json_option
     @reports_errors
-    def command(ref: str, user: str, as_json: bool) -> None:
+    def command(ref: str, user: str, reason: str, as_json: bool) -> None:
         rt = runtime()
         case_id = _case_by_ref(ref).id
         if action == "retry":
             changed = engine.retry_case(rt, case_id, user)
         else:
-            changed = engine.set_case_status(rt, case_id, user, action)
+            changed = engine.set_case_status(rt, case_id, user, action, reason)
         if as_json:
             emit_json(changed)
         else:

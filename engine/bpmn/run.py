@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -231,12 +232,23 @@ class Workflow:
                     timers.append(timer)
         return ready, timers
 
-    def waiting_names(self) -> list[str]:
+    def waiting_nodes(self) -> list[tuple[str, str]]:
+        """``(element id, name)`` of what waits: timers, messages, and the (sub)processes
+        around them."""
         return [
-            t.task_spec.bpmn_name or t.task_spec.bpmn_id or ""
+            (t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id)
             for t in self._wf.get_tasks(state=TaskState.WAITING)
             if t.task_spec.bpmn_id
         ]
+
+    def ends_reached(self) -> list[str]:
+        """Element ids of the end events a finished case reached, the last one first."""
+        ended = [
+            t for t in self._wf.get_tasks(state=TaskState.COMPLETED)
+            if t.task_spec.bpmn_id and isinstance(t.task_spec, EndEvent)
+        ]  # fmt: skip
+        ended.sort(key=lambda t: t.last_state_change, reverse=True)
+        return [t.task_spec.bpmn_id for t in ended]
 
     def task_data(self, task_id: str) -> dict[str, Any]:
         task = self._wf.get_task_from_id(UUID(task_id))

@@ -66,12 +66,12 @@ def test_retrying_a_healthy_case_conflicts(clerk: Runtime) -> None:
 def test_suspend_resume_and_terminate(clerk: Runtime) -> None:
     rt = clerk
     case = engine.start_case(rt, "service_incident", "carl")
-    assert engine.set_case_status(rt, case.id, "carl", "suspend").status == "suspended"
+    assert engine.set_case_status(rt, case.id, "carl", "suspend", "test").status == "suspended"
     assert engine.tasks_for(rt, "carl") == []
     with pytest.raises(Conflict):
         engine.complete_task(rt, case.open_tasks[0].id, {"divisor": 1, "amount": 1}, "carl")
-    assert engine.set_case_status(rt, case.id, "carl", "resume").status == "running"
-    ended = engine.set_case_status(rt, case.id, "carl", "terminate")
+    assert engine.set_case_status(rt, case.id, "carl", "resume", "test").status == "running"
+    ended = engine.set_case_status(rt, case.id, "carl", "terminate", "test")
     assert ended.status == "terminated"
     assert ended.open_tasks == []
 
@@ -101,7 +101,7 @@ def test_an_incident_suspended_and_resumed_is_still_an_incident(clerk: Runtime) 
     case = engine.start_case(rt, "service_incident", "carl")
     engine.complete_task(rt, case.open_tasks[0].id, {"divisor": 0, "amount": 100}, "carl")
 
-    engine.set_case_status(rt, case.id, "admin", "suspend")
-    resumed = engine.set_case_status(rt, case.id, "admin", "resume")
+    engine.set_case_status(rt, case.id, "admin", "suspend", "test")
+    resumed = engine.set_case_status(rt, case.id, "admin", "resume", "test")
 
     assert resumed.status == "error"  # the failed task is still there, waiting for a retry

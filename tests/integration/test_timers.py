@@ -131,17 +131,17 @@ def test_completing_the_task_first_cancels_its_timer(vrt: Runtime) -> None:
 
 def test_a_terminated_case_never_fires_its_timer(vrt: Runtime) -> None:
     case = start(vrt, "timer_catch")
-    engine.set_case_status(vrt, case.id, "clerk", "terminate")
+    engine.set_case_status(vrt, case.id, "clerk", "terminate", "test")
     assert engine.advance_clock(vrt, START + timedelta(days=2), "s").fired == 0
     assert [t.state for t in engine.list_timers(vrt, state=None, case_id=case.id)] == ["cancelled"]
 
 
 def test_a_suspended_case_fires_its_overdue_timer_once_resumed(vrt: Runtime) -> None:
     case = start(vrt, "timer_catch")
-    engine.set_case_status(vrt, case.id, "clerk", "suspend")
+    engine.set_case_status(vrt, case.id, "clerk", "suspend", "test")
     engine.set_virtual_time(vrt.db, START + timedelta(days=2))
     assert engine.sweep(vrt, "s").fired == 0
-    engine.set_case_status(vrt, case.id, "clerk", "resume")
+    engine.set_case_status(vrt, case.id, "clerk", "resume", "test")
     assert engine.sweep(vrt, "s").fired == 1
 
 

@@ -271,12 +271,15 @@ def _deploy(api: Api, scenario: str) -> bool:
     return bool(api.post("/definitions", "ada", data=bundle_files(scenario)).status_code == 201)
 
 
+WHY = {"reason": "Projektet är pausat i väntan på nämndens beslut."}
+
+
 def test_an_unknown_case_is_404(api: Api) -> None:
     body = problem(api.get("/cases/999", "ada"), 404)
     assert body["message"] == "Ärendet finns inte, eller så har du inte tillgång till det."
     problem(api.get("/cases/inte-ett-nummer", "ada"), 404)
     problem(api.get("/cases/999/events", "ada"), 404)
-    problem(api.post("/cases/999/suspend", "ada"), 404)
+    problem(api.post("/cases/999/suspend", "ada", json=WHY), 404)
 
 
 def test_the_audit_trail_is_listed_in_order_and_paged(api: Api) -> None:
@@ -296,13 +299,15 @@ def test_the_audit_trail_is_listed_in_order_and_paged(api: Api) -> None:
 
 def test_an_admin_suspends_resumes_and_terminates_a_case(api: Api) -> None:
     case_id = registered(api)["id"]
-    suspended = api.post(f"/cases/{case_id}/suspend", "ada")
+    refused = problem(api.post(f"/cases/{case_id}/suspend", "ada", json={"reason": ""}), 422)
+    assert refused["errors"][0]["path"] == "reason"
+    suspended = api.post(f"/cases/{case_id}/suspend", "ada", json=WHY)
     assert suspended.status_code == 200 and suspended.get_json()["status"] == "suspended"
-    problem(api.post(f"/cases/{case_id}/suspend", "ada"), 409)
-    assert api.post(f"/cases/{case_id}/resume", "ada").get_json()["status"] == "running"
-    problem(api.post(f"/cases/{case_id}/resume", "ada"), 409)
+    problem(api.post(f"/cases/{case_id}/suspend", "ada", json=WHY), 409)
+    assert api.post(f"/cases/{case_id}/resume", "ada", json=WHY).get_json()["status"] == "running"
+    problem(api.post(f"/cases/{case_id}/resume", "ada", json=WHY), 409)
     problem(api.post(f"/cases/{case_id}/retry", "ada"), 409)
-    ended = api.post(f"/cases/{case_id}/terminate", "ada").get_json()
+    ended = api.post(f"/cases/{case_id}/terminate", "ada", json=WHY).get_json()
     assert ended["status"] == "terminated" and ended["open_tasks"] == []
     problem(api.post(f"/cases/{case_id}/frys", "ada"), 404)
 
@@ -327,7 +332,8 @@ def test_only_an_admin_administers_a_case(api: Api) -> None:
     case_id = registered(api)["id"]
     for who in ("klara", "olle", "nils"):
         for action in ("retry", "suspend", "resume", "terminate"):
-            problem(api.post(f"/cases/{case_id}/{action}", who), 403)
+            body = {} if action == "retry" else {"json": WHY}
+            problem(api.post(f"/cases/{case_id}/{action}", who, **body), 403)
 
 
 # Tasks -------------------------------------------------------------------------------------

@@ -86,9 +86,9 @@ def world(shared_rt: Runtime) -> World:
     return World(app.test_client(), tokens, cases, keys, tasks)
 
 
-def _not_found(world: World, path: str, method: str = "GET") -> Any:
+def _not_found(world: World, path: str, method: str = "GET", json: Any = None) -> Any:
     """What the API answers for an id that does not exist (the hidden ones must match it)."""
-    return world.call(method, path, "ada", json={"data": {}}).get_json()
+    return world.call(method, path, "ada", json=json or {"data": {}}).get_json()
 
 
 @pytest.mark.parametrize("who", EVERYONE)
@@ -109,10 +109,11 @@ def test_reading_a_case(world: World, who: str, case: str, suffix: str) -> None:
     everyone_on(CASE_ACTIONS, lambda who, case, action: who == "ada" and action in CHANGING),
 )
 def test_administering_a_case(world: World, who: str, case: str, action: str) -> None:
-    answer = world.call("POST", f"/cases/{world.cases[case]}/{action}", who)
+    body = {} if action == "retry" else {"json": {"reason": "Prov"}}
+    answer = world.call("POST", f"/cases/{world.cases[case]}/{action}", who, **body)
     if who not in READS_CASE[case]:
         assert answer.status_code == 404
-        assert answer.get_json() == _not_found(world, f"/cases/999999/{action}", "POST")
+        assert answer.get_json() == _not_found(world, f"/cases/999999/{action}", "POST", **body)
     elif who != "ada":
         assert answer.status_code == 403
     else:

@@ -8,6 +8,7 @@ from engine import FieldError, NotAllowed, NotFound, ValidationFailed
 from web.api import access
 from web.api.auth import caller
 from web.api.schemas import (
+    AdminReason,
     CaseDetail,
     CaseList,
     CaseOut,
@@ -75,14 +76,20 @@ def case_events(case_id: int, query: EventQuery) -> EventList:
     return EventList(items=items, total=len(events), page=query.page, page_size=query.page_size)
 
 
-@endpoint(
-    f"{CASE}/<any(retry, suspend, resume, terminate):action>", "POST", ok={200: CaseOut},
-    errors=(403, 404, 409), tag="Ärenden",
-)  # fmt: skip
-def administer_case(case_id: int, action: str) -> CaseOut:
-    """Administration: kör om ett steg som fallerat, pausa, återuppta eller avbryt ärendet."""
+@endpoint(f"{CASE}/retry", "POST", ok={200: CaseOut}, errors=(403, 404, 409), tag="Ärenden")
+def retry_case(case_id: int) -> CaseOut:
+    """Administration: kör om steget som fallerade (ärendet har status error)."""
     rt, user = runtime(), caller()
     access.administered_case(rt, user, case_id)
-    if action == "retry":
-        return CaseOut.of(engine.retry_case(rt, case_id, user.name))
-    return CaseOut.of(engine.set_case_status(rt, case_id, user.name, action))
+    return CaseOut.of(engine.retry_case(rt, case_id, user.name))
+
+
+@endpoint(
+    f"{CASE}/<any(suspend, resume, terminate):action>", "POST", ok={200: CaseOut},
+    errors=(403, 404, 409), tag="Ärenden", body="json",
+)  # fmt: skip
+def administer_case(case_id: int, action: str, json: AdminReason) -> CaseOut:
+    """Administration: pausa, återuppta eller avbryt ärendet, med ett skäl som loggas."""
+    rt, user = runtime(), caller()
+    access.administered_case(rt, user, case_id)
+    return CaseOut.of(engine.set_case_status(rt, case_id, user.name, action, json.reason))

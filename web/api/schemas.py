@@ -281,6 +281,12 @@ class CaseList(Paged):
     items: list[CaseOut]
 
 
+class AdminReason(Strict):
+    """Why an administrator suspends, resumes or terminates a case (kept in the audit trail)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class StartCase(Strict):
     process_key: Text = Field(
         min_length=1, max_length=255, json_schema_extra={"examples": ["due_dates"]}

@@ -21,6 +21,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "olle.vik": ("Olle Vik", ["board_secretary", "committee"]),
     "tove.ahlin": ("Tove Ahlin", ["ops_head"]),
     "admin": ("Fondadministratör", ["admin"]),
+    "greta.sund": ("Greta Sund", ["auditor"]),
 }
 
 FUND_CODE = "SIF-DEMO"
