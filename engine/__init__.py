@@ -38,6 +38,16 @@ from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.migrate import migrate
 from engine.models import Case, CaseStatus, Event, HumanTask, TaskState, User
+from engine.overview import (
+    CaseFilter,
+    Facets,
+    NextTimer,
+    OverviewPage,
+    OverviewRow,
+    matching_ids,
+    overview,
+    overview_rows,
+)
 from engine.runtime import Runtime
 from engine.scheduler import Scheduler, scheduler_id
 from engine.services import RuleCall, ServiceCall, ServiceRegistry
@@ -52,6 +62,7 @@ __all__ = [
     "Answer",
     "BundleInvalid",
     "Case",
+    "CaseFilter",
     "CasePage",
     "CaseStatus",
     "Clock",
@@ -61,6 +72,7 @@ __all__ = [
     "Deployment",
     "Draft",
     "Event",
+    "Facets",
     "FieldError",
     "HumanTask",
     "InboxPage",
@@ -68,8 +80,11 @@ __all__ = [
     "InboxRow",
     "Incident",
     "InvalidTime",
+    "NextTimer",
     "NotAllowed",
     "NotFound",
+    "OverviewPage",
+    "OverviewRow",
     "Problem",
     "RealClock",
     "RuleCall",
@@ -110,10 +125,13 @@ __all__ = [
     "list_timers",
     "list_tokens",
     "list_users",
+    "matching_ids",
     "migrate",
     "my_cases",
     "next_due_at",
     "open_task_count",
+    "overview",
+    "overview_rows",
     "parse_duration",
     "purge_drafts",
     "read_bundle",

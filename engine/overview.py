@@ -1,0 +1,263 @@
+"""Where every case sits, for administrators and auditors: the cases overview, filtered, sorted
+and paged from the projection tables only (``cases``, ``human_tasks``, ``timers``,
+``case_tags``), never from a deserialized workflow.
+
+``CaseFilter`` is the one description of "which cases": the overview, its exports, the heatmap
+and the audit export all narrow by it (``matching_ids``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
+
+from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, to_case
+from engine.clock import as_utc
+from engine.models import OPEN_TASK_STATES, Case, CaseStatus
+from engine.runtime import Runtime
+from engine.schema import (
+    business_key_counters,
+    case_tags,
+    cases,
+    definitions,
+    human_task_roles,
+    human_tasks,
+    timers,
+)
+from engine.worklist import open_tasks_of
+
+#: Statuses in which a case still has work ahead (an overdue flag means something).
+LIVE = (
+    CaseStatus.RUNNING.value,
+    CaseStatus.WAITING.value,
+    CaseStatus.ERROR.value,
+    CaseStatus.SUSPENDED.value,
+)
+SORTS: dict[str, Any] = {
+    "updated": cases.c.updated_at,
+    "key": cases.c.business_key,
+    "title": cases.c.title,
+    "stage": cases.c.stage_code,
+    "status": cases.c.status,
+    "due": cases.c.due_at,
+    "timer": cases.c.next_timer_at,
+    "started": cases.c.started_at,
+}
+EXPORT_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases. Empty fields do not narrow; ``q`` matches business key or title."""
+
+    stage: str = ""
+    status: str = ""
+    role: str = ""  # an open task is offered to this role
+    overdue: bool = False  # an open task is past its due date
+    profile: str = ""  # case tag ``profile``
+    board: str = ""  # case tag ``board``
+    year: int | None = None  # the year the case started
+    process: str = ""  # process key
+    version: int | None = None  # the definition version (with ``process``)
+    q: str = ""
+
+    def narrow(self, query: Select[Any], now: datetime) -> Select[Any]:
+        """``query`` (over ``cases`` joined with ``definitions``) narrowed by this filter."""
+        return query.where(*self._conditions(now))
+
+    def _conditions(self, now: datetime) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.stage:
+            found.append(cases.c.stage_code == self.stage)
+        if self.status:
+            found.append(cases.c.status == self.status)
+        if self.role:
+            offered = (
+                select(human_tasks.c.case_id)
+                .join(human_task_roles, human_task_roles.c.task_id == human_tasks.c.id)
+                .where(human_task_roles.c.role == self.role)
+                .where(human_tasks.c.state.in_(OPEN_TASK_STATES))
+            )
+            found.append(cases.c.id.in_(offered))
+        if self.overdue:
+            found.append(and_(cases.c.due_at < now, cases.c.status.in_(LIVE)))
+        for name, value in (("profile", self.profile), ("board", self.board)):
+            if value:
+                tagged = select(case_tags.c.case_id).where(
+                    case_tags.c.name == name, case_tags.c.value == value
+                )
+                found.append(cases.c.id.in_(tagged))
+        if self.year:
+            start = datetime(self.year, 1, 1, tzinfo=now.tzinfo)
+            found.append(cases.c.started_at >= start)
+            found.append(cases.c.started_at < start.replace(year=self.year + 1))
+        if self.process:
+            found.append(definitions.c.process_key == self.process)
+            if self.version:
+                found.append(definitions.c.version == self.version)
+        if self.q.strip():
+            like = f"%{self.q.strip()}%"
+            found.append(cases.c.business_key.ilike(like) | cases.c.title.ilike(like))
+        return found
+
+
+def matching_ids(case_filter: CaseFilter, now: datetime) -> Select[Any]:
+    """A ``SELECT cases.id`` of the cases the filter lets through (for IN-subqueries)."""
+    joined = select(cases.c.id).join(definitions, definitions.c.id == cases.c.definition_id)
+    return case_filter.narrow(joined, now)
+
+
+@dataclass(frozen=True)
+class NextTimer:
+    element_id: str
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    case: Case
+    tags: dict[str, str]
+    next_timer: NextTimer | None
+    overdue: bool
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the filters offer: the values present (stage codes, tags, years, versions)."""
+
+    stages: list[str]
+    profiles: list[str]
+    boards: list[str]
+    years: list[int]
+    versions: list[tuple[str, int]]  # (process key, version)
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    rows: list[OverviewRow]
+    total: int
+    page: int
+    page_size: int
+    facets: Facets | None = None
+    filter: CaseFilter = field(default_factory=CaseFilter)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    column = SORTS.get(sort, cases.c.updated_at)
+    if sort not in SORTS:
+        descending = True
+    primary = column.desc() if descending else column.asc()
+    tie = cases.c.id.desc() if descending else cases.c.id.asc()
+    if sort in ("due", "timer"):  # undated cases last either way
+        return query.order_by(column.is_(None), primary, tie)
+    return query.order_by(primary, tie)
+
+
+def overview(
+    rt: Runtime,
+    case_filter: CaseFilter,
+    sort: str = "updated",
+    descending: bool = True,
+    page: int = 1,
+    page_size: int = 50,
+    with_facets: bool = True,
+) -> OverviewPage:
+    """One page of the cases the filter lets through, with what each waits for."""
+    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+    with rt.db.reading() as conn:
+        now = rt.clock.now(conn)
+        query = case_filter.narrow(CASE_ROWS, now)
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+        paged = _ordered(query, sort, descending).limit(page_size).offset((page - 1) * page_size)
+        rows = _rows(conn, conn.execute(paged).all(), now)
+        facets = read_facets(conn) if with_facets else None
+    return OverviewPage(rows, int(total), page, page_size, facets, case_filter)
+
+
+def overview_rows(
+    rt: Runtime, case_filter: CaseFilter, sort: str = "updated", descending: bool = True
+) -> Iterator[OverviewRow]:
+    """Every row the filter lets through, in the overview's order (for exports), in chunks."""
+    with rt.db.reading() as conn:
+        now = rt.clock.now(conn)
+        query = _ordered(case_filter.narrow(CASE_ROWS, now), sort, descending)
+        for offset in range(0, EXPORT_LIMIT, MAX_PAGE_SIZE):
+            chunk = conn.execute(query.limit(MAX_PAGE_SIZE).offset(offset)).all()
+            yield from _rows(conn, chunk, now)
+            if len(chunk) < MAX_PAGE_SIZE:
+                return
+
+
+def _rows(conn: Connection, rows: Sequence[Any], now: datetime) -> list[OverviewRow]:
+    ids = [r.id for r in rows]
+    tasks = open_tasks_of(conn, ids)
+    tags = _tags_of(conn, ids)
+    next_timers = _next_timers(conn, ids)
+    found = []
+    for r in rows:
+        due = as_utc(r.due_at) if r.due_at else None
+        overdue = due is not None and due < now and r.status in LIVE
+        found.append(
+            OverviewRow(
+                to_case(r, tasks.get(r.id, []), {}), tags.get(r.id, {}), next_timers.get(r.id),
+                overdue, due,
+            )
+        )  # fmt: skip
+    return found
+
+
+def _tags_of(conn: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    if ids:
+        for row in conn.execute(select(case_tags).where(case_tags.c.case_id.in_(ids))):
+            found[row.case_id][row.name] = row.value
+    return found
+
+
+def _next_timers(conn: Connection, ids: list[int]) -> dict[int, NextTimer]:
+    found: dict[int, NextTimer] = {}
+    if not ids:
+        return found
+    waiting = (
+        select(timers.c.case_id, timers.c.element_id, timers.c.name, timers.c.due_at)
+        .where(timers.c.case_id.in_(ids), timers.c.state == "waiting")
+        .where(timers.c.due_at.is_not(None))
+        .order_by(timers.c.due_at.desc())
+    )
+    for row in conn.execute(waiting):  # the earliest is seen last and wins
+        found[row.case_id] = NextTimer(row.element_id, row.name, as_utc(row.due_at))
+    return found
+
+
+def read_facets(conn: Connection) -> Facets:
+    """The values the filters can take; each read is an index or a small table."""
+
+    def tag(name: str) -> list[str]:
+        query = select(case_tags.c.value).where(case_tags.c.name == name).distinct()
+        return sorted(str(v) for v in conn.execute(query).scalars())
+
+    stages = conn.execute(select(cases.c.stage_code).distinct()).scalars()
+    years = conn.execute(select(business_key_counters.c.year)).scalars()
+    versions = conn.execute(
+        select(definitions.c.process_key, definitions.c.version).order_by(
+            definitions.c.process_key, definitions.c.version
+        )
+    ).all()
+    return Facets(
+        stages=sorted(s for s in stages if s),
+        profiles=tag("profile"),
+        boards=tag("board"),
+        years=sorted((int(y) for y in years), reverse=True),
+        versions=[(str(k), int(v)) for k, v in versions],
+    )
