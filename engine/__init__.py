@@ -54,11 +54,37 @@ from engine.services import RuleCall, ServiceCall, ServiceRegistry
 from engine.settings import Settings
 from engine.timers import SweepResult, TimerInfo, advance_clock, list_timers, next_due_at, sweep
 from engine.tokens import TokenInfo, create_token, list_tokens, revoke_token, user_for_token
+from engine.useradmin import (
+    Account,
+    AccountPage,
+    AccountQuery,
+    AdminEvent,
+    create_user,
+    deactivate_user,
+    get_account,
+    list_accounts,
+    reactivate_user,
+    reset_password,
+    set_roles,
+    user_history,
+)
 from engine.users import add_user, authenticate, check_password, get_user, list_users
 from engine.validate import validate_bundle
 from engine.worklist import claim_task, complete_task, get_task, tasks_for, unclaim_task
 
 __all__ = [
+    "Account",
+    "AccountPage",
+    "AccountQuery",
+    "AdminEvent",
+    "create_user",
+    "deactivate_user",
+    "get_account",
+    "list_accounts",
+    "reactivate_user",
+    "reset_password",
+    "set_roles",
+    "user_history",
     "Answer",
     "BundleInvalid",
     "Case",

@@ -41,6 +41,18 @@ def test_only_engine_bpmn_imports_spiffworkflow() -> None:
 
 
 PUBLIC_API = {
+    "Account",
+    "AccountPage",
+    "AccountQuery",
+    "AdminEvent",
+    "create_user",
+    "deactivate_user",
+    "get_account",
+    "list_accounts",
+    "reactivate_user",
+    "reset_password",
+    "set_roles",
+    "user_history",
     # the administrators' overview (engine.overview)
     "CaseFilter",
     "Facets",
