@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Select, func, insert, select, update
 
 from engine.bpmn.run import MessageNotAwaited, Workflow
 from engine.bpmn.scripts import script_engine
-from engine.bpmn.store import load_spec
+from engine.bpmn.store import element_names, load_spec
 from engine.casestore import CaseStep, case_transaction, check_storable, workflow_limits
 from engine.clock import as_utc
 from engine.db import inserted_id
@@ -111,7 +111,7 @@ def to_case(row: Any, open_tasks: list[Any], data: dict[str, Any]) -> Case:
         id=row.id, business_key=row.business_key, process_key=row.process_key,
         definition_version=row.def_version, status=row.status, stage=row.stage,
         version=row.version, started_by=row.started_by, started_at=as_utc(row.started_at),
-        title=row.title,
+        title=row.title, stage_code=row.stage_code,
         updated_at=as_utc(row.updated_at),
         ended_at=as_utc(row.ended_at) if row.ended_at else None,
         incident=incident, open_tasks=open_tasks, data=data,
@@ -225,6 +225,18 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str, reason: 
         else:
             step.save()
         return read_case(conn, case_id, with_data=False)
+
+
+def step_names(rt: Runtime, case_id: int) -> dict[str, str]:
+    """The names of the elements of a case's process by element id (for its timeline)."""
+    with rt.db.reading() as conn:
+        definition_id = conn.execute(
+            select(cases.c.definition_id).where(cases.c.id == case_id)
+        ).scalar()
+        if definition_id is None:
+            raise NotFound(f"Ärendet {case_id} finns inte.")
+        body = definition_body(rt, conn, int(definition_id))
+    return element_names(load_spec(body.spec_json))
 
 
 def case_labels(rt: Runtime, case_id: int) -> dict[str, str]:

@@ -80,6 +80,7 @@ class Case:
     open_tasks: list[HumanTask] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     title: str = ""  # the case data's ``title`` (the project's name), for lists
+    stage_code: str = ""  # the stage (DOMAIN §3.3 code) its current elements declare
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,17 @@ class CompiledSpec:
     text: str = ""  # the serialized spec, to make a private copy from
 
 
+def element_names(compiled: CompiledSpec) -> dict[str, str]:
+    """Every BPMN element's name by id (its id where it has no name), called processes too."""
+    names: dict[str, str] = {}
+    for spec in (compiled.spec, *compiled.subprocess_specs.values()):
+        for task_spec in spec.task_specs.values():
+            bpmn_id = getattr(task_spec, "bpmn_id", None)
+            if bpmn_id:
+                names[bpmn_id] = getattr(task_spec, "bpmn_name", None) or bpmn_id
+    return names
+
+
 def dump_spec(spec: Any, subprocess_specs: dict[str, Any]) -> str:
     """Serialize a process spec and the specs of the processes it calls."""
     return json.dumps(

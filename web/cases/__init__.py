@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _
-from flask_babel.speaklater import LazyString
 
 import engine
 from web.auth import login_required
+from web.cases.status import STATUS_NAMES
 from web.context import me, runtime
 from web.roles import role_names
 
 bp = Blueprint("cases", __name__)
-
-STATUS_NAMES: dict[str, LazyString] = {
-    "running": _("Pågår"),
-    "waiting": _("Väntar"),
-    "completed": _("Avslutat"),
-    "error": _("Fel – hanteras av administratör"),
-    "suspended": _("Pausat"),
-    "terminated": _("Avbrutet"),
-}
 
 
 @bp.route("/mina-arenden")
@@ -40,3 +30,7 @@ def my_cases() -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+# The administrators' pages register their routes on ``bp``.
+from web.cases import case, overview  # noqa: E402,F401

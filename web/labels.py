@@ -1,0 +1,80 @@
+"""Swedish names for the codes administrators filter by: case stages (DOMAIN §3.3), boards
+(DOMAIN §9.1) and rule profiles (processes/profiles). Codes are for BPMN and data, never for the
+screen."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
+
+from tasks.profiles import all_profiles
+
+STAGE_NAMES: dict[str, LazyString] = {
+    "idea_draft": _("Idé skrivs"),
+    "idea_submitted": _("Idé inlämnad"),
+    "idea_screening": _("Idéprövning"),
+    "idea_rejected": _("Idén avslagen"),
+    "idea_completion": _("Idén kompletteras"),
+    "application_drafting": _("Ansökan skrivs"),
+    "application_signing": _("Ansökan signeras"),
+    "application_submitted": _("Ansökan inlämnad"),
+    "under_review": _("Granskning"),
+    "in_revision": _("Revidering"),
+    "recommended": _("Rekommenderad"),
+    "proposal": _("Förslag till beslut"),
+    "committee": _("I utskottet"),
+    "decision": _("Beslut i KS"),
+    "rejected": _("Avslag"),
+    "referred_back": _("Återremitterad"),
+    "granted": _("Beviljad"),
+    "setup": _("Uppstart"),
+    "active": _("Investeringsfas"),
+    "evaluating": _("Utvärdering"),
+    "assessed": _("Effektbedömd"),
+    "awaiting_effects": _("Väntar på effekter"),
+    "repayment_planned": _("Återföringsplan"),
+    "repaying": _("Återföring"),
+    "exempted": _("Befriad"),
+    "written_down": _("Nedskriven"),
+    "no_repayment": _("Ingen återföring"),
+    "closing": _("Slutavstämning"),
+    "implemented": _("Implementerad"),
+    "discontinued": _("Avvecklad"),
+    "closed": _("Avslutad"),
+    "release_requested": _("Begäran om frigörande"),
+}
+
+BOARD_NAMES: dict[str, LazyString] = {
+    "KS": _("Kommunstyrelsen"),
+    "HU": _("Hållbarhetsutskottet"),
+    "SN": _("Socialnämnden"),
+    "UN": _("Utbildningsnämnden"),
+    "KFN": _("Kultur- och fritidsnämnden"),
+    "AMN": _("Arbetsmarknadsnämnden"),
+}
+
+
+def stage_name(code: str) -> str:
+    """'Granskning' for ``under_review``; an unknown code is shown as 'Övrigt skede'."""
+    if not code:
+        return "–"
+    return str(STAGE_NAMES.get(code) or gettext("Övrigt skede"))
+
+
+def board_name(code: str) -> str:
+    """'Socialnämnden (SN)'; a board Sif has no name for is shown by its code."""
+    name = BOARD_NAMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
+@cache
+def _profile_names() -> dict[str, str]:
+    return {key: profile.name for key, profile in all_profiles().items()}
+
+
+def profile_name(key: str) -> str:
+    """The rule profile's own name ('Södertälje 2015 (återföringsmodell)'), else its key."""
+    return _profile_names().get(key, key) if key else "–"
