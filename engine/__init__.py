@@ -16,6 +16,7 @@ from engine.cases import (
     send_message,
     set_case_status,
     start_case,
+    step_names,
 )
 from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
@@ -170,6 +171,7 @@ __all__ = [
     "set_virtual_time",
     "shift_years",
     "start_case",
+    "step_names",
     "sweep",
     "task_view",
     "tasks_for",
