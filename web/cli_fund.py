@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 
 import click
 
 from tasks.ledger import tkr
-from tasks.reports import budget_years_of, model_change_proposal, table1, table2
+from tasks.reports import model_change_proposal, table1, table2
 from tasks.store import DEFAULT_FUND, create_fund, get_fund, load_ledger
 from web.cli_common import json_option, parse_day, reports_errors, runtime
+from web.fund.projects import project_refs
+from web.fund.report import balance_sheet, table1_sheet, table2_sheet
 from web.output import emit_json, emit_table
-
-BALANCE_LABELS = {
-    "capital": "Kapital", "committed": "Beviljat och reserverat",
-    "available_to_grant": "Kvar att bevilja", "net_disbursed": "Utbetalt netto",
-    "fund_balance": "Fondens saldo", "undisbursed": "Beviljat ej utbetalt",
-    "repaid": "Återfört", "relieved": "Befriat / nedskrivet", "outstanding": "Utestående",
-    "nominal_value": "Nominellt värde", "capital_consumed": "Förbrukat kapital",
-}  # fmt: skip
 
 
 @click.group()
@@ -52,36 +45,31 @@ def fund_create(code: str, name: str, profile: str, established: str, capital: i
 @json_option
 @reports_errors
 def fund_report(code: str, year: int | None, as_of_text: str | None, as_json: bool) -> None:
-    """Balances, and the Table 1 / Table 2 shaped reports."""
+    """Balances, and the Table 1 / Table 2 shaped reports, as of a date: Table 1 counts only
+    what was booked by then, and lists no budget year after it."""
     rt = runtime()
     with rt.db.reading() as conn:
         get_fund(conn, code)  # an unknown fund is an error (exit 5), not a report of zeros
         ledger = load_ledger(conn, code)
+        refs = project_refs(conn, code)
     if as_of_text:
         as_of = parse_day(as_of_text, "--as-of")
     else:
         as_of = date(year, 12, 31) if year else rt.clock.now().date()
-    balances = asdict(ledger.fund(as_of))
-    years = [year] if year else budget_years_of(ledger)
-    t1, t2 = table1(ledger, years), table2(ledger, as_of)
+    balances = ledger.fund(as_of)
+    t1 = table1(ledger, [year] if year else None, as_of=as_of)
+    t2 = table2(ledger, as_of)
     if as_json:
-        emit_json({"as_of": as_of, "balances": balances, "table1": t1, "table2": t2})
+        emit_json({"as_of": as_of, "balances": balances, "table1": t1, "table2": t2,
+                   "projects": refs})  # fmt: skip
         return
     click.echo(f"Fonden {code} per {as_of.isoformat()}")
-    emit_table(["", "tkr"], [[BALANCE_LABELS[k], v] for k, v in balances.items()])
-    click.echo("\nTabell 1: medel till projekten per budgetår (netto)")
-    emit_table(
-        ["projekt", *map(str, years)],
-        [[r.project, *(r.by_year[y] for y in years)] for r in t1.rows]
-        + [["Summa", *(t1.totals[y] for y in years)]],
-    )
-    click.echo("\nTabell 2: beviljat per projekt")
-    emit_table(
-        ["", "tkr"],
-        [["Totalbudget (kapital)", t2.capital]]
-        + [[p, amount] for p, amount in t2.by_project.items()]
-        + [["Totalt beviljat", t2.total_granted], ["Kvar i fonden", t2.left]],
-    )
+    balance = balance_sheet(balances)  # the page's explanations are left out here
+    click.echo(f"\n{balance.title}")
+    emit_table(balance.headers[:2], [row[:2] for row in balance.rows])
+    for sheet in (table1_sheet(t1, refs), table2_sheet(t2, refs)):
+        click.echo(f"\n{sheet.title}")
+        emit_table(sheet.headers, sheet.rows + sheet.foot)
 
 
 @fund.command("model-change")

@@ -41,10 +41,23 @@ def test_the_fund_report_shows_table_1_and_table_2(db_url: str) -> None:
     rt.close()
 
     report = json.loads(sif("fund", "report", "--as-of", "2018-05-18", "--json"))
-    assert report["table1"]["totals"] == {"2016": 1300, "2017": 5350, "2018": 6200,
-                                          "2019": 4400, "2020": 750}  # fmt: skip
+    # Table 1 as of 2018-05-18: nothing booked later, no budget year after 2018.
+    assert report["table1"]["years"] == [2016, 2017, 2018]
+    assert report["table1"]["totals"] == {"2016": 1300, "2017": 5350, "2018": 6200}
+    # Table 2: B's reservation on its own line, not added into A (DOMAIN §5.3).
+    assert report["table2"]["lines"] == [
+        {"project": "A", "reserved": False, "amount": 6000},
+        {"project": "B", "reserved": True, "amount": 6000},
+        {"project": "C", "reserved": False, "amount": 6000},
+        {"project": "D", "reserved": False, "amount": 4500},
+    ]
     assert report["table2"]["total_granted"] == 22500
     assert report["table2"]["left"] == 1500
     assert report["balances"]["fund_balance"] == 11150
     text = sif("fund", "report", "--year", "2017")
-    assert "Tabell 1" in text and "5350" in text and "Kvar i fonden" in text
+    assert "Tabell 1" in text and "5350" in text and "Kvar i sociala investeringsfonden" in text
+    assert "2018" not in text.split("Tabell 1")[1].split("Tabell 2")[0]
+    snapshot = sif("fund", "report", "--as-of", "2018-05-18")
+    table_1 = snapshot.split("Tabell 1")[1].split("Tabell 2")[0]
+    assert "2018" in table_1 and "2019" not in table_1 and "2020" not in table_1
+    assert "Reserverade medel – B" in snapshot.split("Tabell 2")[1]
