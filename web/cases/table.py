@@ -14,7 +14,7 @@ import engine
 from engine import HumanTask, OverviewRow
 from web.cases.status import status_name
 from web.context import runtime
-from web.formatting import day, when
+from web.formatting import day
 from web.labels import board_name, profile_name, stage_name
 from web.roles import role_names
 
@@ -75,7 +75,7 @@ def cells(row: OverviewRow, name_of: Callable[[str], str]) -> dict[str, str]:
         "timer": f"{timer.name} {day(timer.due_at)}" if timer else "",
         "overdue": gettext("Ja") if row.overdue else gettext("Nej"),
         "status": status_name(case.status),
-        "updated": when(case.updated_at),
+        "updated": day(case.updated_at),
     }
 
 
