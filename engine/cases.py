@@ -197,6 +197,13 @@ def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], 
         return read_case(conn, case_id, with_data=False)
 
 
+_STATUS_EVENTS = {
+    "suspend": "case_suspended",
+    "resume": "case_resumed",
+    "terminate": "case_terminated",
+}
+
+
 def set_case_status(rt: Runtime, case_id: int, actor: str, action: str, reason: str = "") -> Case:
     """``suspend``, ``resume`` or ``terminate`` a case, with an event saying who did it and
     why. ``reason`` is required (``ValidationFailed`` without one)."""
@@ -215,8 +222,7 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str, reason: 
         acting_user(conn, actor)
         step = CaseStep.open(rt, conn, case_id)
         step.require_status(*allowed[action])
-        kind = f"case_{action}d" if action != "terminate" else "case_terminated"
-        step.event(kind, actor, reason=reason)
+        step.event(_STATUS_EVENTS[action], actor, reason=reason)
         if action == "suspend":
             step.save(status=CaseStatus.SUSPENDED)
         elif action == "terminate":

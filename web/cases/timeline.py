@@ -22,6 +22,7 @@ WHAT: dict[str, LazyString] = {
     "case_completed": _("Ärendet avslutades"),
     "case_retried": _("Steget kördes om"),
     "case_suspended": _("Ärendet pausades"),
+    "case_suspendd": _("Ärendet pausades"),  # how versions before 0.2 spelled it
     "case_resumed": _("Ärendet återupptogs"),
     "case_terminated": _("Ärendet avbröts"),
     "task_created": _("Uppgiften erbjöds"),
