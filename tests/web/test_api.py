@@ -233,6 +233,23 @@ def test_a_request_over_the_size_limit_is_413(api: Api, app: Flask) -> None:
     problem(api.post("/definitions", "petra", data=files), 413)
 
 
+def test_cases_are_filtered_as_the_overview_filters_them(api: Api, api_rt: Runtime) -> None:
+    case = registered(api)
+    assert case["stage_code"] == ""  # the scenario declares no stages
+    total = {
+        query: api.get(f"/cases?{query}", "ada").get_json()["total"]
+        for query in ("role=clerk", "role=manager", "year=2026", "year=2025",
+                      "process_key=due_dates&version=1", "process_key=due_dates&version=2",
+                      "stage_code=under_review", "profile=x", "board=UN")
+    }  # fmt: skip
+    assert total == {
+        "role=clerk": 1, "role=manager": 0, "year=2026": 1, "year=2025": 0,
+        "process_key=due_dates&version=1": 1, "process_key=due_dates&version=2": 0,
+        "stage_code=under_review": 0, "profile=x": 0, "board=UN": 0,
+    }  # fmt: skip
+    problem(api.get("/cases?year=12", "ada"), 422)
+
+
 def test_cases_are_listed_paged_and_filtered(api: Api, api_rt: Runtime) -> None:
     first = registered(api, {"title": "Första", "urgent": False})
     second = registered(api, {"title": "Andra"})

@@ -19,16 +19,13 @@ visible to" yet; they belong there when the admin overview needs them too.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Connection, or_, select
 
 import engine
-from engine import Case, CasePage, HumanTask, NotAllowed, NotFound, Runtime, User
+from engine import Case, CaseFilter, CasePage, HumanTask, NotAllowed, NotFound, Runtime, User
 from engine.cases import CASE_ROWS, page_of_cases
 from engine.definitions import definition_body, latest_definition_id
-from engine.models import OPEN_TASK_STATES
-from engine.schema import cases, definitions, human_task_roles, human_tasks
+from engine.schema import cases, human_task_roles, human_tasks
 from engine.worklist import load_task, may_see
 from web.api.schemas import CaseQuery
 
@@ -95,34 +92,27 @@ def visible_task(rt: Runtime, user: User, task_id: str) -> HumanTask:
 
 
 def readable_cases(rt: Runtime, user: User, query: CaseQuery) -> CasePage:
-    """One page of the cases ``user`` may read, filtered as ``query`` asks."""
+    """One page of the cases ``user`` may read, filtered as ``query`` asks (the overview's
+    ``CaseFilter``, plus the name of the current step)."""
     where: list[ColumnElement[bool]] = []
     if not reads_all_cases(user):
         where.append(_visible(user))
-    if query.status:
-        where.append(cases.c.status == query.status)
     if query.stage:
         where.append(cases.c.stage == query.stage)
-    if query.process_key:
-        where.append(definitions.c.process_key == query.process_key)
     if query.q:
         text = f"%{query.q.strip()}%"
         where.append(or_(*(column.ilike(text) for column in _SEARCHED)))
+    case_filter = CaseFilter(
+        stage=query.stage_code or "", status=query.status or "", role=query.role or "",
+        overdue=query.overdue, profile=query.profile or "", board=query.board or "",
+        year=query.year, process=query.process_key or "", version=query.version,
+    )  # fmt: skip
     with rt.db.reading() as conn:
-        if query.overdue:
-            where.append(_has_overdue_task(rt.clock.now(conn)))
-        return page_of_cases(conn, CASE_ROWS.where(*where), query.page, query.page_size)
+        narrowed = case_filter.narrow(CASE_ROWS.where(*where), rt.clock.now(conn))
+        return page_of_cases(conn, narrowed, query.page, query.page_size)
 
 
 _SEARCHED = (cases.c.business_key, cases.c.title, cases.c.stage)
-
-
-def _has_overdue_task(now: datetime) -> ColumnElement[bool]:
-    return exists().where(
-        human_tasks.c.case_id == cases.c.id,
-        human_tasks.c.state.in_(OPEN_TASK_STATES),
-        and_(human_tasks.c.due_at.is_not(None), human_tasks.c.due_at < now),
-    )
 
 
 def may_start(rt: Runtime, user: User, process_key: str) -> bool:

@@ -228,6 +228,7 @@ class CaseOut(BaseModel):
     definition_version: int
     status: Literal["running", "waiting", "completed", "error", "suspended", "terminated"]
     stage: str
+    stage_code: str
     version: int
     started_by: str
     started_at: Instant
@@ -242,7 +243,8 @@ class CaseOut(BaseModel):
         return cls(
             id=c.id, business_key=c.business_key, title=c.title, process_key=c.process_key,
             definition_version=c.definition_version, status=c.status,  # type: ignore[arg-type]
-            stage=c.stage, version=c.version, started_by=c.started_by, started_at=c.started_at,
+            stage=c.stage, stage_code=c.stage_code, version=c.version, started_by=c.started_by,
+            started_at=c.started_at,
             updated_at=c.updated_at, ended_at=c.ended_at,
             open_tasks=[TaskOut.of(t) for t in c.open_tasks],
             incident=IncidentOut(element_id=incident.element_id, line=incident.line,
@@ -271,8 +273,16 @@ class CaseQuery(Paging):
     status: (
         Literal["running", "waiting", "completed", "error", "suspended", "terminated"] | None
     ) = None
-    stage: Text | None = Field(None, max_length=255)
+    stage: Text | None = Field(None, max_length=255, description="Namnet på steget ärendet står i.")
+    stage_code: Text | None = Field(
+        None, max_length=60, description="Skedet (DOMAIN §3.3), t.ex. under_review."
+    )
     process_key: Text | None = Field(None, max_length=255)
+    version: int | None = Field(None, ge=1, description="Processversion (med process_key).")
+    role: Text | None = Field(None, max_length=80, description="En öppen uppgift hos rollen.")
+    profile: Text | None = Field(None, max_length=200, description="Regelprofil (sodertalje_2015).")
+    board: Text | None = Field(None, max_length=200, description="Huvudansvarig nämnd, t.ex. UN.")
+    year: int | None = Field(None, ge=1900, le=2200, description="Året ärendet startade.")
     q: Text | None = Field(None, max_length=200, description="Sök i ärendenummer, titel och etapp.")
     overdue: bool = Field(False, description="Bara ärenden med en försenad öppen uppgift.")
 
