@@ -35,6 +35,7 @@ from engine.errors import (
     StepRefused,
     ValidationFailed,
 )
+from engine.eventlog import LogEvent, event_log
 from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.migrate import migrate
@@ -107,6 +108,7 @@ __all__ = [
     "InboxRow",
     "Incident",
     "InvalidTime",
+    "LogEvent",
     "NextTimer",
     "NotAllowed",
     "NotFound",
@@ -141,6 +143,7 @@ __all__ = [
     "complete_task",
     "create_token",
     "deploy",
+    "event_log",
     "find_case",
     "get_case",
     "get_draft",

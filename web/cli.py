@@ -11,6 +11,7 @@ import engine
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from web.cli_cases import case, cases, task, tasks
 from web.cli_common import ROOT, close_runtime, json_option, reports_errors, runtime
+from web.cli_export import export
 from web.cli_fund import fund
 from web.cli_timers import clock, scheduler, timers
 from web.cli_web import serve, token
@@ -121,5 +122,5 @@ def user_list(as_json: bool) -> None:
         emit_table(["namn", "roller"], [[u.name, sorted(u.roles)] for u in users])
 
 
-for command in (case, cases, task, tasks, timers, scheduler, clock, fund, serve, token):
+for command in (case, cases, task, tasks, timers, scheduler, clock, fund, serve, token, export):
     main.add_command(command)

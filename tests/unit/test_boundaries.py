@@ -62,6 +62,9 @@ PUBLIC_API = {
     "matching_ids",
     "overview",
     "overview_rows",
+    # the event log for audit and process-mining exports (engine.eventlog)
+    "LogEvent",
+    "event_log",
     "BundleInvalid",
     "Case",
     "CasePage",

@@ -6,6 +6,7 @@ case or applicant can be read from them.
 
 from __future__ import annotations
 
+from engine.durations import LOCAL
 from tasks.store import get_fund, load_ledger
 from web.api.schemas import FundOut, FundQuery
 from web.api.spec import endpoint
@@ -19,7 +20,7 @@ def fund(query: FundQuery) -> FundOut:
     with rt.db.reading() as conn:
         found = get_fund(conn, query.code)
         ledger = load_ledger(conn, found.code)
-        as_of = query.as_of or rt.clock.now(conn).date()
+        as_of = query.as_of or rt.clock.now(conn).astimezone(LOCAL).date()  # Swedish today
     return FundOut(
         code=found.code, name=found.name, profile=found.profile, as_of=as_of,
         balances=ledger.fund(as_of),
