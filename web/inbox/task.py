@@ -58,6 +58,8 @@ def task(task_id: str) -> ResponseReturnValue:
             "Uppgiften ”%(task)s” kräver rollen %(roles)s.", task=view.task.name, roles=needed
         )
         return render_error(403, refused)
+    if view.task.state in OPEN_TASK_STATES and view.case.status != "running":
+        return render_error(409, _on_hold(view.case.status))
     schema = view.schema or EMPTY_FORM
     if view.task.state not in OPEN_TASK_STATES and request.method == "GET":
         return _closed(view, schema)  # a late POST gets the conflict, with its answers kept
@@ -76,6 +78,15 @@ def task(task_id: str) -> ResponseReturnValue:
         flash(gettext("Utkastet är sparat %(when)s.", when=when(draft.saved_at)), "success")
         return redirect(url_for("inbox.task", task_id=task_id))
     return _complete(view, schema, data)
+
+
+def _on_hold(status: str) -> str:
+    """Why an open task cannot be worked on while its case is not running."""
+    if status == "suspended":
+        return str(gettext("Ärendet är pausat av en administratör. Uppgiften kan inte hanteras "
+                           "förrän ärendet återupptas."))  # fmt: skip
+    return str(gettext("Ärendet har ett fel som en administratör håller på att åtgärda. "
+                       "Uppgiften kan inte hanteras just nu."))  # fmt: skip
 
 
 def _complete(
