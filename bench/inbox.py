@@ -1,4 +1,5 @@
-"""Inbox, My cases and task page latency through the web app, at 1 000 and at 100 000 cases.
+"""Inbox, My cases, task page and the administrators' pages (cases overview with filters, case
+page, waiting-time heatmap) latency through the web app, at 1 000 and at 100 000 cases.
 
 The cases are real: 300 are started and worked through the engine (the ``due_dates`` process):
 a third wait at "Registrera ärendet" for the clerks, a third at "Besluta" for the managers, a
@@ -49,6 +50,7 @@ def prepare(url: str, total: int) -> Runtime:
     for n in range(CLERKS):
         engine.add_user(rt, f"clerk{n}", ["clerk"], f"Handläggare {n}", password=PASSWORD)
     engine.add_user(rt, "boss", ["manager"], "Chef", password=PASSWORD)
+    engine.add_user(rt, "chief", ["admin"], "Administratör", password=PASSWORD)
     for n in range(min(TEMPLATES, total)):
         clerk = f"clerk{n % CLERKS}"
         case = engine.start_case(rt, "due_dates", clerk)
@@ -145,7 +147,23 @@ def measure(rt: Runtime, requests: int) -> dict[str, list[float]]:
             select(human_tasks.c.id).where(human_tasks.c.element_id == "decide").limit(50)
         ).scalars()
         task_paths = [f"/uppgifter/{task_id}" for task_id in offered]
+        open_keys = conn.execute(
+            select(cases.c.business_key).where(cases.c.status == "running").limit(20)
+        ).scalars()
+        case_paths = [f"/arenden/{key}" for key in open_keys]
+    chief = signed_in(rt, "chief")
+    overview = ["/arenden", "/arenden?forsenade=1", "/arenden?roll=clerk&sortera=arende",
+                "/arenden?status=completed&sida=3", "/arenden?sok=Projekt 1&ar=2026"]  # fmt: skip
+    admin_pages = {
+        "cases overview (filters)": latencies(chief, overview, requests),
+        "case page": latencies(chief, case_paths, requests),
+    }
+    if "waiting.heatmap" in chief.application.view_functions:
+        admin_pages["heatmap"] = latencies(
+            chief, ["/arenden/vantetider?process=due_dates"], requests
+        )
     return {
+        **admin_pages,
         "inbox (clerk)": latencies(clerk, ["/", "/?sida=2", "/?sortera=arende"], requests),
         "inbox (manager, overdue)": latencies(boss, ["/?forfallo=forsenade", "/"], requests),
         "my cases": latencies(clerk, ["/mina-arenden"], requests),
