@@ -21,6 +21,15 @@ from engine.cases import (
 from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
 from engine.definitions import Definition, Deployment, deploy, list_definitions
+from engine.diagram import (
+    CaseDiagram,
+    DiagramTimer,
+    Drawing,
+    case_bpmn,
+    case_diagram,
+    case_id_by_key,
+    process_bpmn,
+)
 from engine.drafts import Draft, get_draft, purge_drafts, save_draft
 from engine.durations import InvalidTime, add_duration, parse_duration, shift_years, to_datetime
 from engine.errors import (
@@ -36,6 +45,7 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.eventlog import LogEvent, event_log
+from engine.heatmap import ElementWait, WaitingMap, waiting_by_element
 from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.migrate import migrate
@@ -90,6 +100,7 @@ __all__ = [
     "Answer",
     "BundleInvalid",
     "Case",
+    "CaseDiagram",
     "CaseFilter",
     "CasePage",
     "CaseStatus",
@@ -98,7 +109,10 @@ __all__ = [
     "Database",
     "Definition",
     "Deployment",
+    "DiagramTimer",
     "Draft",
+    "Drawing",
+    "ElementWait",
     "Event",
     "Facets",
     "FieldError",
@@ -132,11 +146,15 @@ __all__ = [
     "User",
     "ValidationFailed",
     "VirtualClock",
+    "WaitingMap",
     "add_duration",
     "add_user",
     "advance_clock",
     "authenticate",
+    "case_bpmn",
+    "case_diagram",
     "case_events",
+    "case_id_by_key",
     "case_labels",
     "check_password",
     "claim_task",
@@ -163,6 +181,7 @@ __all__ = [
     "overview",
     "overview_rows",
     "parse_duration",
+    "process_bpmn",
     "purge_drafts",
     "read_bundle",
     "retry_case",
@@ -182,4 +201,5 @@ __all__ = [
     "unclaim_task",
     "user_for_token",
     "validate_bundle",
+    "waiting_by_element",
 ]

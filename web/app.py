@@ -15,7 +15,20 @@ from flask_wtf.csrf import CSRFProtect
 
 import tasks
 from engine import Runtime, Settings
-from web import admin, api, auth, cases, errors, followup, formatting, fund, i18n, inbox, waiting
+from web import (
+    admin,
+    api,
+    auth,
+    cases,
+    diagrams,
+    errors,
+    followup,
+    formatting,
+    fund,
+    i18n,
+    inbox,
+    waiting,
+)
 
 LANGUAGES = ("sv", "en")
 csrf = CSRFProtect()
@@ -51,6 +64,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     cases.init_app(app)
     admin.init_app(app)
     fund.init_app(app)
+    diagrams.init_app(app)
     waiting.init_app(app)
     followup.init_app(app)
     api.init_app(app)

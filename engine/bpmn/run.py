@@ -41,6 +41,7 @@ from engine.bpmn.store import (
     new_workflow,
 )
 from engine.bpmn.timers import TimerFailed, WaitingTimer, clock_at, timer_of
+from engine.bpmn.trail import Trail, trail_of
 from engine.durations import InvalidTime
 from engine.scripting.guard import ScriptError
 
@@ -240,6 +241,11 @@ class Workflow:
             for t in self._wf.get_tasks(state=TaskState.WAITING)
             if t.task_spec.bpmn_id
         ]
+
+    def trail(self) -> Trail:
+        """The flow nodes the case has completed and the steps between them, from the whole
+        task tree (``get_tasks(state=COMPLETED)`` misses those under a waiting task)."""
+        return trail_of(self._wf)
 
     def ends_reached(self) -> list[str]:
         """Element ids of the end events a finished case reached, the last one first."""

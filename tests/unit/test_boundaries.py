@@ -41,6 +41,17 @@ def test_only_engine_bpmn_imports_spiffworkflow() -> None:
 
 
 PUBLIC_API = {
+    # a case on its diagram, and where cases wait (engine.diagram, engine.heatmap)
+    "CaseDiagram",
+    "DiagramTimer",
+    "Drawing",
+    "ElementWait",
+    "WaitingMap",
+    "case_bpmn",
+    "case_diagram",
+    "case_id_by_key",
+    "process_bpmn",
+    "waiting_by_element",
     "Account",
     "AccountPage",
     "AccountQuery",

@@ -1,0 +1,64 @@
+"""A case's process map for administrators and auditors: its BPMN drawing
+(``/arenden/<key>/diagram.bpmn``), what to mark on it (``…/diagram.json``: the path taken, the
+open tasks and who holds them, waiting timers, the incident) and a full page
+(``…/diagram``) with the same markers as a table. The case page includes the map with the
+``case_diagram`` macro of ``_diagram.html``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, jsonify, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+import engine
+from engine import NotFound
+from web.access import overseer_required
+from web.context import runtime
+from web.diagrams.markers import KIND_NAMES, case_markers
+
+bp = Blueprint("diagrams", __name__)
+MAX_KEY = 40  # cases.business_key's length
+
+
+def _case_id(business_key: str) -> int:
+    return engine.case_id_by_key(runtime(), business_key[:MAX_KEY])
+
+
+def json_not_found(error: NotFound) -> ResponseReturnValue:
+    """A missing case or process, for the map's script: JSON, in Swedish."""
+    return jsonify(error=gettext("Sidan finns inte"), message=error.message), 404
+
+
+@bp.route("/arenden/<business_key>/diagram.bpmn")
+@overseer_required
+def case_bpmn(business_key: str) -> ResponseReturnValue:
+    xml = engine.case_bpmn(runtime(), _case_id(business_key))
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.route("/arenden/<business_key>/diagram.json", endpoint="case_markers")
+@overseer_required
+def case_markers_json(business_key: str) -> ResponseReturnValue:
+    rt = runtime()
+    try:
+        diagram = engine.case_diagram(rt, _case_id(business_key))
+    except NotFound as error:
+        return json_not_found(error)
+    return jsonify(markers=case_markers(diagram, rt.clock.now()))
+
+
+@bp.route("/arenden/<business_key>/diagram")
+@overseer_required
+def case_diagram_page(business_key: str) -> ResponseReturnValue:
+    rt = runtime()
+    diagram = engine.case_diagram(rt, _case_id(business_key))
+    return render_template(
+        "diagrams/case.html",
+        diagram=diagram,
+        markers=case_markers(diagram, rt.clock.now()),
+        kinds=KIND_NAMES,
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
