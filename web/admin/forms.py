@@ -27,7 +27,7 @@ ROLE_GROUPS: tuple[tuple[LazyString, tuple[str, ...]], ...] = (
         "coordinator", "council", "council_chair", "council_member", "scientific_reviewer",
         "city_director", "finance_director", "committee", "ks", "kf", "board_secretary",
     )),
-    (_("Ekonomi, utvärdering och underlag"), (
+    (_("Ekonomi och utvärdering"), (
         "economist", "external_evaluator", "central_economist", "admin_economist",
         "statistician", "planner",
     )),
