@@ -15,6 +15,7 @@ from typing import Any
 
 from tasks.calendar import report_due_dates
 from tasks.profiles import load_profile
+from web.demo.measures import tertial_values, year_end_values
 from web.demo.people import FUND_PROFILE
 from web.demo.replay import Step, Timeline
 
@@ -34,11 +35,16 @@ def form(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def report(period: str, year: int, status: str = "on_track", **changes: Any) -> dict[str, Any]:
+    measured = tertial_values(period, year)
+    if measured is not None:
+        changes.setdefault("indicator_values", measured)
     return form("progress_report", period=period, year=year, status=status, **changes)
 
 
 def follow_up(year: int, spent: int) -> dict[str, Any]:
-    return form("annual_follow_up", year=year, spent_tkr=spent)
+    data = form("annual_follow_up", year=year, spent_tkr=spent)
+    data["indicator_summary"] = year_end_values(year) or data["indicator_summary"]
+    return data
 
 
 def allocation(amount: int, decided: str, paragraph: str) -> dict[str, Any]:
