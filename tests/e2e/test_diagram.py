@@ -160,9 +160,7 @@ def test_the_heatmap_shows_the_waiting_tasks_on_their_steps(
     pages.assert_accessible(page)
 
 
-def test_an_unknown_process_is_said_in_swedish_with_the_choice_kept(
-    work: Work, page: Page
-) -> None:
+def test_an_unknown_process_is_said_in_swedish_with_the_choice_kept(work: Work, page: Page) -> None:
     pages.sign_in(page, "admin")
     response = page.goto("/arenden/vantetider?process=finns_inte")
     assert response is not None and response.status == 404
