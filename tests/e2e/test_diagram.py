@@ -166,3 +166,11 @@ def test_an_unknown_process_is_said_in_swedish_with_the_choice_kept(work: Work, 
     assert response is not None and response.status == 404
     expect(page.get_by_role("alert")).to_contain_text("Processen finns_inte finns inte.")
     pages.assert_accessible(page)
+
+
+def test_the_case_page_carries_the_same_map(work: Work, page: Page) -> None:
+    pages.sign_in(page, "admin")
+    page.goto(f"/arenden/{work.taken.business_key}")
+    diagram = drawn(page)
+    assert ids(diagram, "current") == {"screen_idea"}
+    assert ids(diagram, "completed") == SENT_IDEA_PATH
