@@ -45,7 +45,7 @@ def _waits(process_key: str) -> WaitingMap:
 
 @bp.route("/arenden/vantetider")
 @overseer_required
-def waiting_page() -> ResponseReturnValue:
+def heatmap() -> ResponseReturnValue:
     processes = _processes()
     process_key = _chosen(processes)
     try:
