@@ -19,7 +19,8 @@ from tests.conftest import read_scenario
 from tests.web.conftest import PASSWORD, post_form
 
 ROWS = re.compile(r'<tr[^>]*data-key="([^"]+)"')
-PAGES = ("/arenden", "/arenden/export.csv", "/arenden/export.xlsx")
+PAGES = ("/arenden", "/arenden/export.csv", "/arenden/export.xlsx", "/arenden/handelselogg.xes",
+         "/arenden/handelselogg.csv")  # fmt: skip
 
 
 @pytest.fixture
@@ -202,3 +203,15 @@ def test_the_timeline_shows_who_did_what_with_the_forms_labels(
     assert "Registrera ärendet" in shown
     assert "Brådskande" in shown and "Bygglov i Hovsjö" in shown  # the form's labels, the values
     assert "{" not in re.sub(r"<[^>]+>", "", shown.split('id="historik"')[1])
+
+
+def test_the_event_log_download_holds_the_filtered_cases_only(
+    admin_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    late = _registered(admin_rt)
+    _move_clock(admin_rt, 20)
+    fresh = _registered(admin_rt, "olle")
+    sign_in("ada")
+    xes = client.get("/arenden/handelselogg.xes?forsenade=1").get_data(as_text=True)
+    assert late.business_key in xes and fresh.business_key not in xes
+    assert xes.count("</trace>") == 1

@@ -14,6 +14,8 @@ from web.cases.filters import PAGE_SIZES, filter_args, list_query
 from web.cases.status import STATUS_NAMES
 from web.cases.table import COLUMNS, cells, people, text_rows
 from web.context import runtime
+from web.export import csv_response as log_as_csv
+from web.export import xes_response as log_as_xes
 from web.labels import STAGE_NAMES, board_name, profile_name, stage_name
 from web.roles import ROLE_NAMES
 
@@ -51,3 +53,14 @@ def overview_export(kind: str) -> ResponseReturnValue:
     if kind == "csv":
         return csv_response(rows, name)
     return xlsx_response(rows, name, "Ärenden")
+
+
+@bp.route("/arenden/handelselogg.<any(xes, csv):kind>")
+@overseer_required
+def event_log(kind: str) -> ResponseReturnValue:
+    """The event log of the filtered cases for process-mining tools (XES) or spreadsheets."""
+    rt = runtime()
+    case_filter = list_query(request.args).filter
+    if kind == "xes":
+        return log_as_xes(rt, case_filter)
+    return log_as_csv(rt, case_filter)
