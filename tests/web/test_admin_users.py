@@ -18,6 +18,8 @@ import engine
 from engine import Runtime
 from engine.schema import admin_events
 from tests.web.conftest import PASSWORD, csrf_token
+from web.admin.forms import role_groups
+from web.roles import ROLE_NAMES
 
 NEW_PASSWORD = "ett-nytt-lösenord-456"
 LIST = "/admin/anvandare"
@@ -300,3 +302,14 @@ def test_the_list_filters_searches_and_pages(admin: FlaskClient, web_rt: Runtime
     assert "Ingen användare matchar filtret." in text(admin.get(f"{LIST}?sok=zzz"))
     ignored = text(admin.get(f"{LIST}?roll=wizard&status=kanske&sida=x"))
     assert "35 användare" in ignored
+
+
+def test_every_role_of_the_catalogue_can_be_given_by_its_swedish_name(
+    admin: FlaskClient,
+) -> None:
+    with admin.application.test_request_context():
+        offered = [role for _, roles in role_groups() for role, _ in roles]
+    assert sorted(offered) == sorted(ROLE_NAMES)  # each role once
+    page = text(admin.get("/admin/anvandare/ny"))
+    for role, name in ROLE_NAMES.items():
+        assert f'id="roll-{role}"' in page and f'for="roll-{role}">{name}<' in page
