@@ -73,6 +73,7 @@ PUBLIC_API = {
     "matching_ids",
     "overview",
     "overview_rows",
+    "step_names",
     # the event log for audit and process-mining exports (engine.eventlog)
     "LogEvent",
     "event_log",
