@@ -128,7 +128,7 @@ human_tasks = Table(
     Index("ix_human_tasks_assignee_state", "assignee", "state"),
     Index("ix_human_tasks_state_created", "state", "created_at"),
     Index("ix_human_tasks_completed_by", "completed_by"),
-    Index("ix_human_tasks_element_state", "element_id", "state", "created_at"),
+    Index("ix_human_tasks_element_state", "element_id", "state", "created_at", "case_id"),
 )
 
 human_task_roles = Table(

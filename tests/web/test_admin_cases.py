@@ -215,3 +215,22 @@ def test_the_event_log_download_holds_the_filtered_cases_only(
     xes = client.get("/arenden/handelselogg.xes?forsenade=1").get_data(as_text=True)
     assert late.business_key in xes and fresh.business_key not in xes
     assert xes.count("</trace>") == 1
+
+
+def test_the_heatmap_counts_only_the_cases_the_overviews_filter_lets_through(
+    admin_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    engine.add_user(admin_rt, "carl", ["clerk"], "Carl", password=PASSWORD)
+    first = engine.start_case(admin_rt, "service_incident", "carl")
+    engine.start_case(admin_rt, "service_incident", "carl")
+    sign_in("ada")
+    every = client.get("/arenden/vantetider.json?process=service_incident").get_json()
+    assert every["open_tasks"] == 2
+    narrowed = client.get(
+        f"/arenden/vantetider.json?process=service_incident&sok={first.business_key}"
+    ).get_json()
+    assert narrowed["open_tasks"] == 1
+    assert [(e["id"], e["open_tasks"]) for e in narrowed["elements"]] == [("enter", 1)]
+    page = client.get(f"/arenden/vantetider?process=service_incident:1&sok={first.business_key}")
+    assert page.status_code == 200
+    assert "Bara ärendena som matchar filtret" in page.get_data(as_text=True)

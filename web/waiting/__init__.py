@@ -2,19 +2,22 @@
 process diagram, with the same numbers as a table.
 
 The page, its overlay (``vantetider.json``) and its drawing (``vantetider.bpmn``) take the same
-query string: ``process`` (a process key; the fund's process by default). The overview's case
-filters will narrow it through ``engine.waiting_by_element(…, case_ids=…)``.
+query string: ``process`` (a process key; the fund's process by default), and the overview's
+case filters (``web.cases.filters``), which narrow the counts to the cases they let through.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 import engine
-from engine import NotFound, WaitingMap
+from engine import CaseFilter, NotFound, WaitingMap
 from web.access import overseer_required
+from web.cases.filters import case_filter, filter_args
 from web.context import runtime
 from web.diagrams import json_not_found
 from web.diagrams.markers import days, heat_markers
@@ -33,14 +36,25 @@ def _processes() -> dict[str, str]:
 
 
 def _chosen(processes: dict[str, str]) -> str:
-    asked = request.args.get("process", "").strip()[:MAX_KEY]
+    asked = request.args.get("process", "").partition(":")[0].strip()[:MAX_KEY]
     if asked:
         return asked
     return DEFAULT_PROCESS if DEFAULT_PROCESS in processes else next(iter(processes), "")
 
 
+def _narrowing() -> CaseFilter | None:
+    """The overview's filter in the query string, if it narrows more than the process."""
+    asked = case_filter(request.args)
+    if replace(asked, process="", version=None) == CaseFilter() and asked.version is None:
+        return None
+    return asked
+
+
 def _waits(process_key: str) -> WaitingMap:
-    return engine.waiting_by_element(runtime(), process_key)
+    rt, narrowed = runtime(), _narrowing()
+    if narrowed is None:
+        return engine.waiting_by_element(rt, process_key)
+    return engine.waiting_by_element(rt, process_key, engine.matching_ids(narrowed, rt.clock.now()))
 
 
 @bp.route("/arenden/vantetider")
@@ -58,7 +72,8 @@ def heatmap() -> ResponseReturnValue:
         return page, 404
     return render_template(
         "waiting/waiting.html", processes=processes, process_key=process_key, waits=waits,
-        error=None, days=days,
+        error=None, days=days, filters=filter_args(request.args),
+        narrowed=_narrowing() is not None,
     )  # fmt: skip
 
 

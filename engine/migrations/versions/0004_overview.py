@@ -27,7 +27,7 @@ def upgrade() -> None:
     op.create_index("ix_cases_stage_code", "cases", ["stage_code", "updated_at"])
     op.create_index("ix_cases_due_at", "cases", ["due_at"])
     op.create_index("ix_human_tasks_element_state", "human_tasks",
-                    ["element_id", "state", "created_at"])  # fmt: skip
+                    ["element_id", "state", "created_at", "case_id"])  # fmt: skip
     op.create_table(
         "case_tags",
         sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
