@@ -35,7 +35,6 @@ from datetime import UTC
 from flask_babel import gettext
 
 from engine import LogEvent
-from web.cases.timeline import WHAT
 
 LIFECYCLE = {
     "task_created": "schedule", "task_claimed": "assign", "task_unclaimed": "reassign",
@@ -52,7 +51,12 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def activity(event: LogEvent) -> str:
     """The step's name ('Granska idé'), else the event kind in words ('Ärendet startades')."""
-    return event.step or str(WHAT.get(event.kind) or gettext("Händelse"))
+    if event.step:
+        return event.step
+    # Imported here, not at the top: web.cases imports this package for its download links.
+    from web.cases.timeline import WHAT
+
+    return str(WHAT.get(event.kind) or gettext("Händelse"))
 
 
 def transition(event: LogEvent) -> str:
