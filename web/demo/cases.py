@@ -374,7 +374,7 @@ CASE_B = Timeline(
     started_on="2019-12-10",
     started_by="olle.vik",
     process="reservation_decision",
-    start_data={"fund": "SIF-DEMO"},
+    start_data={"fund": "SIF-DEMO", "title": "Familjecentral Syd (reservation)"},
     steps=[
         Step(
             "2019-12-16",
