@@ -177,3 +177,17 @@ def test_sif_export_refuses_what_cannot_be_right(
     assert refused.stderr.startswith("fel: ") and said in refused.stderr
     assert len(refused.stderr.splitlines()) == 1
     assert list(out.iterdir()) == []
+
+
+def test_the_command_line_starts_on_its_own() -> None:
+    """``sif`` imports web.cli first (no app around it): the export must not need web.cases
+    to be imported before it."""
+    import subprocess
+    import sys
+
+    started = subprocess.run(
+        [sys.executable, "-c", "from web.cli import main; main(['export', '--help'])"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    assert "xes" in started.stdout and "csv" in started.stdout
