@@ -37,7 +37,7 @@ def test_the_overview_filtered_to_overdue_cases_is_exported_as_shown(
     assert late.business_key in shown and fresh.business_key not in shown
     expect(page.locator(f'tr[data-key="{late.business_key}"]')).to_contain_text("Rådet prövar")
     with page.expect_download() as download:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV – listan som CSV-fil").click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     exported = [r[0] for r in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]]
     assert exported == shown
