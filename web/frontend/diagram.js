@@ -115,6 +115,7 @@ function focusOn(canvas, registry, markers) {
     .filter((element) => element && !element.waypoints);
   canvas.zoom('fit-viewport', 'auto');
   if (!shapes.length) {
+    alignTop(canvas);
     return;
   }
   const pad = 80;
@@ -132,6 +133,16 @@ function focusOn(canvas, registry, markers) {
     width,
     height
   });
+  alignTop(canvas);
+}
+
+// A wide diagram fitted into the frame leaves empty paper above it: start at its top edge.
+function alignTop(canvas) {
+  const box = canvas.viewbox();
+  const top = box.inner.y - 24 / box.scale;
+  if (box.y < top) {
+    canvas.viewbox({ x: box.x, y: top, width: box.width, height: box.height });
+  }
 }
 
 function bindZoom(container, canvas) {
@@ -140,6 +151,7 @@ function bindZoom(container, canvas) {
       const how = button.dataset.zoom;
       if (how === 'fit') {
         canvas.zoom('fit-viewport', 'auto');
+        alignTop(canvas);
       } else {
         const step = how === 'in' ? 1.25 : 0.8;
         canvas.zoom(canvas.zoom() * step, 'auto');
