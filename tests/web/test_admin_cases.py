@@ -203,6 +203,25 @@ def test_the_timeline_shows_who_did_what_with_the_forms_labels(
     assert "Registrera ärendet" in shown
     assert "Brådskande" in shown and "Bygglov i Hovsjö" in shown  # the form's labels, the values
     assert "{" not in re.sub(r"<[^>]+>", "", shown.split('id="historik"')[1])
+    assert "Uppgiften erbjöds" not in shown  # the engine's own routine, unless asked for
+    every = client.get(f"/arenden/{case.business_key}?handelser=alla").get_data(as_text=True)
+    assert "Uppgiften erbjöds" in every and "Uppgiften slutfördes" in every
+
+
+def test_a_long_timeline_is_paged_newest_first(
+    admin_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    case = _registered(admin_rt)
+    task = case.open_tasks[0].id
+    for _ in range(30):  # 60 events of people's own
+        engine.claim_task(admin_rt, task, "klara")
+        engine.unclaim_task(admin_rt, task, "klara")
+    sign_in("ada")
+    first = client.get(f"/arenden/{case.business_key}").get_data(as_text=True)
+    assert first.count('class="timeline__entry') == 50 and "Sida 1 av 2" in first
+    second = client.get(f"/arenden/{case.business_key}?sida=2").get_data(as_text=True)
+    assert second.count('class="timeline__entry') == 11  # 60 and the start
+    assert "Ärendet startades" in second and "Ärendet startades" not in first
 
 
 def test_the_event_log_download_holds_the_filtered_cases_only(

@@ -4,6 +4,7 @@ administrator's suspend / resume / terminate — each with a reason, each audite
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -12,16 +13,17 @@ from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
 import engine
-from engine import Case, Conflict, ValidationFailed
+from engine import Case, Conflict, Event, ValidationFailed
 from web.access import admin_required, may_administer, overseer_required
 from web.cases import bp
 from web.cases.status import status_name
 from web.cases.table import people
-from web.cases.timeline import timeline
+from web.cases.timeline import ROUTINE, timeline
 from web.context import me, runtime
 from web.labels import profile_name, stage_name
 
 EVENTS_PER_READ = 500
+ENTRIES_PER_PAGE = 50
 ACTIONS = ("suspend", "resume", "terminate")
 DONE: dict[str, LazyString] = {
     "retry": _("Steget kördes om."),
@@ -47,11 +49,15 @@ def _render(case: Case, status: int = 200, **form: Any) -> ResponseReturnValue:
             break
         after = chunk[-1].id
     name_of = people()
-    entries = timeline(events, engine.step_names(rt, case.id), engine.case_labels(rt, case.id),
-                       name_of)  # fmt: skip
+    every = request.args.get("handelser") == "alla"
+    shown = events if every else [e for e in events if e.kind not in ROUTINE]
+    history = _page_of(shown, request.args.get("sida"))
+    entries = timeline(history.items, engine.step_names(rt, case.id),
+                       engine.case_labels(rt, case.id), name_of)  # fmt: skip
     profile = case.data.get("profile") or case.data.get("fund_profile") or {}
     page = render_template(
-        "cases/case.html", case=case, entries=entries, name_of=name_of,
+        "cases/case.html", case=case, entries=entries, name_of=name_of, history=history,
+        every=every, all_events=len(events), process_name=_process_name(case),
         timers=engine.list_timers(rt, state="waiting", case_id=case.id),
         status_name=status_name, stage_name=stage_name,
         profile=profile_name(profile.get("key", "") if isinstance(profile, dict) else ""),
@@ -59,6 +65,42 @@ def _render(case: Case, status: int = 200, **form: Any) -> ResponseReturnValue:
         known_endpoints=current_app.view_functions, now=rt.clock.now(),
     )  # fmt: skip
     return page, status
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of the timeline, newest first (the pager macro's shape)."""
+
+    items: list[Event]
+    total: int
+    page: int
+    page_size: int = ENTRIES_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _page_of(events: list[Event], asked: str | None) -> HistoryPage:
+    newest_first = events[::-1]
+    pages = max(1, -(-len(events) // ENTRIES_PER_PAGE))
+    try:
+        page = min(max(int(asked or 1), 1), pages)
+    except ValueError:
+        page = 1
+    start = (page - 1) * ENTRIES_PER_PAGE
+    chosen = newest_first[start : start + ENTRIES_PER_PAGE]
+    return HistoryPage(chosen[::-1], len(events), page)
+
+
+def _process_name(case: Case) -> str:
+    for definition in engine.list_definitions(runtime()):
+        if (definition.process_key, definition.version) == (
+            case.process_key,
+            case.definition_version,
+        ):
+            return definition.name
+    return case.process_key
 
 
 def _actions_for(case: Case) -> list[str]:

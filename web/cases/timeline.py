@@ -39,6 +39,10 @@ WHAT: dict[str, LazyString] = {
 }
 
 
+#: What the engine does by itself around people's work: shown only when asked for all events.
+ROUTINE = frozenset({"task_created", "timer_armed", "timer_cancelled", "task_cancelled"})
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
