@@ -49,7 +49,7 @@ from engine.heatmap import ElementWait, WaitingMap, waiting_by_element
 from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.migrate import migrate
-from engine.models import Case, CaseStatus, Event, HumanTask, TaskState, User
+from engine.models import Case, CaseStatus, Event, HumanTask, Paged, TaskState, User
 from engine.overview import (
     CaseFilter,
     Facets,
@@ -120,6 +120,7 @@ __all__ = [
     "NotFound",
     "OverviewPage",
     "OverviewRow",
+    "Paged",
     "Problem",
     "RealClock",
     "RuleCall",

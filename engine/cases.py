@@ -18,7 +18,7 @@ from engine.db import inserted_id
 from engine.definitions import definition_body, latest_definition_id
 from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
 from engine.forms import all_labels
-from engine.models import Case, CaseStatus, Incident
+from engine.models import Case, CaseStatus, Incident, Paged
 from engine.runtime import Runtime
 from engine.schema import business_key_counters, cases, definitions
 from engine.users import acting_user
@@ -119,15 +119,11 @@ def to_case(row: Any, open_tasks: list[Any], data: dict[str, Any]) -> Case:
 
 
 @dataclass(frozen=True)
-class CasePage:
+class CasePage(Paged):
     cases: list[Case]
     total: int
     page: int
     page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def list_cases(
@@ -233,25 +229,23 @@ def set_case_status(rt: Runtime, case_id: int, actor: str, action: str, reason: 
         return read_case(conn, case_id, with_data=False)
 
 
+def definition_of(conn: Connection, case_id: int) -> int:
+    """The id of the definition a case runs; ``NotFound`` if there is no such case."""
+    found = conn.execute(select(cases.c.definition_id).where(cases.c.id == case_id)).scalar()
+    if found is None:
+        raise NotFound(f"Ärendet {case_id} finns inte.")
+    return int(found)
+
+
 def step_names(rt: Runtime, case_id: int) -> dict[str, str]:
     """The names of the elements of a case's process by element id (for its timeline)."""
     with rt.db.reading() as conn:
-        definition_id = conn.execute(
-            select(cases.c.definition_id).where(cases.c.id == case_id)
-        ).scalar()
-        if definition_id is None:
-            raise NotFound(f"Ärendet {case_id} finns inte.")
-        body = definition_body(rt, conn, int(definition_id))
+        body = definition_body(rt, conn, definition_of(conn, case_id))
     return element_names(load_spec(body.spec_json))
 
 
 def case_labels(rt: Runtime, case_id: int) -> dict[str, str]:
     """Swedish titles for the keys of a case's data, from the forms of its definition."""
     with rt.db.reading() as conn:
-        definition_id = conn.execute(
-            select(cases.c.definition_id).where(cases.c.id == case_id)
-        ).scalar()
-        if definition_id is None:
-            raise NotFound(f"Ärendet {case_id} finns inte.")
-        body = definition_body(rt, conn, int(definition_id))
+        body = definition_body(rt, conn, definition_of(conn, case_id))
     return all_labels(body.meta["forms"].values())

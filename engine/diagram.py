@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 from engine.bpmn.run import Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
+from engine.cases import definition_of
 from engine.clock import as_utc
 from engine.definitions import definition_body, latest_definition_id
 from engine.errors import NotFound
@@ -150,12 +151,7 @@ def case_id_by_key(rt: Runtime, business_key: str) -> int:
 def case_bpmn(rt: Runtime, case_id: int) -> str:
     """The BPMN XML of the case's definition, as deployed (nothing is deserialized)."""
     with rt.db.reading() as conn:
-        definition_id = conn.execute(
-            select(cases.c.definition_id).where(cases.c.id == case_id)
-        ).scalar()
-        if definition_id is None:
-            raise NotFound(f"Ärendet {case_id} finns inte.")
-        return process_drawing(rt, conn, int(definition_id)).xml
+        return process_drawing(rt, conn, definition_of(conn, case_id)).xml
 
 
 def process_bpmn(rt: Runtime, process_key: str) -> str:

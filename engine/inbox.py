@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union
 
 from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, CasePage, page_of_cases
-from engine.models import CaseStatus, HumanTask, TaskState, User
+from engine.models import CaseStatus, HumanTask, Paged, TaskState, User
 from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks
 from engine.users import acting_user
@@ -52,17 +52,13 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
-class InboxPage:
+class InboxPage(Paged):
     rows: list[InboxRow]
     total: int
     page: int
     page_size: int
     steps: list[tuple[str, str]]  # (element id, name) of every step in the unfiltered inbox
     roles: list[str]  # the user's roles, to filter by
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def _visible(user: User, scope: Scope) -> ColumnElement[bool]:

@@ -27,6 +27,19 @@ class TaskState(StrEnum):
 OPEN_TASK_STATES = (TaskState.READY.value, TaskState.CLAIMED.value)
 
 
+class Paged:
+    """A page of a longer list; the dataclasses that mix it in hold ``total`` and
+    ``page_size``."""
+
+    total: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole list fills (at least one, an empty list too)."""
+        return max(1, -(-self.total // self.page_size))
+
+
 @dataclass(frozen=True)
 class User:
     id: int

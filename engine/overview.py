@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, to_case
 from engine.clock import as_utc
-from engine.models import OPEN_TASK_STATES, Case, CaseStatus
+from engine.models import OPEN_TASK_STATES, Case, CaseStatus, Paged
 from engine.runtime import Runtime
 from engine.schema import (
     business_key_counters,
@@ -140,17 +140,13 @@ class Facets:
 
 
 @dataclass(frozen=True)
-class OverviewPage:
+class OverviewPage(Paged):
     rows: list[OverviewRow]
     total: int
     page: int
     page_size: int
     facets: Facets | None = None
     filter: CaseFilter = field(default_factory=CaseFilter)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from engine.clock import as_utc
 from engine.db import inserted_id
 from engine.errors import Conflict, FieldError, NotAllowed, ValidationFailed
-from engine.models import User
+from engine.models import Paged, User
 from engine.runtime import Runtime
 from engine.schema import admin_events, user_roles, users
 from engine.users import ADMIN_ROLE, acting_user, load_user
@@ -74,15 +74,11 @@ class AccountQuery:
 
 
 @dataclass(frozen=True)
-class AccountPage:
+class AccountPage(Paged):
     rows: list[Account]
     total: int
     page: int
     page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass(frozen=True)

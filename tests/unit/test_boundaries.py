@@ -74,6 +74,7 @@ PUBLIC_API = {
     "overview",
     "overview_rows",
     "step_names",
+    "Paged",
     # the event log for audit and process-mining exports (engine.eventlog)
     "LogEvent",
     "event_log",

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
 import engine
-from engine import Case, Conflict, Event, ValidationFailed
+from engine import Case, Conflict, Event, Paged, ValidationFailed
 from web.access import admin_required, may_administer, overseer_required
 from web.cases import bp
 from web.cases.status import status_name
@@ -68,17 +68,13 @@ def _render(case: Case, status: int = 200, **form: Any) -> ResponseReturnValue:
 
 
 @dataclass(frozen=True)
-class HistoryPage:
+class HistoryPage(Paged):
     """One page of the timeline, newest first (the pager macro's shape)."""
 
     items: list[Event]
     total: int
     page: int
     page_size: int = ENTRIES_PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def _page_of(events: list[Event], asked: str | None) -> HistoryPage:
