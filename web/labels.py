@@ -1,6 +1,6 @@
-"""Swedish names for the codes administrators filter by: case stages (DOMAIN §3.3), boards
-(DOMAIN §9.1) and rule profiles (processes/profiles). Codes are for BPMN and data, never for the
-screen."""
+"""Swedish names for the codes administrators see: case stages (DOMAIN §3.3), event kinds,
+boards (DOMAIN §9.1) and rule profiles (processes/profiles). Codes are for BPMN and data, never
+for the screen."""
 
 from __future__ import annotations
 
@@ -45,6 +45,28 @@ STAGE_NAMES: dict[str, LazyString] = {
     "discontinued": _("Avvecklad"),
     "closed": _("Avslutad"),
     "release_requested": _("Begäran om frigörande"),
+}
+
+#: What happened, by event kind (engine ``events.kind``), for timelines and exports.
+EVENT_NAMES: dict[str, LazyString] = {
+    "case_started": _("Ärendet startades"),
+    "case_completed": _("Ärendet avslutades"),
+    "case_retried": _("Steget kördes om"),
+    "case_suspended": _("Ärendet pausades"),
+    "case_suspendd": _("Ärendet pausades"),  # how versions before 0.2 spelled it
+    "case_resumed": _("Ärendet återupptogs"),
+    "case_terminated": _("Ärendet avbröts"),
+    "task_created": _("Uppgiften erbjöds"),
+    "task_claimed": _("Uppgiften togs"),
+    "task_unclaimed": _("Uppgiften släpptes"),
+    "task_completed": _("Uppgiften slutfördes"),
+    "task_cancelled": _("Uppgiften drogs tillbaka"),
+    "timer_armed": _("En timer startade"),
+    "timer_fired": _("En timer löste ut"),
+    "timer_cancelled": _("En timer avbröts"),
+    "message_received": _("Ett meddelande togs emot"),
+    "incident": _("Ett fel inträffade"),
+    "due_date_failed": _("Förfallodatum kunde inte beräknas"),
 }
 
 BOARD_NAMES: dict[str, LazyString] = {

@@ -9,35 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _
-from flask_babel.speaklater import LazyString
 
 from engine import Event
 from engine.casestore import SYSTEM
+from web.labels import EVENT_NAMES
 from web.readable import readable_lines, scalar_text
 from web.roles import role_names
-
-WHAT: dict[str, LazyString] = {
-    "case_started": _("Ärendet startades"),
-    "case_completed": _("Ärendet avslutades"),
-    "case_retried": _("Steget kördes om"),
-    "case_suspended": _("Ärendet pausades"),
-    "case_suspendd": _("Ärendet pausades"),  # how versions before 0.2 spelled it
-    "case_resumed": _("Ärendet återupptogs"),
-    "case_terminated": _("Ärendet avbröts"),
-    "task_created": _("Uppgiften erbjöds"),
-    "task_claimed": _("Uppgiften togs"),
-    "task_unclaimed": _("Uppgiften släpptes"),
-    "task_completed": _("Uppgiften slutfördes"),
-    "task_cancelled": _("Uppgiften drogs tillbaka"),
-    "timer_armed": _("En timer startade"),
-    "timer_fired": _("En timer löste ut"),
-    "timer_cancelled": _("En timer avbröts"),
-    "message_received": _("Ett meddelande togs emot"),
-    "incident": _("Ett fel inträffade"),
-    "due_date_failed": _("Förfallodatum kunde inte beräknas"),
-}
-
 
 #: What the engine does by itself around people's work: shown only when asked for all events.
 ROUTINE = frozenset({"task_created", "timer_armed", "timer_cancelled", "task_cancelled"})
@@ -77,7 +54,7 @@ def _entry(
     detail = event.detail
     who = gettext("Systemet") if event.actor in (SYSTEM, "engine") else name_of(event.actor)
     step = steps.get(event.element_id or "", "") if event.element_id else ""
-    what = str(WHAT.get(event.kind) or gettext("Händelse"))
+    what = str(EVENT_NAMES.get(event.kind) or gettext("Händelse"))
     changes = _changes(detail.get("changes"), labels)
     if event.kind == "case_started" and isinstance(detail.get("data"), Mapping):
         changes = _changes({k: [None, v] for k, v in detail["data"].items()}, labels)

@@ -35,6 +35,7 @@ from datetime import UTC
 from flask_babel import gettext
 
 from engine import LogEvent
+from web.labels import EVENT_NAMES
 
 LIFECYCLE = {
     "task_created": "schedule", "task_claimed": "assign", "task_unclaimed": "reassign",
@@ -53,10 +54,7 @@ def activity(event: LogEvent) -> str:
     """The step's name ('Granska idé'), else the event kind in words ('Ärendet startades')."""
     if event.step:
         return event.step
-    # Imported here, not at the top: web.cases imports this package for its download links.
-    from web.cases.timeline import WHAT
-
-    return str(WHAT.get(event.kind) or gettext("Händelse"))
+    return str(EVENT_NAMES.get(event.kind) or gettext("Händelse"))
 
 
 def transition(event: LogEvent) -> str:
