@@ -49,6 +49,7 @@ OPERATIONS = [
     ("GET", "/api/v1/cases"),
     ("GET", "/api/v1/cases/{case_id}"),
     ("GET", "/api/v1/cases/{case_id}/events"),
+    ("POST", "/api/v1/cases/{case_id}/retry"),
     ("POST", "/api/v1/cases/{case_id}/{action}"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),

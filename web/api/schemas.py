@@ -278,7 +278,9 @@ class CaseQuery(Paging):
         None, max_length=60, description="Skedet (DOMAIN §3.3), t.ex. under_review."
     )
     process_key: Text | None = Field(None, max_length=255)
-    version: int | None = Field(None, ge=1, description="Processversion (med process_key).")
+    version: int | None = Field(
+        None, ge=1, le=1_000_000, description="Processversion (med process_key)."
+    )
     role: Text | None = Field(None, max_length=80, description="En öppen uppgift hos rollen.")
     profile: Text | None = Field(None, max_length=200, description="Regelprofil (sodertalje_2015).")
     board: Text | None = Field(None, max_length=200, description="Huvudansvarig nämnd, t.ex. UN.")
