@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, select
 
 from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, to_case
 from engine.clock import as_utc
@@ -67,7 +67,8 @@ class CaseFilter:
     q: str = ""
 
     def narrow(self, query: Select[Any], now: datetime) -> Select[Any]:
-        """``query`` (over ``cases`` joined with ``definitions``) narrowed by this filter."""
+        """``query`` (over ``cases``, joined or not) narrowed by this filter. The conditions
+        name ``cases`` only, so a count or a page of ids never joins another table."""
         return query.where(*self._conditions(now))
 
     def _conditions(self, now: datetime) -> list[ColumnElement[bool]]:
@@ -77,11 +78,13 @@ class CaseFilter:
         if self.status:
             found.append(cases.c.status == self.status)
         if self.role:
-            offered = (
-                select(human_tasks.c.case_id)
-                .join(human_task_roles, human_task_roles.c.task_id == human_tasks.c.id)
-                .where(human_task_roles.c.role == self.role)
-                .where(human_tasks.c.state.in_(OPEN_TASK_STATES))
+            # Driven by the open tasks (few), each checked for the role by its primary key.
+            offered = select(human_tasks.c.case_id).where(
+                human_tasks.c.state.in_(OPEN_TASK_STATES),
+                exists().where(
+                    human_task_roles.c.task_id == human_tasks.c.id,
+                    human_task_roles.c.role == self.role,
+                ),
             )
             found.append(cases.c.id.in_(offered))
         if self.overdue:
@@ -92,24 +95,27 @@ class CaseFilter:
                     case_tags.c.name == name, case_tags.c.value == value
                 )
                 found.append(cases.c.id.in_(tagged))
-        if self.year:
-            start = datetime(self.year, 1, 1, tzinfo=now.tzinfo)
-            found.append(cases.c.started_at >= start)
-            found.append(cases.c.started_at < start.replace(year=self.year + 1))
+        if self.year:  # the business key carries the year the case started: SIF-2026-0001
+            found.append(cases.c.business_key >= f"SIF-{self.year}-")
+            found.append(cases.c.business_key < f"SIF-{self.year}.")  # "." sorts after "-"
         if self.process:
-            found.append(definitions.c.process_key == self.process)
+            chosen = select(definitions.c.id).where(definitions.c.process_key == self.process)
             if self.version:
-                found.append(definitions.c.version == self.version)
+                chosen = chosen.where(definitions.c.version == self.version)
+            found.append(cases.c.definition_id.in_(chosen))
         if self.q.strip():
+            # Matched in the narrow index on (title, business_key), never in the wide rows.
             like = f"%{self.q.strip()}%"
-            found.append(cases.c.business_key.ilike(like) | cases.c.title.ilike(like))
+            matching = select(cases.c.id).where(
+                cases.c.business_key.ilike(like) | cases.c.title.ilike(like)
+            )
+            found.append(cases.c.id.in_(matching))
         return found
 
 
 def matching_ids(case_filter: CaseFilter, now: datetime) -> Select[Any]:
     """A ``SELECT cases.id`` of the cases the filter lets through (for IN-subqueries)."""
-    joined = select(cases.c.id).join(definitions, definitions.c.id == cases.c.definition_id)
-    return case_filter.narrow(joined, now)
+    return case_filter.narrow(select(cases.c.id), now)
 
 
 @dataclass(frozen=True)
@@ -173,12 +179,22 @@ def overview(
     page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     with rt.db.reading() as conn:
         now = rt.clock.now(conn)
-        query = case_filter.narrow(CASE_ROWS, now)
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
-        paged = _ordered(query, sort, descending).limit(page_size).offset((page - 1) * page_size)
-        rows = _rows(conn, conn.execute(paged).all(), now)
+        counted = case_filter.narrow(select(func.count()).select_from(cases), now)
+        total = conn.execute(counted).scalar() or 0
+        ids = _ordered(matching_ids(case_filter, now), sort, descending)
+        rows = _rows(
+            conn, _cases_by_id(conn, ids.limit(page_size).offset((page - 1) * page_size)), now
+        )
         facets = read_facets(conn) if with_facets else None
     return OverviewPage(rows, int(total), page, page_size, facets, case_filter)
+
+
+def _cases_by_id(conn: Connection, ids: Select[Any]) -> list[Any]:
+    """The case rows (with their definition) of a page of ids, in the page's order: the page is
+    chosen on ``cases`` alone, and only its rows are joined."""
+    order = list(conn.execute(ids).scalars())
+    rows = {r.id: r for r in conn.execute(CASE_ROWS.where(cases.c.id.in_(order)))}
+    return [rows[case_id] for case_id in order]
 
 
 def overview_rows(
@@ -187,9 +203,9 @@ def overview_rows(
     """Every row the filter lets through, in the overview's order (for exports), in chunks."""
     with rt.db.reading() as conn:
         now = rt.clock.now(conn)
-        query = _ordered(case_filter.narrow(CASE_ROWS, now), sort, descending)
+        query = _ordered(matching_ids(case_filter, now), sort, descending)
         for offset in range(0, EXPORT_LIMIT, MAX_PAGE_SIZE):
-            chunk = conn.execute(query.limit(MAX_PAGE_SIZE).offset(offset)).all()
+            chunk = _cases_by_id(conn, query.limit(MAX_PAGE_SIZE).offset(offset))
             yield from _rows(conn, chunk, now)
             if len(chunk) < MAX_PAGE_SIZE:
                 return

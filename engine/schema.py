@@ -106,7 +106,11 @@ cases = Table(
     Index("ix_cases_started_by", "started_by"),
     Index("ix_cases_stage_code", "stage_code", "updated_at"),
     Index("ix_cases_due_at", "due_at"),
+    Index("ix_cases_updated", "updated_at"),
+    Index("ix_cases_search", "title", "business_key"),  # the overview's search reads only this
 )
+# The overview sorted by next timer, undated cases last, read in index order.
+Index("ix_cases_timer_order", cases.c.next_timer_at.is_(None), cases.c.next_timer_at, cases.c.id)
 
 human_tasks = Table(
     "human_tasks",

@@ -26,6 +26,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("next_timer_at", TS))
     op.create_index("ix_cases_stage_code", "cases", ["stage_code", "updated_at"])
     op.create_index("ix_cases_due_at", "cases", ["due_at"])
+    op.create_index("ix_cases_updated", "cases", ["updated_at"])  # the overview's default order
+    op.create_index("ix_cases_search", "cases", ["title", "business_key"])  # its search
+    op.create_index("ix_cases_timer_order", "cases",
+                    [sa.text("(next_timer_at IS NULL)"), "next_timer_at", "id"])  # fmt: skip
     op.create_index("ix_human_tasks_element_state", "human_tasks",
                     ["element_id", "state", "created_at", "case_id"])  # fmt: skip
     op.create_table(
@@ -53,6 +57,9 @@ def downgrade() -> None:
     op.drop_index("ix_case_tags_name_value", "case_tags")
     op.drop_table("case_tags")
     op.drop_index("ix_human_tasks_element_state", "human_tasks")
+    op.drop_index("ix_cases_timer_order", "cases")
+    op.drop_index("ix_cases_search", "cases")
+    op.drop_index("ix_cases_updated", "cases")
     op.drop_index("ix_cases_due_at", "cases")
     op.drop_index("ix_cases_stage_code", "cases")
     with op.batch_alter_table("cases") as batch:
