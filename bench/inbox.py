@@ -87,7 +87,8 @@ def copy_cases(rt: Runtime, count: int) -> None:
             starter = f"clerk{CLERKS + case_id // CASES_PER_PERSON}"
             batch["cases"].append(
                 {**source, "id": case_id, "business_key": f"SIF-2025-{case_id:06d}",
-                 "started_by": starter}
+                 "started_by": starter,
+                 "search_text": f"sif-2025-{case_id:06d} {source['title']}".lower()}
             )  # fmt: skip
             new_ids = {}
             for task in all_tasks.get(source["id"], []):

@@ -60,6 +60,7 @@ _SAVE_CASE = (
         workflow=bindparam("workflow"), version=bindparam("new_version"),
         status=bindparam("status"), stage=bindparam("stage"), incident=bindparam("incident"),
         title=bindparam("title"), stage_code=bindparam("stage_code"), due_at=bindparam("due_at"),
+        search_text=bindparam("search_text"),
         next_timer_at=bindparam("next_timer_at"),
         updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
     )
@@ -243,6 +244,7 @@ class CaseStep:
         status = status or self._status(ready, failed)
         stage, stage_code = self._stage(ready, status)
         data = self.workflow.data if self.ran else None  # None: the data did not change
+        title = self._title(data)
         if data is not None and self.rt.case_tags:
             sync_tags(self.conn, self.case_id, tag_values(data, self.rt.case_tags))
         incident = _incident_json(failed, self.now) if status == CaseStatus.ERROR else None
@@ -254,7 +256,8 @@ class CaseStep:
                 "case_id": self.case_id, "old_version": self.row.version,
                 "workflow": workflow_text, "new_version": version,
                 "status": status.value, "stage": stage[:255], "incident": incident,
-                "title": self._title(data), "stage_code": stage_code,
+                "title": title, "stage_code": stage_code,
+                "search_text": f"{self.row.business_key} {title}".lower()[:300],
                 "due_at": self._earliest_due(),
                 "next_timer_at": min((t.due_at for t in waiting if t.due_at), default=None),
                 "now": self.now, "ended_at": self.now if ended else None,

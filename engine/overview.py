@@ -104,12 +104,12 @@ class CaseFilter:
                 chosen = chosen.where(definitions.c.version == self.version)
             found.append(cases.c.definition_id.in_(chosen))
         if self.q.strip():
-            # Matched in the narrow index on (title, business_key), never in the wide rows.
-            like = f"%{self.q.strip()}%"
-            matching = select(cases.c.id).where(
-                cases.c.business_key.ilike(like) | cases.c.title.ilike(like)
-            )
-            found.append(cases.c.id.in_(matching))
+            # In the lowercase key-and-title column and its narrow index, never in the wide
+            # rows that hold the workflows; the person's % and _ are plain characters.
+            term = self.q.strip().lower()
+            for special in ("\\", "%", "_"):
+                term = term.replace(special, "\\" + special)
+            found.append(cases.c.search_text.like(f"%{term}%", escape="\\"))
         return found
 
 
@@ -179,22 +179,54 @@ def overview(
     page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     with rt.db.reading() as conn:
         now = rt.clock.now(conn)
-        counted = case_filter.narrow(select(func.count()).select_from(cases), now)
-        total = conn.execute(counted).scalar() or 0
-        ids = _ordered(matching_ids(case_filter, now), sort, descending)
-        rows = _rows(
-            conn, _cases_by_id(conn, ids.limit(page_size).offset((page - 1) * page_size)), now
-        )
+        start = (page - 1) * page_size
+        if case_filter.q.strip():
+            total, page_ids = _searched_page(conn, case_filter, now, sort, descending, start,
+                                             page_size)  # fmt: skip
+        else:
+            counted = case_filter.narrow(select(func.count()).select_from(cases), now)
+            total = int(conn.execute(counted).scalar() or 0)
+            ids = _ordered(matching_ids(case_filter, now), sort, descending)
+            page_ids = list(conn.execute(ids.limit(page_size).offset(start)).scalars())
+        rows = _rows(conn, _cases_by_id(conn, page_ids), now)
         facets = read_facets(conn) if with_facets else None
-    return OverviewPage(rows, int(total), page, page_size, facets, case_filter)
+    return OverviewPage(rows, total, page, page_size, facets, case_filter)
 
 
-def _cases_by_id(conn: Connection, ids: Select[Any]) -> list[Any]:
+def _searched_page(
+    conn: Connection,
+    case_filter: CaseFilter,
+    now: datetime,
+    sort: str,
+    descending: bool,
+    start: int,
+    size: int,
+) -> tuple[int, list[int]]:
+    """A text search's count and page. The matches are chosen inside the narrow search index
+    and only then ordered (``OFFSET 0`` keeps the database from walking the wide rows in time
+    order instead); the order is ``_ordered``'s."""
+    counted = case_filter.narrow(select(func.count()).select_from(cases), now)
+    total = int(conn.execute(counted).scalar() or 0)
+    column = SORTS.get(sort, cases.c.updated_at)
+    descending = descending or sort not in SORTS
+    matches = case_filter.narrow(select(cases.c.id, column.label("key")), now).offset(0)
+    inner = matches.subquery()
+    key, tie = inner.c.key, inner.c.id
+    order: list[ColumnElement[Any]] = [
+        key.desc() if descending else key.asc(),
+        tie.desc() if descending else tie.asc(),
+    ]
+    if sort in ("due", "timer"):  # undated cases last either way
+        order.insert(0, key.is_(None))
+    chosen = select(inner.c.id).order_by(*order).limit(size).offset(start)
+    return total, list(conn.execute(chosen).scalars())
+
+
+def _cases_by_id(conn: Connection, ids: list[int]) -> list[Any]:
     """The case rows (with their definition) of a page of ids, in the page's order: the page is
     chosen on ``cases`` alone, and only its rows are joined."""
-    order = list(conn.execute(ids).scalars())
-    rows = {r.id: r for r in conn.execute(CASE_ROWS.where(cases.c.id.in_(order)))}
-    return [rows[case_id] for case_id in order]
+    rows = {r.id: r for r in conn.execute(CASE_ROWS.where(cases.c.id.in_(ids)))}
+    return [rows[case_id] for case_id in ids]
 
 
 def overview_rows(
@@ -205,7 +237,8 @@ def overview_rows(
         now = rt.clock.now(conn)
         query = _ordered(matching_ids(case_filter, now), sort, descending)
         for offset in range(0, EXPORT_LIMIT, MAX_PAGE_SIZE):
-            chunk = _cases_by_id(conn, query.limit(MAX_PAGE_SIZE).offset(offset))
+            page_ids = list(conn.execute(query.limit(MAX_PAGE_SIZE).offset(offset)).scalars())
+            chunk = _cases_by_id(conn, page_ids)
             yield from _rows(conn, chunk, now)
             if len(chunk) < MAX_PAGE_SIZE:
                 return

@@ -95,6 +95,7 @@ cases = Table(
     Column("stage_code", String(60), nullable=False, default=""),  # the BPMN ``stage`` property
     Column("due_at", Timestamp),  # the earliest due date of its open tasks
     Column("next_timer_at", Timestamp),  # when its next waiting timer is due
+    Column("search_text", String(300), nullable=False, default=""),  # key and title, lowercase
     Column("workflow", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("incident", Text),
@@ -107,7 +108,8 @@ cases = Table(
     Index("ix_cases_stage_code", "stage_code", "updated_at"),
     Index("ix_cases_due_at", "due_at"),
     Index("ix_cases_updated", "updated_at"),
-    Index("ix_cases_search", "title", "business_key"),  # the overview's search reads only this
+    # The overview's search: matched, counted and ordered by updated time in this index alone.
+    Index("ix_cases_search", "search_text", "updated_at"),
 )
 # The overview sorted by next timer, undated cases last, read in index order.
 Index("ix_cases_timer_order", cases.c.next_timer_at.is_(None), cases.c.next_timer_at, cases.c.id)

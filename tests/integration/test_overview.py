@@ -89,6 +89,8 @@ def test_every_filter_narrows_as_it_says(fund_rt: Runtime) -> None:
         CaseFilter(process="due_dates"): [],
         CaseFilter(q=drafting.business_key): [drafting.business_key],
         CaseFilter(q=TITLE.lower()[2:12]): [screened.business_key],  # the idea's title, any case
+        CaseFilter(q=TITLE.upper()): [screened.business_key],  # Å matches å
+        CaseFilter(q="%"): [],  # a plain character, not a wildcard
     }
     for case_filter, wanted in expected.items():
         found = _keys(fund_rt, case_filter)

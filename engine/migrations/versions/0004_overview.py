@@ -24,10 +24,16 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stage_code", sa.String(60), nullable=False, server_default=""))
         batch.add_column(sa.Column("due_at", TS))
         batch.add_column(sa.Column("next_timer_at", TS))
+        batch.add_column(
+            sa.Column("search_text", sa.String(300), nullable=False, server_default="")
+        )
+    # Cases saved before this version: their key and title, lowercase (ASCII-only here; the
+    # next save of a case writes it with Python's full Unicode lowercasing).
+    op.execute("UPDATE cases SET search_text = lower(business_key || ' ' || title)")
     op.create_index("ix_cases_stage_code", "cases", ["stage_code", "updated_at"])
     op.create_index("ix_cases_due_at", "cases", ["due_at"])
     op.create_index("ix_cases_updated", "cases", ["updated_at"])  # the overview's default order
-    op.create_index("ix_cases_search", "cases", ["title", "business_key"])  # its search
+    op.create_index("ix_cases_search", "cases", ["search_text", "updated_at"])  # its search
     op.create_index("ix_cases_timer_order", "cases",
                     [sa.text("(next_timer_at IS NULL)"), "next_timer_at", "id"])  # fmt: skip
     op.create_index("ix_human_tasks_element_state", "human_tasks",
@@ -63,6 +69,7 @@ def downgrade() -> None:
     op.drop_index("ix_cases_due_at", "cases")
     op.drop_index("ix_cases_stage_code", "cases")
     with op.batch_alter_table("cases") as batch:
+        batch.drop_column("search_text")
         batch.drop_column("next_timer_at")
         batch.drop_column("due_at")
         batch.drop_column("stage_code")
