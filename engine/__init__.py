@@ -8,6 +8,7 @@ from engine.audit import case_events
 from engine.bundle import read_bundle
 from engine.cases import (
     CasePage,
+    case_id_by_key,
     case_labels,
     find_case,
     get_case,
@@ -27,7 +28,6 @@ from engine.diagram import (
     Drawing,
     case_bpmn,
     case_diagram,
-    case_id_by_key,
     process_bpmn,
 )
 from engine.drafts import Draft, get_draft, purge_drafts, save_draft
@@ -64,6 +64,7 @@ from engine.runtime import Runtime
 from engine.scheduler import Scheduler, scheduler_id
 from engine.services import RuleCall, ServiceCall, ServiceRegistry
 from engine.settings import Settings
+from engine.tags import case_tags
 from engine.timers import SweepResult, TimerInfo, advance_clock, list_timers, next_due_at, sweep
 from engine.tokens import TokenInfo, create_token, list_tokens, revoke_token, user_for_token
 from engine.useradmin import (
@@ -149,6 +150,7 @@ __all__ = [
     "case_events",
     "case_id_by_key",
     "case_labels",
+    "case_tags",
     "check_password",
     "claim_task",
     "complete_task",

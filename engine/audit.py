@@ -13,8 +13,10 @@ from engine.runtime import Runtime
 from engine.schema import cases, events
 
 
-def case_events(rt: Runtime, case_id: int, after_id: int = 0, limit: int = 500) -> list[Event]:
-    """Events of a case in the order they happened."""
+def case_events(
+    rt: Runtime, case_id: int, after_id: int = 0, limit: int | None = 500
+) -> list[Event]:
+    """Events of a case in the order they happened, after ``after_id``; ``limit=None``: all."""
     with rt.db.reading() as conn:
         if conn.execute(select(cases.c.id).where(cases.c.id == case_id)).scalar() is None:
             raise NotFound(f"Ärendet {case_id} finns inte.")

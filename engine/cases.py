@@ -76,13 +76,24 @@ def get_case(rt: Runtime, case_id: int, with_data: bool = True) -> Case:
         return read_case(conn, case_id, with_data, rt)
 
 
-def find_case(rt: Runtime, business_key: str) -> Case:
+def find_case(rt: Runtime, business_key: str, with_data: bool = True) -> Case:
+    """The case ``SIF-2026-0001``; ``NotFound`` if there is none."""
     with rt.db.reading() as conn:
-        found = conn.execute(select(cases.c.id).where(cases.c.business_key == business_key))
-        case_id = found.scalar()
-        if case_id is None:
-            raise NotFound(f"Ärendet {business_key} finns inte.")
-        return read_case(conn, int(case_id), True, rt)
+        return read_case(conn, _id_of_key(conn, business_key), with_data, rt)
+
+
+def case_id_by_key(rt: Runtime, business_key: str) -> int:
+    """The id of the case ``SIF-2026-0001``; ``NotFound`` if there is none."""
+    with rt.db.reading() as conn:
+        return _id_of_key(conn, business_key)
+
+
+def _id_of_key(conn: Connection, business_key: str) -> int:
+    found = conn.execute(select(cases.c.id).where(cases.c.business_key == business_key))
+    case_id = found.scalar()
+    if case_id is None:
+        raise NotFound(f"Ärendet {business_key} finns inte.")
+    return int(case_id)
 
 
 #: A case row with what lists show of its definition.

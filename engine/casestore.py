@@ -25,7 +25,7 @@ from engine.definitions import DefinitionBody, definition_body
 from engine.due import due_at
 from engine.durations import InvalidTime
 from engine.errors import Conflict, NotFound, StepRefused, ValidationFailed
-from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState
+from engine.models import OPEN_TASK_STATES, STATUS_SAID, CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
 from engine.scripting.guard import ScriptError
@@ -189,7 +189,8 @@ class CaseStep:
 
     def require_status(self, *allowed: CaseStatus) -> None:
         if self.row.status not in allowed:
-            raise Conflict(f"Ärendet {self.row.business_key} har status {self.row.status}.")
+            state = STATUS_SAID.get(self.row.status, "har en annan status")
+            raise Conflict(f"Ärendet {self.row.business_key} {state}, så det går inte nu.")
 
     def event(
         self,

@@ -138,16 +138,6 @@ class CaseDiagram:
     incident: Incident | None
 
 
-def case_id_by_key(rt: Runtime, business_key: str) -> int:
-    """The id of the case ``SIF-2026-0001``; ``NotFound`` if there is none."""
-    with rt.db.reading() as conn:
-        found = conn.execute(select(cases.c.id).where(cases.c.business_key == business_key))
-        case_id = found.scalar()
-    if case_id is None:
-        raise NotFound(f"Ärendet {business_key} finns inte.")
-    return int(case_id)
-
-
 def case_bpmn(rt: Runtime, case_id: int) -> str:
     """The BPMN XML of the case's definition, as deployed (nothing is deserialized)."""
     with rt.db.reading() as conn:

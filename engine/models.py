@@ -17,6 +17,17 @@ class CaseStatus(StrEnum):
     TERMINATED = "terminated"
 
 
+#: A case's status as a refusal says it (people read it; a status code they would not).
+STATUS_SAID = {
+    CaseStatus.RUNNING.value: "pågår",
+    CaseStatus.WAITING.value: "väntar på en timer eller ett meddelande",
+    CaseStatus.COMPLETED.value: "är avslutat",
+    CaseStatus.ERROR.value: "har ett fel som väntar på att köras om",
+    CaseStatus.SUSPENDED.value: "är pausat",
+    CaseStatus.TERMINATED.value: "är avbrutet",
+}
+
+
 class TaskState(StrEnum):
     READY = "ready"
     CLAIMED = "claimed"

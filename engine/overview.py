@@ -8,7 +8,6 @@ and the audit export all narrow by it (``matching_ids``).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ from engine.schema import (
     human_tasks,
     timers,
 )
+from engine.tags import tags_of
 from engine.worklist import open_tasks_of
 
 #: Statuses in which a case still has work ahead (an overdue flag means something).
@@ -155,15 +155,22 @@ class OverviewPage(Paged):
     filter: CaseFilter = field(default_factory=CaseFilter)
 
 
+def _order(key: Any, tie: Any, sort: str, descending: bool) -> list[ColumnElement[Any]]:
+    """By ``key``, then ``tie`` (the case id), in ``sort``'s direction; undated cases last. An
+    unknown sort is the newest change first."""
+    descending = descending or sort not in SORTS
+    order: list[ColumnElement[Any]] = [
+        key.desc() if descending else key.asc(),
+        tie.desc() if descending else tie.asc(),
+    ]
+    if sort in ("due", "timer"):
+        order.insert(0, key.is_(None))
+    return order
+
+
 def _ordered(query: Select[Any], sort: str, descending: bool) -> Select[Any]:
     column = SORTS.get(sort, cases.c.updated_at)
-    if sort not in SORTS:
-        descending = True
-    primary = column.desc() if descending else column.asc()
-    tie = cases.c.id.desc() if descending else cases.c.id.asc()
-    if sort in ("due", "timer"):  # undated cases last either way
-        return query.order_by(column.is_(None), primary, tie)
-    return query.order_by(primary, tie)
+    return query.order_by(*_order(column, cases.c.id, sort, descending))
 
 
 def overview(
@@ -179,47 +186,31 @@ def overview(
     page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
     with rt.db.reading() as conn:
         now = rt.clock.now(conn)
+        counted = case_filter.narrow(select(func.count()).select_from(cases), now)
+        total = int(conn.execute(counted).scalar() or 0)
         start = (page - 1) * page_size
-        if case_filter.q.strip():
-            total, page_ids = _searched_page(conn, case_filter, now, sort, descending, start,
-                                             page_size)  # fmt: skip
-        else:
-            counted = case_filter.narrow(select(func.count()).select_from(cases), now)
-            total = int(conn.execute(counted).scalar() or 0)
-            ids = _ordered(matching_ids(case_filter, now), sort, descending)
-            page_ids = list(conn.execute(ids.limit(page_size).offset(start)).scalars())
+        chosen = _chosen(case_filter, now, sort, descending)
+        page_ids = list(conn.execute(chosen.limit(page_size).offset(start)).scalars())
         rows = _rows(conn, _cases_by_id(conn, page_ids), now)
         facets = read_facets(conn) if with_facets else None
     return OverviewPage(rows, total, page, page_size, facets, case_filter)
 
 
-def _searched_page(
-    conn: Connection,
-    case_filter: CaseFilter,
-    now: datetime,
-    sort: str,
-    descending: bool,
-    start: int,
-    size: int,
-) -> tuple[int, list[int]]:
-    """A text search's count and page. The matches are chosen inside the narrow search index
-    and only then ordered (``OFFSET 0`` keeps the database from walking the wide rows in time
-    order instead); the order is ``_ordered``'s."""
-    counted = case_filter.narrow(select(func.count()).select_from(cases), now)
-    total = int(conn.execute(counted).scalar() or 0)
+def _chosen(case_filter: CaseFilter, now: datetime, sort: str, descending: bool) -> Select[Any]:
+    """The ids of the cases the filter lets through, in the asked order."""
+    if case_filter.q.strip():
+        return _searched(case_filter, now, sort, descending)
+    return _ordered(matching_ids(case_filter, now), sort, descending)
+
+
+def _searched(case_filter: CaseFilter, now: datetime, sort: str, descending: bool) -> Select[Any]:
+    """A text search's ids in order. The matches are chosen inside the narrow search index and
+    only then ordered (``OFFSET 0`` keeps the database from walking the wide rows in time order
+    instead)."""
     column = SORTS.get(sort, cases.c.updated_at)
-    descending = descending or sort not in SORTS
     matches = case_filter.narrow(select(cases.c.id, column.label("key")), now).offset(0)
     inner = matches.subquery()
-    key, tie = inner.c.key, inner.c.id
-    order: list[ColumnElement[Any]] = [
-        key.desc() if descending else key.asc(),
-        tie.desc() if descending else tie.asc(),
-    ]
-    if sort in ("due", "timer"):  # undated cases last either way
-        order.insert(0, key.is_(None))
-    chosen = select(inner.c.id).order_by(*order).limit(size).offset(start)
-    return total, list(conn.execute(chosen).scalars())
+    return select(inner.c.id).order_by(*_order(inner.c.key, inner.c.id, sort, descending))
 
 
 def _cases_by_id(conn: Connection, ids: list[int]) -> list[Any]:
@@ -235,7 +226,7 @@ def overview_rows(
     """Every row the filter lets through, in the overview's order (for exports), in chunks."""
     with rt.db.reading() as conn:
         now = rt.clock.now(conn)
-        query = _ordered(matching_ids(case_filter, now), sort, descending)
+        query = _chosen(case_filter, now, sort, descending)
         for offset in range(0, EXPORT_LIMIT, MAX_PAGE_SIZE):
             page_ids = list(conn.execute(query.limit(MAX_PAGE_SIZE).offset(offset)).scalars())
             chunk = _cases_by_id(conn, page_ids)
@@ -247,7 +238,7 @@ def overview_rows(
 def _rows(conn: Connection, rows: Sequence[Any], now: datetime) -> list[OverviewRow]:
     ids = [r.id for r in rows]
     tasks = open_tasks_of(conn, ids)
-    tags = _tags_of(conn, ids)
+    tags = tags_of(conn, ids)
     next_timers = _next_timers(conn, ids)
     found = []
     for r in rows:
@@ -259,14 +250,6 @@ def _rows(conn: Connection, rows: Sequence[Any], now: datetime) -> list[Overview
                 overdue, due,
             )
         )  # fmt: skip
-    return found
-
-
-def _tags_of(conn: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
-    found: dict[int, dict[str, str]] = defaultdict(dict)
-    if ids:
-        for row in conn.execute(select(case_tags).where(case_tags.c.case_id.in_(ids))):
-            found[row.case_id][row.name] = row.value
     return found
 
 

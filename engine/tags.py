@@ -7,20 +7,22 @@ the values out of the data whenever a step changed it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from engine.schema import case_tags
+from engine.runtime import Runtime
+from engine.schema import case_tags as tag_table
 
 MAX_VALUE = 200
-_READ = select(case_tags.c.name, case_tags.c.value).where(
-    case_tags.c.case_id == bindparam("case_id")
+_READ = select(tag_table.c.name, tag_table.c.value).where(
+    tag_table.c.case_id == bindparam("case_id")
 )
 _UPDATE = (
-    update(case_tags)
-    .where(case_tags.c.case_id == bindparam("cid"), case_tags.c.name == bindparam("tag"))
+    update(tag_table)
+    .where(tag_table.c.case_id == bindparam("cid"), tag_table.c.name == bindparam("tag"))
     .values(value=bindparam("value"))
 )
 
@@ -46,6 +48,21 @@ def _at(data: Mapping[str, Any], path: str) -> object:
     return node
 
 
+def tags_of(conn: Connection, case_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """The stored tags of each of ``case_ids`` (cases without tags are left out)."""
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    if case_ids:
+        for row in conn.execute(select(tag_table).where(tag_table.c.case_id.in_(case_ids))):
+            found[row.case_id][row.name] = row.value
+    return found
+
+
+def case_tags(rt: Runtime, case_id: int) -> dict[str, str]:
+    """The tags of one case (its rule profile, board …), as lists filter by them."""
+    with rt.db.reading() as conn:
+        return tags_of(conn, [case_id]).get(case_id, {})
+
+
 def sync_tags(conn: Connection, case_id: int, values: Mapping[str, str]) -> None:
     """Make the stored tags of a case equal ``values`` (writing only what changed)."""
     stored = {row.name: row.value for row in conn.execute(_READ, {"case_id": case_id})}
@@ -54,13 +71,13 @@ def sync_tags(conn: Connection, case_id: int, values: Mapping[str, str]) -> None
     gone = [name for name in stored if name not in values]
     if gone:
         conn.execute(
-            delete(case_tags).where(case_tags.c.case_id == case_id, case_tags.c.name.in_(gone))
+            delete(tag_table).where(tag_table.c.case_id == case_id, tag_table.c.name.in_(gone))
         )
     new = [
         {"case_id": case_id, "name": k, "value": v} for k, v in values.items() if k not in stored
     ]
     if new:
-        conn.execute(insert(case_tags), new)
+        conn.execute(insert(tag_table), new)
     changed = [
         {"cid": case_id, "tag": k, "value": v}
         for k, v in values.items()

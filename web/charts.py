@@ -118,7 +118,7 @@ def _date_ticks(first: date, last: date) -> list[tuple[date, str]]:
     y, m = first.year, first.month
     if first.day != 1:
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    while date(y, m, 1) <= last:
+    while y <= date.max.year and date(y, m, 1) <= last:
         months.append(date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     stride = max(1, math.ceil(len(months) / 8))
@@ -252,8 +252,8 @@ def line_chart(
     days = [_ordinal(d) for s in drawn for d, _ in s.points]
     values = [v for s in drawn for _, v in s.points] + [r.value for r in reference_lines]
     first, last = min(days), max(days)
-    if first == last:
-        first, last = first - 15, last + 15
+    if first == last:  # one day: a month around it, within the calendar's ends
+        first, last = max(1, first - 15), min(date.max.toordinal(), last + 15)
     ticks = _nice_ticks(min(0.0, min(values)), max(values))
     plot_bottom = HEIGHT - BOTTOM
     legend_rows = math.ceil((len(drawn) + len(reference_lines)) / 2)

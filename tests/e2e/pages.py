@@ -163,3 +163,53 @@ def describe_violations(violations: Sequence[Mapping[str, Any]]) -> str:
 def assert_accessible(page: Page) -> None:
     violations = axe_violations(page)
     assert not violations, f"{page.url}\n{describe_violations(violations)}"
+
+
+# Reading where the focus is, and whether it shows, is looking at the screen, not using a mouse.
+_FOCUSED_MATCHES = "s => !!document.activeElement && document.activeElement.matches(s)"
+# A date field's calendar button (inside the field, so the field itself is not :focus) shows
+# Chromium's own focus ring; everything else must show Sif's outline or shadow.
+_FOCUS_SHOWN = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  if (e.type === 'date' && !e.matches(':focus')) return '';
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  return outline || s.boxShadow !== 'none' ? '' : e.outerHTML.slice(0, 120);
+}"""
+
+
+class Keyboard:
+    """The person's keyboard; remembers every focus stop that could not be seen."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.unseen: list[str] = []
+
+    def tab_to(self, selector: str, limit: int = 150) -> None:
+        """Press Tab until the focus is on ``selector``."""
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if hidden := self.page.evaluate(_FOCUS_SHOWN):
+                self.unseen.append(hidden)
+            if self.page.evaluate(_FOCUSED_MATCHES, selector):
+                return
+        raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Tab to ``selector`` and type ``text`` there."""
+        self.tab_to(selector)
+        self.page.keyboard.type(text)
+
+    def fill(self, name: str, text: str) -> None:
+        """Tab to the form field called ``name`` and type ``text`` there."""
+        self.type_into(f'[name="{name}"]', text)
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def add_row(self, array: str, key: str = "Enter") -> None:
+        """Tab to the array's "Lägg till rad" and press it; the new row gets the focus."""
+        self.tab_to(f'[data-rows="{array}"] > button[data-form-action="add"]')
+        self.press(key)

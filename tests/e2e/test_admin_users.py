@@ -17,34 +17,6 @@ from tests.e2e.conftest import LiveSif
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "ett-långt-lösenord-1"
-# Where the focus is and whether it can be seen: reading the screen, not using a mouse.
-_FOCUSED_MATCHES = "s => !!document.activeElement && document.activeElement.matches(s)"
-_FOCUS_SHOWN = """() => {
-  const s = getComputedStyle(document.activeElement);
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-  return outline || s.boxShadow !== 'none' ? '' : document.activeElement.outerHTML.slice(0, 120);
-}"""
-
-
-class Keys:
-    """The administrator's keyboard; remembers each focus stop that could not be seen."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.unseen: list[str] = []
-
-    def tab_to(self, selector: str, limit: int = 120) -> None:
-        for _ in range(limit):
-            self.page.keyboard.press("Tab")
-            if hidden := self.page.evaluate(_FOCUS_SHOWN):
-                self.unseen.append(hidden)
-            if self.page.evaluate(_FOCUSED_MATCHES, selector):
-                return
-        raise AssertionError(f"{limit} presses of Tab never reached {selector}")
-
-    def type_into(self, selector: str, text: str) -> None:
-        self.tab_to(selector)
-        self.page.keyboard.type(text)
 
 
 def test_an_administrator_adds_a_user_and_gives_a_role_with_the_keyboard(
@@ -52,7 +24,7 @@ def test_an_administrator_adds_a_user_and_gives_a_role_with_the_keyboard(
 ) -> None:
     pages.sign_in(page, "admin")
     page.goto("/admin/anvandare")
-    keys = Keys(page)
+    keys = pages.Keyboard(page)
     keys.tab_to("a[href='/admin/anvandare/ny']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/admin/anvandare/ny")

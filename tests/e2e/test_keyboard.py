@@ -14,61 +14,17 @@ from tests.e2e.conftest import LiveSif
 
 pytestmark = pytest.mark.e2e
 
-# Reading where the focus is, and whether it shows, is looking at the screen, not using a mouse.
-_FOCUSED_MATCHES = "s => !!document.activeElement && document.activeElement.matches(s)"
-# A date field's calendar button (inside the field, so the field itself is not :focus) shows
-# Chromium's own focus ring; everything else must show Sif's outline or shadow.
-_FOCUS_SHOWN = """() => {
-  const e = document.activeElement, s = getComputedStyle(e);
-  if (e.type === 'date' && !e.matches(':focus')) return '';
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-  return outline || s.boxShadow !== 'none' ? '' : e.outerHTML.slice(0, 120);
-}"""
-
-
-class Keyboard:
-    """The person's keyboard; remembers every focus stop that could not be seen."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.unseen: list[str] = []
-
-    def tab_to(self, selector: str, limit: int = 150) -> None:
-        """Press Tab until the focus is on ``selector``."""
-        for _ in range(limit):
-            self.page.keyboard.press("Tab")
-            if hidden := self.page.evaluate(_FOCUS_SHOWN):
-                self.unseen.append(hidden)
-            if self.page.evaluate(_FOCUSED_MATCHES, selector):
-                return
-        raise AssertionError(f"{limit} presses of Tab never reached {selector}")
-
-    def type_into(self, name: str, text: str) -> None:
-        self.tab_to(f'[name="{name}"]')
-        self.page.keyboard.type(text)
-
-    def press(self, key: str) -> None:
-        self.page.keyboard.press(key)
-
-    def type(self, text: str) -> None:
-        self.page.keyboard.type(text)
-
-    def add_row(self, array: str, key: str = "Enter") -> None:
-        """Tab to the array's "Lägg till rad" and press it; the new row gets the focus."""
-        self.tab_to(f'[data-rows="{array}"] > button[data-form-action="add"]')
-        self.press(key)
-
 
 def test_the_idea_form_can_be_filled_and_sent_with_the_keyboard_alone(
     sif: LiveSif, page: Page
 ) -> None:
     case = sif.start_case(by="nora.falk")
     task = sif.open_task(case.id, "submit_idea")
-    keys = Keyboard(page)
+    keys = pages.Keyboard(page)
 
     page.goto("/logga-in")
-    keys.type_into("name", "nora.falk")
-    keys.type_into("password", "nora.falk")
+    keys.fill("name", "nora.falk")
+    keys.fill("password", "nora.falk")
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Inkorg")
 
@@ -81,19 +37,19 @@ def test_the_idea_form_can_be_filled_and_sent_with_the_keyboard_alone(
     keys.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lämna idé")
 
-    keys.type_into("title", "Kvällsöppen fritidsgård i Geneta")
-    keys.type_into("lead_board", "KFN")
-    keys.type_into("lead_administration", "Kultur- och fritidskontoret")
-    keys.type_into("contact_person", "nora.falk")
+    keys.fill("title", "Kvällsöppen fritidsgård i Geneta")
+    keys.fill("lead_board", "KFN")
+    keys.fill("lead_administration", "Kultur- och fritidskontoret")
+    keys.fill("contact_person", "nora.falk")
     keys.add_row("co_boards")
     keys.type("SN")
     keys.add_row("partners", key="Space")
     keys.type("Geneta BK")
     keys.press("Tab")
     keys.type("I")  # type-ahead in the closed select: "Idéburen organisation"
-    keys.type_into("need_description", "Unga i Geneta saknar en trygg plats på kvällarna.")
-    keys.type_into("target_group", "Unga 13–17 år i Geneta")
-    keys.type_into("intervention_summary", "Fritidsgården är öppen till 22 med fältassistenter.")
+    keys.fill("need_description", "Unga i Geneta saknar en trygg plats på kvällarna.")
+    keys.fill("target_group", "Unga 13–17 år i Geneta")
+    keys.fill("intervention_summary", "Fritidsgården är öppen till 22 med fältassistenter.")
     keys.tab_to('[name="knowledge_base"]')  # into the radio group: its first option
     keys.press("ArrowDown")  # the next option, "Beprövad erfarenhet", is chosen
     for code, met in (("K1", "Ja"), ("K2", "Delvis")):
@@ -103,9 +59,9 @@ def test_the_idea_form_can_be_filled_and_sent_with_the_keyboard_alone(
         keys.type(met)
     keys.tab_to('[name="not_regular_or_existing"]')
     keys.press("Space")
-    keys.type_into("expected_cost_reductions", "Färre placeringar i SN.")
-    keys.type_into("estimated_total_tkr", "1800")
-    keys.type_into("estimated_duration_years", "2")
+    keys.fill("expected_cost_reductions", "Färre placeringar i SN.")
+    keys.fill("estimated_total_tkr", "1800")
+    keys.fill("estimated_duration_years", "2")
     keys.tab_to('button[name="atgard"][value="slutfor"]')
     keys.press("Enter")
 

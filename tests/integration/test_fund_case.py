@@ -13,10 +13,10 @@ import pytest
 import engine
 from engine import Runtime
 from tasks.reports import table1, table2
-from tasks.store import create_fund, load_ledger
-from tests.conftest import DATA, make_runtime
+from tasks.store import load_ledger
+from tests.conftest import DATA
+from tests.integration.fund import fund_runtime
 from web.demo.cases import CASE_D, CASES, form
-from web.demo.people import DEMO_USERS
 from web.demo.replay import ReplayStuck, Step, Timeline, advance_to, replay
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,14 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = make_runtime(db_url, clock="virtual")
-    engine.set_virtual_time(rt.db, engine.to_datetime("2015-01-01"))
-    for name, (display, roles) in DEMO_USERS.items():
-        engine.add_user(rt, name, roles, display)
-    with rt.db.transaction() as conn:
-        create_fund(conn, "SIF-DEMO", "Demo", "sodertalje_2015", date(2013, 6, 1), 24000, "admin",
-                    rt.clock.now(conn))  # fmt: skip
-    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    rt = fund_runtime(db_url)
     yield rt
     rt.close()
 
@@ -64,14 +57,7 @@ def test_a_grant_above_what_the_fund_has_is_refused_on_the_form(fund_rt: Runtime
 
 
 def test_the_same_case_without_a_committee_under_stockholm(db_url: str) -> None:
-    rt = make_runtime(db_url, clock="virtual")
-    engine.set_virtual_time(rt.db, engine.to_datetime("2015-01-01"))
-    for name, (display, roles) in DEMO_USERS.items():
-        engine.add_user(rt, name, roles, display)
-    with rt.db.transaction() as conn:
-        create_fund(conn, "STHLM", "Stockholm", "stockholm_2016", date(2014, 12, 31), 300000,
-                    "admin", rt.clock.now(conn))  # fmt: skip
-    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    rt = fund_runtime(db_url, "stockholm_2016", fund="STHLM", capital=300000)
     until_proposal = CASE_D.steps[: [s.element for s in CASE_D.steps].index("committee_decision")]
     timeline = Timeline("S1", "KAA Stockholm", "2017-01-20", "elif.demir", until_proposal,
                         {"fund": "STHLM"})  # fmt: skip

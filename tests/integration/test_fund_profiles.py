@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +14,11 @@ from sqlalchemy import select
 import engine
 from engine import Runtime
 from engine.schema import cases
-from tasks.store import create_fund
-from tests.conftest import make_runtime
+from tests.integration.fund import fund_runtime
 from web.demo.cases import CASE_D, form, plan_lines
-from web.demo.people import DEMO_USERS
 from web.demo.replay import ReplayStuck, Step, replay
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def fund_runtime(db_url: str, profile: str) -> Runtime:
-    rt = make_runtime(db_url, clock="virtual")
-    engine.set_virtual_time(rt.db, engine.to_datetime("2015-01-01"))
-    for name, (display, roles) in DEMO_USERS.items():
-        engine.add_user(rt, name, roles, display)
-    with rt.db.transaction() as conn:
-        create_fund(conn, "SIF-DEMO", "Demo", profile, date(2013, 6, 1), 24000, "admin",
-                    rt.clock.now(conn))  # fmt: skip
-    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
-    return rt
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ SQLite and PostgreSQL, with the real fund process."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,9 @@ import pytest
 import engine
 from engine import CaseFilter, Runtime
 from engine.durations import LOCAL
-from tasks.store import create_fund
-from tests.conftest import make_runtime, read_scenario
+from tests.conftest import read_scenario
+from tests.integration.fund import fund_runtime
 from web.demo.cases import form as sample_form
-from web.demo.people import DEMO_USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESS = "social_investment_case"
@@ -25,14 +24,7 @@ TITLE = str(sample_form("idea")["title"])
 
 @pytest.fixture
 def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = make_runtime(db_url, clock="virtual")
-    engine.set_virtual_time(rt.db, engine.to_datetime("2026-03-02T09:00"))
-    for name, (display, roles) in DEMO_USERS.items():
-        engine.add_user(rt, name, roles, display)
-    with rt.db.transaction() as conn:
-        create_fund(conn, "SIF-DEMO", "Demo", "sodertalje_2015", date(2013, 6, 1), 24000, "admin",
-                    rt.clock.now(conn))  # fmt: skip
-    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    rt = fund_runtime(db_url, now="2026-03-02T09:00")
     yield rt
     rt.close()
 

@@ -74,6 +74,7 @@ PUBLIC_API = {
     "overview",
     "overview_rows",
     "step_names",
+    "case_tags",
     "Paged",
     # the event log for audit and process-mining exports (engine.eventlog)
     "LogEvent",

@@ -7,6 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import pytest
+
 from web.charts import BarGroup, ReferenceLine, Series, bar_chart, line_chart, number
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -100,6 +102,12 @@ def test_one_point_is_drawn_in_the_middle_of_a_widened_span() -> None:
     root = parse(line_chart([Series("En", [(date(2020, 1, 1), 5)])], title="T", y_label="B"))
     ((x, _),) = marker_positions(root, 0)
     assert 300 < x < 420
+
+
+@pytest.mark.parametrize("day", [date.min, date.max])
+def test_one_point_at_the_calendars_ends_is_drawn(day: date) -> None:
+    root = parse(line_chart([Series("Saldo", [(day, 24000)])], title="Fonden", y_label="tkr"))
+    assert len(marker_positions(root, 0)) == 1
 
 
 def test_a_grouped_bar_chart_has_a_bar_per_series_in_each_group() -> None:

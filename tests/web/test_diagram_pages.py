@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 import engine
 from engine import Case, Runtime
 from tests.conftest import read_scenario
 from tests.web.conftest import PASSWORD
+from web.diagrams import readable_lanes
 
 
 @pytest.fixture
@@ -111,3 +113,15 @@ def test_an_unknown_process_is_said_in_swedish(
     assert '<option value="camunda_style"' in text  # the choice is there to make again
     assert client.get("/arenden/vantetider.json?process=finns_inte").status_code == 404
     assert client.get("/arenden/vantetider.bpmn?process=finns_inte").status_code == 404
+
+
+def test_a_drawings_lanes_are_named_by_their_roles_names_not_ids(app: Flask) -> None:
+    xml = (
+        '<bpmn:lane id="a" name="council,coordinator"/><lane id="b" name="clerk" />'
+        '<bpmn:lane id="c" name="economist"><bpmn:flowNodeRef>x</bpmn:flowNodeRef></bpmn:lane>'
+    )
+    with app.test_request_context():
+        shown = readable_lanes(xml)
+    assert 'name="Rådet för sociala investeringar eller Samordnare"' in shown
+    assert 'name="clerk"' in shown  # no role Sif knows: left as the process owner wrote it
+    assert 'name="Ekonom och utvärderare"' in shown

@@ -23,7 +23,6 @@ from web.api.spec import endpoint
 from web.context import runtime
 
 CASE = "/cases/<int(max=2147483647):case_id>"
-EVENTS_PER_READ = 500
 
 
 @endpoint("/cases", "POST", ok={201: CaseOut}, errors=(403,), tag="Ärenden", body="json")
@@ -64,13 +63,7 @@ def case_events(case_id: int, query: EventQuery) -> EventList:
     """Ärendets händelselogg i den ordning det hände."""
     rt = runtime()
     access.readable_case(rt, caller(), case_id)
-    events, after = [], 0
-    while True:
-        chunk = engine.case_events(rt, case_id, after_id=after, limit=EVENTS_PER_READ)
-        events.extend(chunk)
-        if len(chunk) < EVENTS_PER_READ:
-            break
-        after = chunk[-1].id
+    events = engine.case_events(rt, case_id, limit=None)
     start = (query.page - 1) * query.page_size
     items = [EventOut.of(e) for e in events[start : start + query.page_size]]
     return EventList(items=items, total=len(events), page=query.page, page_size=query.page_size)

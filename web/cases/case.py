@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
@@ -22,8 +22,8 @@ from web.cases.timeline import ROUTINE, timeline
 from web.context import me, runtime
 from web.labels import profile_name, stage_name
 
-EVENTS_PER_READ = 500
 ENTRIES_PER_PAGE = 50
+KEY_LENGTH = 40  # cases.business_key: a longer key cannot exist
 ACTIONS = ("suspend", "resume", "terminate")
 DONE: dict[str, LazyString] = {
     "retry": _("Steget kördes om."),
@@ -36,33 +36,25 @@ DONE: dict[str, LazyString] = {
 @bp.route("/arenden/<business_key>")
 @overseer_required
 def case_page(business_key: str) -> ResponseReturnValue:
-    return _render(engine.find_case(runtime(), business_key[:40]))
+    return _render(engine.find_case(runtime(), business_key[:KEY_LENGTH], with_data=False))
 
 
 def _render(case: Case, status: int = 200, **form: Any) -> ResponseReturnValue:
     rt = runtime()
-    events, after = [], 0
-    while True:
-        chunk = engine.case_events(rt, case.id, after_id=after, limit=EVENTS_PER_READ)
-        events.extend(chunk)
-        if len(chunk) < EVENTS_PER_READ:
-            break
-        after = chunk[-1].id
+    events = engine.case_events(rt, case.id, limit=None)
     name_of = people()
     every = request.args.get("handelser") == "alla"
     shown = events if every else [e for e in events if e.kind not in ROUTINE]
     history = _page_of(shown, request.args.get("sida"))
     entries = timeline(history.items, engine.step_names(rt, case.id),
                        engine.case_labels(rt, case.id), name_of)  # fmt: skip
-    profile = case.data.get("profile") or case.data.get("fund_profile") or {}
     page = render_template(
         "cases/case.html", case=case, entries=entries, name_of=name_of, history=history,
         every=every, all_events=len(events), process_name=_process_name(case),
         timers=engine.list_timers(rt, state="waiting", case_id=case.id),
         status_name=status_name, stage_name=stage_name,
-        profile=profile_name(profile.get("key", "") if isinstance(profile, dict) else ""),
-        may_act=may_administer(), actions=_actions_for(case), form=form,
-        known_endpoints=current_app.view_functions, now=rt.clock.now(),
+        profile=profile_name(engine.case_tags(rt, case.id).get("profile", "")),
+        may_act=may_administer(), actions=_actions_for(case), form=form, now=rt.clock.now(),
     )  # fmt: skip
     return page, status
 
@@ -78,15 +70,14 @@ class HistoryPage(Paged):
 
 
 def _page_of(events: list[Event], asked: str | None) -> HistoryPage:
-    newest_first = events[::-1]
-    pages = max(1, -(-len(events) // ENTRIES_PER_PAGE))
+    """The asked-for page of ``events`` counted from the newest (the last page if beyond)."""
+    whole = HistoryPage(events[::-1], len(events), 1)
     try:
-        page = min(max(int(asked or 1), 1), pages)
+        page = min(max(int(asked or 1), 1), whole.pages)
     except ValueError:
         page = 1
     start = (page - 1) * ENTRIES_PER_PAGE
-    chosen = newest_first[start : start + ENTRIES_PER_PAGE]
-    return HistoryPage(chosen[::-1], len(events), page)
+    return HistoryPage(whole.items[start : start + ENTRIES_PER_PAGE][::-1], len(events), page)
 
 
 def _process_name(case: Case) -> str:
@@ -117,18 +108,18 @@ def _actions_for(case: Case) -> list[str]:
 @admin_required
 def act_on_case(business_key: str, action: str) -> ResponseReturnValue:
     rt = runtime()
-    case = engine.find_case(rt, business_key[:40])
+    case_id = engine.case_id_by_key(rt, business_key[:KEY_LENGTH])
     reason = request.form.get("reason", "")[:2000]
     try:
         if action == "retry":
-            engine.retry_case(rt, case.id, me().name)
+            engine.retry_case(rt, case_id, me().name)
         else:
-            engine.set_case_status(rt, case.id, me().name, action, reason)
-    except ValidationFailed as refused:
-        message = refused.errors[0].message if refused.errors else refused.message
-        return _render(case, 422, action=action, reason=reason, error=message)
-    except Conflict as conflict:
-        return _render(engine.find_case(rt, case.business_key), 409, action=action,
-                       reason=reason, error=conflict.message)  # fmt: skip
+            engine.set_case_status(rt, case_id, me().name, action, reason)
+    except (ValidationFailed, Conflict) as refused:  # shown beside the form, reason kept
+        status = 422 if isinstance(refused, ValidationFailed) else 409
+        errors = refused.errors if isinstance(refused, ValidationFailed) else []
+        message = errors[0].message if errors else refused.message
+        case = engine.get_case(rt, case_id, with_data=False)
+        return _render(case, status, action=action, reason=reason, error=message)
     flash(str(DONE[action]), "success")
-    return redirect(url_for("cases.case_page", business_key=case.business_key))
+    return redirect(url_for("cases.case_page", business_key=business_key))

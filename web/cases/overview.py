@@ -3,14 +3,14 @@ who holds it and since when, what it waits for — filtered, sorted, paged and e
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
 import engine
 from web.access import overseer_required
 from web.cases import bp
 from web.cases.exports import csv_response, stem, xlsx_response
-from web.cases.filters import PAGE_SIZES, filter_args, list_query
+from web.cases.filters import PAGE_SIZES, SORT_PARAMS, filter_args, list_query
 from web.cases.status import STATUS_NAMES
 from web.cases.table import COLUMNS, cells, people, text_rows
 from web.context import runtime
@@ -38,7 +38,7 @@ def overview() -> ResponseReturnValue:
         args=filter_args(request.args), status_names=STATUS_NAMES, stage_names=STAGE_NAMES,
         stage_name=stage_name, board_name=board_name, profile_name=profile_name,
         task_roles=TASK_ROLES, role_names=ROLE_NAMES, page_sizes=PAGE_SIZES,
-        known_endpoints=current_app.view_functions,
+        sort_params={sort: param for param, sort in SORT_PARAMS.items()},
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext
 
 from engine import Event
 from engine.casestore import SYSTEM
+from web.formatting import when
 from web.labels import EVENT_NAMES
 from web.readable import readable_lines, scalar_text
 from web.roles import role_names
@@ -73,7 +74,11 @@ def _note(event: Event, detail: Mapping[str, Any]) -> str:
     if event.kind == "message_received" and detail.get("message"):
         return str(detail["message"])
     if event.kind in ("timer_armed", "timer_fired") and detail.get("due_at"):
-        return str(gettext("förfaller %(at)s", at=str(detail["due_at"])[:16].replace("T", " ")))
+        try:
+            due = when(datetime.fromisoformat(str(detail["due_at"])))
+        except ValueError:
+            return ""
+        return str(gettext("förfaller %(at)s", at=due))
     return ""
 
 

@@ -6,6 +6,9 @@ open tasks and who holds them, waiting timers, the incident) and a full page
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 from flask import Blueprint, Flask, Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -15,6 +18,7 @@ from engine import NotFound
 from web.access import overseer_required
 from web.context import runtime
 from web.diagrams.markers import KIND_NAMES, case_markers
+from web.roles import ROLE_NAMES, role_names
 
 bp = Blueprint("diagrams", __name__)
 MAX_KEY = 40  # cases.business_key's length
@@ -22,6 +26,22 @@ MAX_KEY = 40  # cases.business_key's length
 
 def _case_id(business_key: str) -> int:
     return engine.case_id_by_key(runtime(), business_key[:MAX_KEY])
+
+
+_LANE_NAME = re.compile(r'(<(?:[\w.-]+:)?lane\b[^>]*?\bname=")([^"]*)(")')
+
+
+def readable_lanes(xml: str) -> str:
+    """The drawing with each lane named by its roles' names ('Samordnare'), not the role ids
+    BPMN keeps there for Sif (a lane named otherwise is left as it is)."""
+
+    def named(found: re.Match[str]) -> str:
+        roles = [part.strip() for part in found.group(2).split(",") if part.strip()]
+        if not roles or any(role not in ROLE_NAMES for role in roles):
+            return found.group(0)
+        return found.group(1) + escape(role_names(roles), quote=True) + found.group(3)
+
+    return _LANE_NAME.sub(named, xml)
 
 
 def json_not_found(error: NotFound) -> ResponseReturnValue:
@@ -33,7 +53,7 @@ def json_not_found(error: NotFound) -> ResponseReturnValue:
 @overseer_required
 def case_bpmn(business_key: str) -> ResponseReturnValue:
     xml = engine.case_bpmn(runtime(), _case_id(business_key))
-    return Response(xml, mimetype="application/xml")
+    return Response(readable_lanes(xml), mimetype="application/xml")
 
 
 @bp.route("/arenden/<business_key>/diagram.json", endpoint="case_markers")

@@ -115,6 +115,7 @@ function focusOn(canvas, registry, markers) {
     .filter((element) => element && !element.waypoints);
   canvas.zoom('fit-viewport', 'auto');
   if (!shapes.length) {
+    shrinkToFit(canvas);
     alignTop(canvas);
     return;
   }
@@ -134,6 +135,22 @@ function focusOn(canvas, registry, markers) {
     height
   });
   alignTop(canvas);
+}
+
+// A whole wide process fitted into the frame is a strip: make the frame no taller than the strip
+// (never below 20rem, the stylesheet's minimum), so the page does not hold an empty box.
+function shrinkToFit(canvas) {
+  const frame = canvas.getContainer().closest('.diagram__canvas');
+  if (!frame) {
+    return;
+  }
+  const box = canvas.viewbox();
+  const needed = Math.ceil(box.inner.height * box.scale) + 48;
+  if (needed < frame.clientHeight) {
+    frame.style.height = `${needed}px`; // CSSOM, allowed by the CSP (no style attribute markup)
+    canvas.resized();
+    canvas.zoom('fit-viewport', 'auto');
+  }
 }
 
 // A wide diagram fitted into the frame leaves empty paper above it: start at its top edge.

@@ -19,7 +19,7 @@ from engine import CaseFilter, NotFound, WaitingMap
 from web.access import overseer_required
 from web.cases.filters import case_filter, filter_args
 from web.context import runtime
-from web.diagrams import json_not_found
+from web.diagrams import json_not_found, readable_lanes
 from web.diagrams.markers import days, heat_markers
 
 bp = Blueprint("waiting", __name__)
@@ -103,7 +103,7 @@ def waiting_json() -> ResponseReturnValue:
 @overseer_required
 def diagram_bpmn() -> ResponseReturnValue:
     xml = engine.process_bpmn(runtime(), _chosen(_processes()))
-    return Response(xml, mimetype="application/xml")
+    return Response(readable_lanes(xml), mimetype="application/xml")
 
 
 def init_app(app: Flask) -> None:
