@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench translations clean
+.PHONY: run test lint typecheck unit bench translations assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-wrap \
 		--ignore-obsolete --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d web/translations --statistics
+
+# The front-end bundles under web/static/ (process maps, the modeller, the DMN editor, axe-core
+# for the browser tests), rebuilt from the pinned npm packages (package-lock.json). The built
+# files are committed, so `make run` and `make test` need no npm; run this after changing
+# web/frontend/ or package.json.
+assets:
+	npm ci --no-audit --no-fund
+	npm run vendor
+	npm run build
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

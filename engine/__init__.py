@@ -21,7 +21,15 @@ from engine.cases import (
 )
 from engine.clock import Clock, RealClock, VirtualClock, set_virtual_time
 from engine.db import Database
-from engine.definitions import Definition, Deployment, deploy, list_definitions
+from engine.definitions import (
+    Definition,
+    Deployment,
+    check_bundle,
+    definition_files,
+    deploy,
+    find_definition,
+    list_definitions,
+)
 from engine.diagram import (
     CaseDiagram,
     DiagramTimer,
@@ -59,6 +67,12 @@ from engine.overview import (
     matching_ids,
     overview,
     overview_rows,
+)
+from engine.process_drafts import (
+    ProcessDraft,
+    discard_process_draft,
+    process_draft,
+    save_process_draft,
 )
 from engine.runtime import Runtime
 from engine.scheduler import Scheduler, scheduler_id
@@ -123,6 +137,7 @@ __all__ = [
     "OverviewRow",
     "Paged",
     "Problem",
+    "ProcessDraft",
     "RealClock",
     "RuleCall",
     "Runtime",
@@ -151,15 +166,19 @@ __all__ = [
     "case_id_by_key",
     "case_labels",
     "case_tags",
+    "check_bundle",
     "check_password",
     "claim_task",
     "complete_task",
     "create_token",
     "create_user",
     "deactivate_user",
+    "definition_files",
     "deploy",
+    "discard_process_draft",
     "event_log",
     "find_case",
+    "find_definition",
     "get_account",
     "get_case",
     "get_draft",
@@ -181,6 +200,7 @@ __all__ = [
     "overview_rows",
     "parse_duration",
     "process_bpmn",
+    "process_draft",
     "purge_drafts",
     "reactivate_user",
     "read_bundle",
@@ -188,6 +208,7 @@ __all__ = [
     "retry_case",
     "revoke_token",
     "save_draft",
+    "save_process_draft",
     "scheduler_id",
     "send_message",
     "set_case_status",

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, insert, select
 from engine.bundle import bundle_sha256
 from engine.clock import as_utc
 from engine.db import inserted_id
-from engine.errors import NotFound
+from engine.errors import BundleInvalid, NotFound, Problem
 from engine.forms import form_validator
 from engine.runtime import Runtime
 from engine.schema import definitions, deployment_files, deployments
@@ -30,6 +30,7 @@ class Definition:
     sha256: str
     deployed_by: str
     deployed_at: datetime
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ class Deployment:
     definitions: list[Definition]
 
 
-def deploy(rt: Runtime, files: Mapping[str, bytes], deployed_by: str) -> Deployment:
-    """Validate and store a bundle; idempotent by content hash. Raises ``BundleInvalid``."""
+def deploy(
+    rt: Runtime, files: Mapping[str, bytes], deployed_by: str, comment: str = ""
+) -> Deployment:
+    """Validate and store a bundle; idempotent by content hash (the first deployment's comment
+    stays). Raises ``BundleInvalid``."""
     sha = bundle_sha256(files)
     with rt.db.reading() as conn:
         existing = _definitions_of(conn, sha)
@@ -56,7 +60,9 @@ def deploy(rt: Runtime, files: Mapping[str, bytes], deployed_by: str) -> Deploym
             return Deployment(False, sha, existing)
         deployment_id = inserted_id(
             conn.execute(
-                insert(deployments).values(sha256=sha, deployed_by=deployed_by, deployed_at=now)
+                insert(deployments).values(
+                    sha256=sha, deployed_by=deployed_by, deployed_at=now, comment=comment.strip()
+                )
             )
         )
         conn.execute(
@@ -87,6 +93,15 @@ def deploy(rt: Runtime, files: Mapping[str, bytes], deployed_by: str) -> Deploym
         return Deployment(True, sha, _definitions_of(conn, sha))
 
 
+def check_bundle(rt: Runtime, files: Mapping[str, bytes]) -> list[Problem]:
+    """Every problem deploying ``files`` would meet (the whole pipeline), deploying nothing."""
+    try:
+        validate_bundle(files, rt.settings, rt.services.names(), rt.services.rule_names())
+    except BundleInvalid as invalid:
+        return invalid.problems
+    return []
+
+
 def _select_definitions() -> Any:
     return select(
         definitions.c.id,
@@ -96,13 +111,14 @@ def _select_definitions() -> Any:
         deployments.c.sha256,
         deployments.c.deployed_by,
         definitions.c.deployed_at,
+        deployments.c.comment,
     ).join(deployments, deployments.c.id == definitions.c.deployment_id)
 
 
 def _row_to_definition(row: Any) -> Definition:
     return Definition(
         row.id, row.process_key, row.version, row.name, row.sha256, row.deployed_by,
-        as_utc(row.deployed_at),
+        as_utc(row.deployed_at), row.comment,
     )  # fmt: skip
 
 
@@ -120,6 +136,31 @@ def list_definitions(rt: Runtime) -> list[Definition]:
             _select_definitions().order_by(definitions.c.process_key, definitions.c.version.desc())
         )
         return [_row_to_definition(r) for r in rows]
+
+
+def find_definition(rt: Runtime, process_key: str, version: int | None = None) -> Definition:
+    """A process's given version, or its newest; ``NotFound`` if there is none."""
+    query = _select_definitions().where(definitions.c.process_key == process_key)
+    if version is not None:
+        query = query.where(definitions.c.version == version)
+    with rt.db.reading() as conn:
+        row = conn.execute(query.order_by(definitions.c.version.desc()).limit(1)).first()
+    if row is None:
+        which = f"version {version} av processen" if version is not None else "processen"
+        raise NotFound(f"Det finns ingen {which} {process_key!r}.")
+    return _row_to_definition(row)
+
+
+def definition_files(rt: Runtime, definition_id: int) -> dict[str, bytes]:
+    """The files of the bundle a definition was deployed from, by name, as deployed."""
+    with rt.db.reading() as conn:
+        rows = conn.execute(
+            select(deployment_files.c.name, deployment_files.c.content)
+            .join(definitions, definitions.c.deployment_id == deployment_files.c.deployment_id)
+            .where(definitions.c.id == definition_id)
+            .order_by(deployment_files.c.name)
+        )
+        return {row.name: row.content.encode("utf-8") for row in rows}
 
 
 def latest_definition_id(conn: Connection, process_key: str) -> int:

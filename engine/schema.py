@@ -52,6 +52,7 @@ deployments = Table(
     Column("sha256", String(64), nullable=False, unique=True),
     Column("deployed_by", String(80), nullable=False),
     Column("deployed_at", Timestamp, nullable=False),
+    Column("comment", Text, nullable=False, default=""),  # the deployer's note on the change
 )
 
 deployment_files = Table(
@@ -228,4 +229,14 @@ admin_events = Table(
     Column("subject", String(80), nullable=False),  # the user name acted on
     Column("detail", Text, nullable=False, default="{}"),
     Index("ix_admin_events_subject", "subject", "id"),
+)
+
+process_drafts = Table(
+    "process_drafts",
+    metadata,
+    Column("user_name", String(80), primary_key=True),
+    Column("process_key", String(255), primary_key=True),
+    Column("base_version", Integer),  # the version the draft was started from
+    Column("files", Text, nullable=False),  # JSON: file name → text
+    Column("saved_at", Timestamp, nullable=False),
 )

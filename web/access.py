@@ -52,3 +52,23 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return login_required(cast(F, checked))
+
+
+PROCESS_OWNER = "process_owner"
+
+
+def may_model() -> bool:
+    """Whether the signed-in person may read, change and deploy the processes."""
+    return me().has_role(PROCESS_OWNER)
+
+
+def process_owner_required(view: F) -> F:
+    """The page or action is for process owners only (every other role is refused)."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not may_model():
+            raise NotAllowed(gettext("Sidan är bara för processägare."))
+        return view(*args, **kwargs)
+
+    return login_required(cast(F, checked))

@@ -27,6 +27,8 @@ from web import (
     fund,
     i18n,
     inbox,
+    modeller,
+    processes,
     waiting,
 )
 
@@ -67,6 +69,8 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     diagrams.init_app(app)
     waiting.init_app(app)
     followup.init_app(app)
+    processes.init_app(app)
+    modeller.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)

@@ -22,6 +22,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "tove.ahlin": ("Tove Ahlin", ["ops_head"]),
     "admin": ("Fondadministratör", ["admin"]),
     "greta.sund": ("Greta Sund", ["auditor"]),
+    "helena.rask": ("Helena Rask", ["process_owner"]),
 }
 
 FUND_CODE = "SIF-DEMO"

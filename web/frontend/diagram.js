@@ -19,7 +19,10 @@ const KIND_ATTRIBUTES = {
   current: 'current',
   timer: 'timers',
   incident: 'incident',
-  heat: 'heat'
+  heat: 'heat',
+  added: 'added',
+  changed: 'changed',
+  removed: 'removed'
 };
 
 let tooltipCount = 0;
@@ -103,8 +106,9 @@ function mark(viewer, markers) {
   return marked;
 }
 
-// Kinds worth opening the map on: what waits, what failed, where tasks pile up.
-const FOCUS_KINDS = new Set(['current', 'timer', 'incident', 'heat']);
+// Kinds worth opening the map on: what waits, what failed, where tasks pile up, what a new
+// version changed.
+const FOCUS_KINDS = new Set(['current', 'timer', 'incident', 'heat', 'added', 'changed', 'removed']);
 
 // Show the elements that matter at a readable scale (a whole fund process fitted into the page
 // is too small to read); without any, the whole diagram.
