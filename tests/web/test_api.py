@@ -147,6 +147,17 @@ def test_deploying_a_new_bundle_answers_201_and_the_same_again_200(api: Api) -> 
     assert again.get_json()["sha256"] == created["sha256"]
 
 
+def test_a_deployment_keeps_its_comment(api: Api) -> None:
+    upload = {**bundle_files("timer_catch"), "comment": "Första versionen"}
+    answer = api.post("/definitions", "petra", data=upload)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    assert answer.get_json()["definitions"][0]["comment"] == "Första versionen"
+    listed = api.get("/definitions?process_key=timer_catch", "petra").get_json()
+    assert listed["items"][0]["comment"] == "Första versionen"
+    too_long = {**bundle_files("review_loop"), "comment": "x" * 2001}
+    problem(api.post("/definitions", "petra", data=too_long), 422)
+
+
 def test_a_refused_bundle_answers_422_with_file_line_and_element(api: Api) -> None:
     files = read_scenario("due_dates")
     files["due_dates.bpmn"] = files["due_dates.bpmn"].replace(b'sourceRef="start"', b"")

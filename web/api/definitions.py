@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, WithJsonSchema
-from werkzeug.datastructures import FileStorage
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 import engine
-from engine import BundleInvalid, NotAllowed, Problem
+from engine import NotAllowed
 from web.api.access import may_deploy
 from web.api.auth import caller
 from web.api.schemas import DefinitionList, DefinitionOut, DefinitionQuery, Deployment
 from web.api.spec import endpoint
 from web.context import runtime
+from web.uploads import bundle_from_uploads
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -31,6 +31,7 @@ class Bundle(BaseModel):
         BeforeValidator(_as_list),
         WithJsonSchema({"type": "array", "items": {"type": "string", "format": "binary"}}),
     ] = []
+    comment: str = Field("", max_length=2000, description="Vad versionen ändrar (valfritt).")
 
 
 @endpoint("/definitions", ok={200: DefinitionList}, errors=(422,), tag="Processer")
@@ -54,35 +55,13 @@ def _deployer() -> None:
     tag="Processer", body="files", guard=_deployer,
 )  # fmt: skip
 def deploy(form: Bundle) -> tuple[Deployment, int]:
-    """Driftsätt ett paket (multipart, fältet files): 201 ny version, 200 redan driftsatt."""
-    deployment = engine.deploy(runtime(), _files(form.files), caller().name)
+    """Driftsätt ett paket (multipart, fältet files; comment: vad versionen ändrar): 201 ny
+    version, 200 redan driftsatt."""
+    deployment = engine.deploy(
+        runtime(), bundle_from_uploads(form.files), caller().name, form.comment
+    )
     answer = Deployment(
         created=deployment.created, sha256=deployment.sha256,
         definitions=[DefinitionOut.of(d) for d in deployment.definitions],
     )  # fmt: skip
     return answer, 201 if deployment.created else 200
-
-
-def _files(uploads: list[Any]) -> dict[str, bytes]:
-    """The bundle as the engine reads it: file name → content. A text field instead of a
-    file, a file without a name, or two files of one name refuse the bundle."""
-    files: dict[str, bytes] = {}
-    problems = []
-    for upload in uploads:
-        name = (upload.filename or "") if isinstance(upload, FileStorage) else ""
-        why = _wrong_with(upload, name, files)
-        if why:
-            problems.append(Problem(name, None, None, why))
-            continue
-        files[name] = upload.read()
-    if problems:
-        raise BundleInvalid(problems)
-    return files
-
-
-def _wrong_with(upload: Any, name: str, files: dict[str, bytes]) -> str:
-    if not isinstance(upload, FileStorage):
-        return "Skicka filer, inte textfält."
-    if not name:
-        return "Filen saknar namn."
-    return "Två filer har samma namn." if name in files else ""

@@ -115,12 +115,13 @@ class DefinitionOut(BaseModel):
     sha256: str
     deployed_by: str
     deployed_at: Instant
+    comment: str
 
     @classmethod
     def of(cls, d: Definition) -> DefinitionOut:
         return cls(
             id=d.id, process_key=d.process_key, version=d.version, name=d.name, sha256=d.sha256,
-            deployed_by=d.deployed_by, deployed_at=d.deployed_at,
+            deployed_by=d.deployed_by, deployed_at=d.deployed_at, comment=d.comment,
         )  # fmt: skip
 
 
