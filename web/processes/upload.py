@@ -105,7 +105,8 @@ def _deploy(
     if deployment.created:
         flash(gettext("Paketet driftsattes som en ny version."), "success")
     else:
-        flash(gettext("Exakt samma filer är redan driftsatta; ingen ny version skapades."), "success")
+        same = gettext("Exakt samma filer är redan driftsatta; ingen ny version skapades.")
+        flash(same, "success")
     return redirect(f"/processer/{first.process_key}/{first.version}")
 
 
