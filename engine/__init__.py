@@ -5,7 +5,16 @@ the typed values of ``engine.models``; errors are the ``engine.errors`` hierarch
 """
 
 from engine.audit import case_events
+from engine.bpmn_diff import ElementChange
 from engine.bundle import read_bundle
+from engine.case_migration import (
+    CaseMove,
+    MigrationPlan,
+    MigrationResult,
+    RoleChange,
+    migrate_cases,
+    plan_migration,
+)
 from engine.cases import (
     CasePage,
     case_id_by_key,
@@ -53,6 +62,7 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.eventlog import LogEvent, event_log
+from engine.form_diff import AspectChange, FieldChange, FormChange
 from engine.heatmap import ElementWait, WaitingMap, waiting_by_element
 from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
@@ -73,6 +83,14 @@ from engine.process_drafts import (
     discard_process_draft,
     process_draft,
     save_process_draft,
+)
+from engine.process_versions import (
+    VersionDiff,
+    VersionInfo,
+    process_versions,
+    version_bpmn,
+    version_diff,
+    version_file,
 )
 from engine.runtime import Runtime
 from engine.scheduler import Scheduler, scheduler_id
@@ -105,10 +123,12 @@ __all__ = [
     "AccountQuery",
     "AdminEvent",
     "Answer",
+    "AspectChange",
     "BundleInvalid",
     "Case",
     "CaseDiagram",
     "CaseFilter",
+    "CaseMove",
     "CasePage",
     "CaseStatus",
     "Clock",
@@ -119,10 +139,13 @@ __all__ = [
     "DiagramTimer",
     "Draft",
     "Drawing",
+    "ElementChange",
     "ElementWait",
     "Event",
     "Facets",
+    "FieldChange",
     "FieldError",
+    "FormChange",
     "HumanTask",
     "InboxPage",
     "InboxQuery",
@@ -135,8 +158,11 @@ __all__ = [
     "NotFound",
     "OverviewPage",
     "OverviewRow",
+    "MigrationPlan",
+    "MigrationResult",
     "Paged",
     "Problem",
+    "RoleChange",
     "ProcessDraft",
     "RealClock",
     "RuleCall",
@@ -154,6 +180,8 @@ __all__ = [
     "TokenInfo",
     "User",
     "ValidationFailed",
+    "VersionDiff",
+    "VersionInfo",
     "VirtualClock",
     "WaitingMap",
     "add_duration",
@@ -193,14 +221,17 @@ __all__ = [
     "list_users",
     "matching_ids",
     "migrate",
+    "migrate_cases",
     "my_cases",
     "next_due_at",
     "open_task_count",
     "overview",
+    "plan_migration",
     "overview_rows",
     "parse_duration",
     "process_bpmn",
     "process_draft",
+    "process_versions",
     "purge_drafts",
     "reactivate_user",
     "read_bundle",
@@ -225,5 +256,8 @@ __all__ = [
     "user_for_token",
     "user_history",
     "validate_bundle",
+    "version_bpmn",
+    "version_diff",
+    "version_file",
     "waiting_by_element",
 ]

@@ -1,0 +1,114 @@
+"""A process's deployed versions for its owners: who deployed each, when and why, how many cases
+run on it; each version's drawing; and what changed between two versions (``engine.bpmn_diff``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from engine.bpmn_diff import ElementDiff, compare_versions
+from engine.definitions import (
+    Definition,
+    _row_to_definition,
+    _select_definitions,
+    definition_body,
+    definition_files,
+    find_definition,
+)
+from engine.diagram import process_drawing
+from engine.errors import NotFound
+from engine.models import CaseStatus
+from engine.runtime import Runtime
+from engine.schema import cases, definitions
+
+#: The statuses of a case still under way on its version ("pågående").
+OPEN_STATUSES = (
+    CaseStatus.RUNNING.value, CaseStatus.WAITING.value, CaseStatus.ERROR.value,
+    CaseStatus.SUSPENDED.value,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A deployed version and its cases: ``open_cases`` are under way (running, waiting, in
+    error or suspended), ``total_cases`` every case ever started on it."""
+
+    definition: Definition
+    open_cases: int
+    total_cases: int
+
+
+@dataclass(frozen=True)
+class VersionDiff(ElementDiff):
+    """What changed in ``process_key`` from version ``old`` to version ``new``."""
+
+    process_key: str = ""
+    old: Definition | None = None
+    new: Definition | None = None
+
+
+def process_versions(rt: Runtime, process_key: str | None = None) -> list[VersionInfo]:
+    """Every version of ``process_key`` (of every process if None), by process key and newest
+    first, with its case counts (one grouped query over the cases)."""
+    query = _select_definitions()
+    counted = (
+        select(cases.c.definition_id, cases.c.status, func.count().label("n"))
+        .group_by(cases.c.definition_id, cases.c.status)
+    )  # fmt: skip
+    if process_key is not None:
+        query = query.where(definitions.c.process_key == process_key)
+        counted = counted.join(definitions, definitions.c.id == cases.c.definition_id).where(
+            definitions.c.process_key == process_key
+        )
+    with rt.db.reading() as conn:
+        rows = conn.execute(
+            query.order_by(definitions.c.process_key, definitions.c.version.desc())
+        ).all()
+        open_cases: dict[int, int] = defaultdict(int)
+        total_cases: dict[int, int] = defaultdict(int)
+        for row in conn.execute(counted):
+            total_cases[row.definition_id] += row.n
+            if row.status in OPEN_STATUSES:
+                open_cases[row.definition_id] += row.n
+    return [
+        VersionInfo(_row_to_definition(row), open_cases[row.id], total_cases[row.id])
+        for row in rows
+    ]
+
+
+def version_bpmn(rt: Runtime, process_key: str, version: int) -> str:
+    """The BPMN XML that holds the version's process, as deployed; ``NotFound`` if none."""
+    definition = find_definition(rt, process_key, version)
+    with rt.db.reading() as conn:
+        return process_drawing(rt, conn, definition.id).xml
+
+
+def version_diff(rt: Runtime, process_key: str, old: int, new: int) -> VersionDiff:
+    """What changed in ``process_key`` from version ``old`` to ``new`` (either way round):
+    elements added, removed and changed, aspect by aspect, and the forms its user tasks use,
+    field by field. ``NotFound`` if either version does not exist."""
+    before = find_definition(rt, process_key, old)
+    after = find_definition(rt, process_key, new)
+    with rt.db.reading() as conn:
+        old_meta = definition_body(rt, conn, before.id).meta["user_tasks"]
+        new_meta = definition_body(rt, conn, after.id).meta["user_tasks"]
+    diff = compare_versions(
+        process_key,
+        (definition_files(rt, before.id), old_meta),
+        (definition_files(rt, after.id), new_meta),
+    )
+    return VersionDiff(
+        diff.added, diff.removed, diff.changed, diff.forms, process_key, before, after
+    )
+
+
+def version_file(rt: Runtime, process_key: str, version: int, name: str) -> bytes:
+    """One file of the bundle the version was deployed from; ``NotFound`` if it has none by
+    that name."""
+    files = definition_files(rt, find_definition(rt, process_key, version).id)
+    if name not in files:
+        raise NotFound(f"Version {version} av {process_key!r} har ingen fil {name!r}.")
+    return files[name]
