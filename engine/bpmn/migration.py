@@ -1,0 +1,212 @@
+"""Moving one case's workflow onto another version of its process (SpiffWorkflow's diff).
+
+``judge`` compares the case's task tree with the new version, element by element
+(``SpecDiff`` aligns by BPMN id, then by structure), says in Swedish why the case cannot move
+or what it will see change, and — when it can move — performs the move on the loaded copy
+and returns the moved state as text. Nothing here touches the database: the dry run and the
+real move call the same function, so what the dry run promised is what a move does.
+
+The rules (safe and explainable, DESIGN §2 "a change must never break a running case"):
+
+* the element the case waits at (an open user task, a waiting timer or message, the
+  subprocess or multi-instance activity it is inside) must exist in the new version with the
+  same type; a waited-on timer or message must be unchanged (a timer keeps its due time);
+* every step the case has already passed must exist in the new version (SpiffWorkflow keeps
+  the path taken in the task tree; a step without an element cannot be stored);
+* a multi-instance activity in progress must be unchanged in what it iterates over, and one
+  the case is about to enter must find its collection in the case's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.run import Workflow
+from engine.bpmn.store import CompiledSpec, _registry, dump_workflow
+from engine.bpmn.timers import clock_at
+
+#: Task states the case is "at": what a person, a timer, a message or a subprocess holds.
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+#: Attributes whose change does not affect a task the case is at (names, wiring, docs).
+_HARMLESS = {"bpmn_name", "documentation", "inputs", "outputs", "lane", "extensions",
+             "description", "manual", "io_specification", "data_input_associations",
+             "data_output_associations"}  # fmt: skip
+#: Task states of what lies ahead of the case (predicted).
+_AHEAD = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
+_LOOP_FIELDS = ("data_input", "data_output", "cardinality", "condition", "input_item",
+                "output_item", "task_spec")  # fmt: skip
+
+
+@dataclass
+class Judgement:
+    """What moving one case would do: ``refusals`` (why it cannot, Swedish) or ``changes``
+    (what it will see), the user tasks it waits at (``element_id``), and the moved state."""
+
+    refusals: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    ready_elements: list[str] = field(default_factory=list)
+    moved_text: str | None = None
+
+    @property
+    def movable(self) -> bool:
+        return not self.refusals and self.moved_text is not None
+
+
+def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
+    """Judge (and on success perform, on this loaded copy) the move of ``workflow`` onto
+    ``new``. The copy is spent afterwards: load the case again to use it."""
+    wf = workflow._wf  # engine.bpmn's own wrapper: the move works on SpiffWorkflow's tree
+    verdict = Judgement()
+    top, subs = diff_workflow(_registry, wf, new.spec, new.subprocess_specs)
+    for sp_id, sp_diff in subs.items():
+        if sp_diff is None:
+            name = _name(wf.get_task_from_id(sp_id).task_spec)
+            verdict.refusals.append(
+                f"Ärendet är inne i underprocessen {name!r}, som inte finns i version "
+                f"{new_version}."
+            )
+    for diff in [top, *(d for d in subs.values() if d is not None)]:
+        _judge_tasks(diff, verdict, new_version)
+    if verdict.refusals:
+        return verdict
+    verdict.ready_elements = [t.element_id for t in workflow.waits()[0]]
+    _move(wf, new, top, subs, workflow)
+    foreign = _foreign_tasks(wf, new)
+    if foreign:
+        names = ", ".join(dict.fromkeys(repr(_name(t.task_spec)) for t in foreign))
+        verdict.refusals.append(
+            f"Ärendet har redan passerat {names}, som inte finns i version {new_version}; "
+            "vägen det tagit kan inte föras över."
+        )
+        return verdict
+    _note_collections(wf, verdict)
+    verdict.moved_text = dump_workflow(wf)
+    return verdict
+
+
+def _judge_tasks(diff: WorkflowDiff, verdict: Judgement, new_version: int) -> None:
+    for task in diff.removed:
+        if task.state & _LIVE:
+            verdict.refusals.append(
+                f"Ärendet väntar i {_name(task.task_spec)!r}, som inte finns i version "
+                f"{new_version}."
+            )
+    removed = set(diff.removed)
+    for task in diff.changed:
+        if task in removed or not task.state & _LIVE:
+            continue
+        new_spec = diff.alignment.get(task)
+        _judge_changed(task, new_spec, verdict, new_version)
+
+
+def _judge_changed(task: Any, new_spec: Any, verdict: Judgement, new_version: int) -> None:
+    old_spec, name = task.task_spec, _name(task.task_spec)
+    old, new = _registry.convert(old_spec), _registry.convert(new_spec)
+    if old.get("typename") != new.get("typename"):
+        verdict.refusals.append(
+            f"Ärendet väntar i {name!r}, som har bytt typ i version {new_version}."
+        )
+        return
+    changed = {key for key, value in old.items() if new.get(key) != value}
+    if "event_definition" in changed:
+        verdict.refusals.append(_event_changed(name, old, new, new_version))
+    if isinstance(old_spec, LoopTask) and task.state == TaskState.STARTED:
+        if any(key in changed for key in _LOOP_FIELDS):
+            verdict.refusals.append(
+                f"Flerinstansaktiviteten {name!r} pågår och har ändrats i version "
+                f"{new_version}; låt den gå klart först."
+            )
+    elif changed - _HARMLESS - {"event_definition"} and task.state == TaskState.STARTED:
+        verdict.refusals.append(
+            f"Ärendet är inne i {name!r}, som har ändrats i version {new_version}."
+        )
+    new_name = _name(new_spec)
+    if new_name != name:
+        verdict.changes.append(f"Steget {name!r} byter namn till {new_name!r}.")
+
+
+def _event_changed(name: str, old: dict[str, Any], new: dict[str, Any], version: int) -> str:
+    before, after = old["event_definition"], new["event_definition"]
+    if "Timer" in str(before.get("typename", "")) or "expression" in before:
+        return (
+            f"Ärendet väntar på timern {name!r}, vars tid har ändrats i version {version} "
+            f"(från {before.get('expression')!r} till {after.get('expression')!r}); flytta "
+            "det när timern har löst ut, eller låt det gå klart på sin version."
+        )
+    return f"Ärendet väntar på händelsen {name!r}, som har ändrats i version {version}."
+
+
+def _note_collections(wf: Any, verdict: Judgement) -> None:
+    """A multi-instance activity ahead (in the new version) whose collection the case does not
+    hold yet: a step before it may still provide it, so this is said, not refused."""
+    for task in wf.get_tasks(state=_AHEAD):
+        spec = task.task_spec
+        variable = getattr(getattr(spec, "data_input", None), "bpmn_id", None)
+        if not isinstance(spec, LoopTask) or not variable:
+            continue
+        if variable not in task.data and variable not in task.workflow.data:
+            note = (
+                f"Flerinstansaktiviteten {_name(spec)!r} längre fram behöver variabeln "
+                f"{variable!r}, som ärendet inte har ännu."
+            )
+            if note not in verdict.changes:
+                verdict.changes.append(note)
+
+
+def _move(
+    wf: Any, new: CompiledSpec, top: WorkflowDiff, subs: dict[Any, Any], workflow: Workflow
+) -> None:
+    """SpiffWorkflow's ``migrate_workflow`` on the top process and each subprocess; what
+    waits keeps its data and internal data (a timer its due time), which the reset of its
+    branch would otherwise throw away."""
+    kept = {
+        t.id: (t.data, t.internal_data)
+        for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    }
+    with clock_at(workflow.now):
+        migrate_workflow(top, wf, new.spec)
+        wf.subprocess_specs = new.subprocess_specs
+        for sp_id, sp in wf.subprocesses.items():
+            migrate_workflow(subs[sp_id], sp, new.subprocess_specs[sp.spec.name])
+    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.id in kept:
+            task.data, task.internal_data = kept[task.id]
+
+
+def _foreign_tasks(wf: Any, new: CompiledSpec) -> list[Any]:
+    """Tasks whose element is not in the new version (the path already taken)."""
+    specs = [new.spec, *new.subprocess_specs.values()]
+    known = {id(s) for spec in specs for s in spec.task_specs.values()}
+    return [t for t in wf.get_tasks() if id(t.task_spec) not in known]
+
+
+def _name(spec: Any) -> str:
+    return str(getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or spec.name)
+
+
+def version_changes(old: CompiledSpec, new: CompiledSpec, new_version: int) -> list[str]:
+    """The named elements removed, added and renamed between two versions, in Swedish."""
+    before, after = _named(old), _named(new)
+    said = [f"{after[k]!r} är nytt i version {new_version}." for k in after if k not in before]
+    said += [f"{before[k]!r} finns inte i version {new_version}." for k in before if k not in after]
+    said += [
+        f"{before[k]!r} heter {after[k]!r} i version {new_version}."
+        for k in before
+        if k in after and before[k] != after[k]
+    ]
+    return said
+
+
+def _named(compiled: CompiledSpec) -> dict[str, str]:
+    """Element id → name of the BPMN elements people see (tasks and events with a name)."""
+    return {
+        spec.bpmn_id: _name(spec)
+        for process in (compiled.spec, *compiled.subprocess_specs.values())
+        for spec in process.task_specs.values()
+        if getattr(spec, "bpmn_id", None) and getattr(spec, "bpmn_name", None)
+    }

@@ -1,0 +1,317 @@
+"""Moving running cases to another version of their process, in bulk (issue 10 item 5).
+
+``plan_migration`` is the dry run: for each case on the old version, whether it can move and
+why not, or what it will see change (``engine.bpmn.migration`` holds the rules).
+``migrate_cases`` moves the chosen cases, each in its own transaction: the case row is locked,
+judged again (it may have moved on since the dry run), moved, run to its next wait like any
+step, its projections (open tasks with the new version's names, forms and roles; timers;
+stage) rewritten, ``definition_id`` pointed at the new version and a ``migrated`` event
+written. A case that cannot move — or whose move fails — is left exactly as it was.
+
+Which cases may move: ``running``, ``waiting`` and ``suspended`` (a suspended case moves but
+stays suspended: nothing runs until it is resumed). A case in ``error`` is listed but refused:
+its incident is cleared with a retry first. Completed and terminated cases are never listed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from engine.bpmn.migration import Judgement, judge, version_changes
+from engine.bpmn.run import Workflow
+from engine.bpmn.scripts import script_engine
+from engine.bpmn.store import load_spec
+from engine.casestore import CaseStep, lock_case, workflow_limits
+from engine.definitions import DefinitionBody, definition_body, find_definition
+from engine.errors import Conflict, SifError, StepRefused
+from engine.models import CaseStatus
+from engine.runtime import Runtime
+from engine.schema import cases, human_task_roles, human_tasks
+from engine.users import acting_user
+
+log = logging.getLogger(__name__)
+
+#: Statuses of cases a plan lists; ``error`` is listed to say why it cannot move.
+LISTED = (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.SUSPENDED, CaseStatus.ERROR)
+MOVABLE = (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.SUSPENDED)
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """The roles an open task of a moved case is offered to from now on (ids, for names)."""
+
+    step: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseMove:
+    """One case in a plan or a result: ``reasons`` why it cannot (or could not) move, else
+    ``changes`` it sees. ``moved`` only in a result."""
+
+    business_key: str
+    title: str
+    status: str
+    stage: str
+    movable: bool
+    reasons: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+    role_changes: tuple[RoleChange, ...] = ()
+    moved: bool = False
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """The dry run of moving ``process_key`` from one version to another; ``cases`` is one
+    page of the ``total`` listed cases (all of them without paging)."""
+
+    process_key: str
+    from_version: int
+    to_version: int
+    cases: list[CaseMove]
+    total: int
+    version_changes: list[str] = field(default_factory=list)
+
+    @property
+    def movable(self) -> list[CaseMove]:
+        return [c for c in self.cases if c.movable]
+
+    @property
+    def refused(self) -> list[CaseMove]:
+        return [c for c in self.cases if not c.movable]
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    process_key: str
+    from_version: int
+    to_version: int
+    moved: list[CaseMove]
+    refused: list[CaseMove]
+
+
+@dataclass(frozen=True)
+class _Versions:
+    old: DefinitionBody
+    new: DefinitionBody
+
+
+def plan_migration(
+    rt: Runtime,
+    process_key: str,
+    from_version: int,
+    to_version: int,
+    case_keys: Sequence[str] | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+    q: str = "",
+) -> MigrationPlan:
+    """The dry run for the listed cases of ``process_key`` version ``from_version`` (or those
+    of them named in ``case_keys``; ``q`` filters on key and title), oldest first, one page of
+    ``page_size`` (all without). Changes nothing. ``NotFound`` for a missing version,
+    ``Conflict`` when the versions are the same."""
+    with rt.db.reading() as conn:
+        versions = _versions(rt, conn, process_key, from_version, to_version)
+        query = _listed(versions.old.id, case_keys, q)
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+        if page_size is not None:
+            query = query.limit(page_size).offset((max(page, 1) - 1) * page_size)
+        rows = conn.execute(query).all()
+        now = rt.clock.now(conn)
+        moves = [_judged(rt, row, versions, now)[0] for row in rows]
+    summary = version_changes(
+        load_spec(versions.old.spec_json), load_spec(versions.new.spec_json), to_version
+    )
+    return MigrationPlan(process_key, from_version, to_version, moves, int(total), summary)
+
+
+def migrate_cases(
+    rt: Runtime,
+    process_key: str,
+    from_version: int,
+    to_version: int,
+    case_keys: Sequence[str] | None,
+    actor: str,
+) -> MigrationResult:
+    """Move the named cases (every listed case with ``None``) of ``process_key`` version
+    ``from_version`` to ``to_version``, each in its own transaction. A key that is not a
+    listed case of that version is refused and nothing of it is read further."""
+    with rt.db.reading() as conn:
+        acting_user(conn, actor)
+        versions = _versions(rt, conn, process_key, from_version, to_version)
+        rows = conn.execute(_listed(versions.old.id, case_keys, "")).all()
+    found = {row.business_key: int(row.id) for row in rows}
+    moved: list[CaseMove] = []
+    refused = [_not_listed(key, process_key, from_version) for key in case_keys or () if
+               key not in found]  # fmt: skip
+    for case_id in found.values():
+        outcome = _move_one(rt, case_id, versions, actor)
+        (moved if outcome.moved else refused).append(outcome)
+    return MigrationResult(process_key, from_version, to_version, moved, refused)
+
+
+def _versions(
+    rt: Runtime, conn: Connection, process_key: str, from_version: int, to_version: int
+) -> _Versions:
+    if from_version == to_version:
+        raise Conflict("Välj en annan version att flytta ärendena till.")
+    old = find_definition(rt, process_key, from_version)
+    new = find_definition(rt, process_key, to_version)
+    return _Versions(definition_body(rt, conn, old.id), definition_body(rt, conn, new.id))
+
+
+def _listed(definition_id: int, case_keys: Sequence[str] | None, q: str) -> Any:
+    query = (
+        select(cases)
+        .where(cases.c.definition_id == definition_id)
+        .where(cases.c.status.in_([s.value for s in LISTED]))
+        .order_by(cases.c.started_at, cases.c.id)
+    )
+    if case_keys is not None:
+        query = query.where(cases.c.business_key.in_(list(case_keys)))
+    if q.strip():
+        query = query.where(cases.c.search_text.contains(q.strip().lower(), autoescape=True))
+    return query
+
+
+def _not_listed(key: str, process_key: str, version: int) -> CaseMove:
+    reason = (
+        f"Ärendet finns inte bland de pågående ärendena i version {version} av {process_key!r}."
+    )
+    return CaseMove(key[:40], "", "", "", False, (reason,))
+
+
+def _judged(
+    rt: Runtime, row: Any, versions: _Versions, now: Any, conn: Connection | None = None
+) -> tuple[CaseMove, Judgement | None, Workflow | None]:
+    """The case's verdict, the judgement and the (spent) loaded workflow it was made on."""
+    move = CaseMove(row.business_key, row.title, row.status, row.stage, False)
+    if row.status not in [s.value for s in MOVABLE]:
+        reason = (
+            "Ärendet har en incident; rätta felet och kör om steget innan det flyttas."
+            if row.status == CaseStatus.ERROR.value
+            else "Ärendet är avslutat."
+        )
+        return replace(move, reasons=(reason,)), None, None
+    engine = script_engine(rt.functions, rt.services, conn, row.id)
+    old = load_spec(versions.old.spec_json)
+    workflow = Workflow.load(row.workflow, old, engine, now, workflow_limits(rt))
+    verdict = judge(workflow, load_spec(versions.new.spec_json), versions.new.version)
+    if not verdict.movable:
+        return replace(move, reasons=tuple(verdict.refusals)), verdict, workflow
+    changes, roles = _task_changes(verdict, versions)
+    move = replace(move, movable=True, changes=tuple(verdict.changes + changes),
+                   role_changes=tuple(roles))  # fmt: skip
+    return move, verdict, workflow
+
+
+def _task_changes(verdict: Judgement, versions: _Versions) -> tuple[list[str], list[RoleChange]]:
+    """What the open tasks' people see change: the form and the roles (Sif's metadata)."""
+    changes: list[str] = []
+    roles: list[RoleChange] = []
+    for element_id in dict.fromkeys(verdict.ready_elements):
+        old, new = versions.old.user_task(element_id), versions.new.user_task(element_id)
+        name = str(new.get("name") or element_id)
+        if old.get("form") != new.get("form"):
+            before, after = _form_title(versions.old, old), _form_title(versions.new, new)
+            changes.append(f"Uppgiften {name!r} får ett annat formulär: {before} → {after}.")
+        if sorted(old.get("roles") or []) != sorted(new.get("roles") or []):
+            changes.append(f"Uppgiften {name!r} erbjuds andra roller.")
+            roles.append(RoleChange(name, tuple(new.get("roles") or ())))
+    return changes, roles
+
+
+def _form_title(body: DefinitionBody, task: dict[str, Any]) -> str:
+    form = body.form(task.get("form"))
+    if form is None:
+        return "inget formulär"
+    return repr(str(form.get("title") or task.get("form")))
+
+
+def _move_one(rt: Runtime, case_id: int, versions: _Versions, actor: str) -> CaseMove:
+    """Move one case in its own transaction; any failure rolls back only this case."""
+    try:
+        with rt.db.transaction() as conn:
+            return _move_locked(rt, conn, case_id, versions, actor)
+    except _Rollback as refused:
+        return refused.move
+    except (SifError, StepRefused) as failed:
+        return _failed(rt, case_id, str(getattr(failed, "message", failed)))
+    except Exception:  # a move must never take other cases (or the request) down with it
+        log.exception("moving case %s to version %s failed", case_id, versions.new.version)
+        return _failed(rt, case_id, "Ett oväntat fel uppstod; ärendet lämnades orört.")
+
+
+def _failed(rt: Runtime, case_id: int, reason: str) -> CaseMove:
+    with rt.db.reading() as conn:
+        row = conn.execute(select(cases).where(cases.c.id == case_id)).one()
+    return CaseMove(row.business_key, row.title, row.status, row.stage, False, (reason,))
+
+
+class _Rollback(Exception):
+    """Raised inside a move's transaction to undo it; carries the refusal to report."""
+
+    def __init__(self, move: CaseMove) -> None:
+        super().__init__(move.reasons)
+        self.move = move
+
+
+def _move_locked(
+    rt: Runtime, conn: Connection, case_id: int, versions: _Versions, actor: str
+) -> CaseMove:
+    """Judge the locked case again and move it; ``_Rollback`` when it cannot move."""
+    row = lock_case(conn, case_id)
+    if row.definition_id != versions.old.id:
+        raise Conflict(f"Ärendet går inte längre på version {versions.old.version}.")
+    now = rt.clock.now(conn)
+    move, verdict, before = _judged(rt, row, versions, now, conn)
+    if not move.movable or verdict is None or before is None or verdict.moved_text is None:
+        raise _Rollback(move)
+    ready, timers = before.waits()
+    engine = script_engine(rt.functions, rt.services, conn, case_id)
+    new = load_spec(versions.new.spec_json)
+    moved = Workflow.load(verdict.moved_text, new, engine, now, workflow_limits(rt))
+    step = CaseStep(rt, conn, row, versions.new, moved, now)
+    step.open_before = {t.id: t.element_id for t in ready}
+    step.timers_before = {t.task_id: t for t in timers}
+    step.event(
+        "migrated", actor, from_version=versions.old.version,
+        to_version=versions.new.version, changes=list(move.changes),
+    )  # fmt: skip
+    suspended = row.status == CaseStatus.SUSPENDED.value
+    failed = None if suspended else step.run()
+    if failed is not None:
+        reason = f"I version {versions.new.version} skulle ärendet få ett fel: {failed.message}"
+        raise _Rollback(replace(move, movable=False, reasons=(reason,), changes=()))
+    kept = set(step.open_before)
+    step.save(status=CaseStatus.SUSPENDED if suspended else None)
+    _refresh_open_tasks(conn, versions.new, kept & set(step.open_before))
+    conn.execute(update(cases).where(cases.c.id == case_id).values(definition_id=versions.new.id))
+    return replace(move, moved=True)
+
+
+def _refresh_open_tasks(conn: Connection, body: DefinitionBody, task_ids: set[str]) -> None:
+    """Open tasks that stayed open now carry the new version's name, form and roles (a task
+    the move opened was written from the new version already)."""
+    if not task_ids:
+        return
+    rows = conn.execute(
+        select(human_tasks.c.id, human_tasks.c.element_id).where(human_tasks.c.id.in_(task_ids))
+    ).all()
+    for task_id, element_id in rows:
+        info = body.user_task(element_id)
+        roles = list(info.get("roles") or [])
+        conn.execute(
+            update(human_tasks)
+            .where(human_tasks.c.id == task_id)
+            .values(name=str(info.get("name") or element_id)[:255], form=info.get("form"),
+                    roles=",".join(roles))
+        )  # fmt: skip
+        conn.execute(delete(human_task_roles).where(human_task_roles.c.task_id == task_id))
+        if roles:
+            conn.execute(insert(human_task_roles), [{"task_id": task_id, "role": r} for r in roles])
