@@ -1,6 +1,6 @@
 """Sif's own rules for a bundle, read straight from the XML (so every finding has a line).
 
-Every user task has roles (lane or ``camunda:candidateGroups``) and, if it names a form, the
+Every user task has roles (``engine.lint_roles``) and, if it names a form, the
 form is in the bundle and is a usable schema; every script, condition, timer expression,
 multi-instance expression, service parameter and DMN cell passes the script guard; every
 service task names a registered service; user task ids are unique in the bundle; a
@@ -24,6 +24,8 @@ from engine.due import literal_due
 from engine.durations import InvalidTime, parse_cycle
 from engine.errors import Problem
 from engine.forms import check_form_schema
+from engine.lint_refs import lint_loop_references
+from engine.lint_roles import lanes_of_nodes, task_roles
 from engine.scripting import guard
 from engine.settings import Settings
 from engine.xmlsafe import line_of
@@ -83,6 +85,7 @@ def lint_bundle(
         result.problems.extend(_lint_expressions(name, root))
         result.problems.extend(_lint_services(name, root, services))
         result.problems.extend(_lint_constants(name, root, max_instances))
+        result.problems.extend(lint_loop_references(name, root))
     for name, root in dmn.items():
         result.problems.extend(_lint_dmn(name, root))
     return result
@@ -99,17 +102,14 @@ def _lint_user_tasks(
     rules: frozenset[str],
     result: LintResult,
 ) -> None:
-    lanes = _lane_of_nodes(root)
+    lanes = lanes_of_nodes(root)
     for task in root.iter(f"{{{BPMN}}}userTask"):
         element_id = task.get("id", "")
         line = line_of(task) or 0
-        groups = task.get(f"{{{CAMUNDA}}}candidateGroups")
-        roles = _split(groups) if groups else _split(_lane_of(task, lanes))
-        if not roles:
-            result.problems.append(
-                Problem(file, line, element_id, "Användaruppgiften saknar roll: lägg den i en "
-                        "lane eller ange camunda:candidateGroups.")
-            )  # fmt: skip
+        found = task_roles(task, lanes)
+        roles = found.roles
+        if found.problem is not None:
+            result.problems.append(Problem(file, line, element_id, found.problem))
         form = _property(task, "formJsonSchemaFilename", f"{{{CAMUNDA}}}formKey")
         task_rules = _split(_property(task, "formRule") or "")
         for rule in task_rules:
@@ -150,26 +150,6 @@ def _stages(root: etree._Element) -> dict[str, str]:
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _lane_of(task: etree._Element, lanes: dict[str, str]) -> str:
-    """The task's lane, or the lane of the (event) subprocess it sits in."""
-    node: etree._Element | None = task
-    while node is not None:
-        lane = lanes.get(node.get("id", ""))
-        if lane:
-            return lane
-        node = node.getparent()
-    return ""
-
-
-def _lane_of_nodes(root: etree._Element) -> dict[str, str]:
-    lanes: dict[str, str] = {}
-    for lane in root.iter(f"{{{BPMN}}}lane"):
-        for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
-            if ref.text:
-                lanes[ref.text.strip()] = lane.get("name") or ""
-    return lanes
 
 
 def _property(task: etree._Element, name: str, attribute: str | None = None) -> str | None:
