@@ -13,6 +13,7 @@ from web.cli_cases import case, cases, task, tasks
 from web.cli_common import ROOT, close_runtime, json_option, reports_errors, runtime
 from web.cli_export import export
 from web.cli_fund import fund
+from web.cli_migrate import migrate
 from web.cli_timers import clock, scheduler, timers
 from web.cli_web import serve, token
 from web.output import emit_json, emit_table
@@ -122,5 +123,6 @@ def user_list(as_json: bool) -> None:
         emit_table(["namn", "roller"], [[u.name, sorted(u.roles)] for u in users])
 
 
-for command in (case, cases, task, tasks, timers, scheduler, clock, fund, serve, token, export):
+for command in (case, cases, task, tasks, timers, scheduler, clock, fund, serve, token, export,
+                migrate):  # fmt: skip
     main.add_command(command)

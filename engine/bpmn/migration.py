@@ -135,7 +135,7 @@ def _event_changed(name: str, old: dict[str, Any], new: dict[str, Any], version:
     if "Timer" in str(before.get("typename", "")) or "expression" in before:
         return (
             f"Ärendet väntar på timern {name!r}, vars tid har ändrats i version {version} "
-            f"(från {before.get('expression')!r} till {after.get('expression')!r}); flytta "
+            f"(från {before.get('expression')} till {after.get('expression')}); flytta "
             "det när timern har löst ut, eller låt det gå klart på sin version."
         )
     return f"Ärendet väntar på händelsen {name!r}, som har ändrats i version {version}."

@@ -1,0 +1,268 @@
+"""Moving running cases to a new version (issue 10 item 5), on SQLite and PostgreSQL.
+
+The scenario ``tests/data/migration``: version 1 registers, waits a day, reviews, asks for
+more and decides. Version 2 renames the review, removes the step that asks for more and gives
+registration to the manager; version 3 only waits two days instead of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import engine
+from engine import Runtime
+from engine.schema import cases, human_task_roles
+from tests.conftest import make_runtime, read_scenario
+from tests.integration.fund import ROOT, fund_runtime
+from web.demo.cases import CASE_D
+from web.demo.replay import replay
+
+START = engine.to_datetime("2016-01-01T09:00")
+STEPS = ["register", "wait_day", "review", "complete", "decide"]
+
+
+@pytest.fixture
+def vrt(db_url: str) -> Iterator[Runtime]:
+    rt = make_runtime(db_url, clock="virtual")
+    engine.set_virtual_time(rt.db, START)
+    for name, roles in {
+        "clerk": ["clerk"],
+        "boss": ["manager"],
+        "owner": ["process_owner"],
+    }.items():
+        engine.add_user(rt, name, roles)
+    engine.deploy(rt, read_scenario("migration/v1"), "owner")
+    yield rt
+    rt.close()
+
+
+def do(rt: Runtime, case_id: int, element: str) -> None:
+    """Complete the case's open task at ``element`` as whoever may."""
+    [task] = [t for t in open_tasks(rt, case_id) if t.element_id == element]
+    user = "boss" if "manager" in task.roles else "clerk"
+    engine.complete_task(rt, task.id, {"note": f"klart: {element}"}, user)
+
+
+def open_tasks(rt: Runtime, case_id: int) -> list[engine.HumanTask]:
+    return engine.get_case(rt, case_id, with_data=False).open_tasks
+
+
+def case_at_each_step(rt: Runtime) -> dict[str, engine.Case]:
+    """One case waiting at each step of version 1 (the timer one waiting for its day)."""
+    started = {at: engine.start_case(rt, "case_flow", "clerk", {"title": f"Vid {at}"})
+               for at in STEPS}  # fmt: skip
+    for at in STEPS[2:]:
+        do(rt, started[at].id, "register")
+    engine.set_virtual_time(rt.db, START + timedelta(days=1, hours=1))
+    assert engine.sweep(rt, "test").fired == 3
+    do(rt, started["wait_day"].id, "register")
+    for at in STEPS[3:]:
+        do(rt, started[at].id, "review")
+    do(rt, started["decide"].id, "complete")
+    return {at: engine.get_case(rt, c.id, with_data=False) for at, c in started.items()}
+
+
+def stored(rt: Runtime, case_id: int) -> Any:
+    with rt.db.reading() as conn:
+        return conn.execute(select(cases).where(cases.c.id == case_id)).one()
+
+
+def run_to_end(rt: Runtime, case_id: int) -> list[str]:
+    """Complete every task the case offers until it ends; the elements done, in order."""
+    done: list[str] = []
+    for _ in range(3):  # timers are due within three days
+        engine.set_virtual_time(rt.db, rt.clock.now() + timedelta(days=3))
+        engine.sweep(rt, "test")
+        while tasks := open_tasks(rt, case_id):
+            done.append(tasks[0].element_id)
+            do(rt, case_id, tasks[0].element_id)
+    assert engine.get_case(rt, case_id, with_data=False).status == "completed"
+    return done
+
+
+def test_the_dry_run_says_which_cases_can_move_and_why_not(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    before = {k: stored(vrt, c.id) for k, c in at.items()}
+
+    plan = engine.plan_migration(vrt, "case_flow", 1, 2)
+
+    moves = {m.business_key: m for m in plan.cases}
+    verdict = {k: moves[c.business_key] for k, c in at.items()}
+    assert [k for k, m in verdict.items() if m.movable] == ["register", "wait_day", "review"]
+    assert verdict["register"].changes == ("Uppgiften 'Registrera ärendet' erbjuds andra roller.",)
+    assert verdict["register"].role_changes == (
+        engine.RoleChange("Registrera ärendet", ("manager",)),
+    )
+    assert verdict["wait_day"].changes == ()
+    assert verdict["review"].changes == (
+        "Steget 'Granska ärendet' byter namn till 'Bedöm ärendet'.",
+    )
+    assert verdict["complete"].reasons == (
+        "Ärendet väntar i 'Komplettera ärendet', som inte finns i version 2.",
+    )
+    assert "har redan passerat 'Komplettera ärendet'" in verdict["decide"].reasons[0]
+    assert plan.total == 5 and len(plan.movable) == 3
+    assert "'Komplettera ärendet' finns inte i version 2." in plan.version_changes
+    assert {k: stored(vrt, c.id) for k, c in at.items()} == before  # a dry run changes nothing
+
+
+def test_moving_moves_the_movable_and_leaves_the_others_untouched(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    refused_before = {k: stored(vrt, at[k].id) for k in ("complete", "decide")}
+    [timer] = engine.list_timers(vrt, case_id=at["wait_day"].id)
+
+    result = engine.migrate_cases(vrt, "case_flow", 1, 2, None, "owner")
+
+    assert [m.business_key for m in result.moved] == [at[k].business_key for k in STEPS[:3]]
+    assert all(m.moved for m in result.moved)
+    assert [m.business_key for m in result.refused] == [at[k].business_key for k in STEPS[3:]]
+    for key, row in refused_before.items():  # untouched: the same row, version and all
+        assert stored(vrt, at[key].id) == row
+    moved = {k: engine.get_case(vrt, at[k].id, with_data=False) for k in STEPS[:3]}
+    assert {c.definition_version for c in moved.values()} == {2}
+    assert [(t.name, t.roles) for t in moved["register"].open_tasks] == [
+        ("Registrera ärendet", ("manager",))
+    ]
+    assert [t.name for t in moved["review"].open_tasks] == ["Bedöm ärendet"]
+    assert moved["review"].stage == "Bedöm ärendet"
+    assert [t.id for t in moved["review"].open_tasks] == [t.id for t in at["review"].open_tasks]
+    with vrt.db.reading() as conn:
+        task_id = moved["register"].open_tasks[0].id
+        roles = conn.execute(
+            select(human_task_roles.c.role).where(human_task_roles.c.task_id == task_id)
+        ).scalars()
+        assert list(roles) == ["manager"]
+    boss = {(r.case_id, r.element_id) for r in engine.tasks_for(vrt, "boss")}
+    assert boss == {(at["register"].id, "register"), (at["decide"].id, "decide")}
+    assert engine.list_timers(vrt, case_id=at["wait_day"].id) == [timer]  # its due time kept
+    [event] = [e for e in engine.case_events(vrt, at["review"].id) if e.kind == "migrated"]
+    assert event.actor == "owner"
+    assert event.detail == {
+        "from_version": 1, "to_version": 2,
+        "changes": ["Steget 'Granska ärendet' byter namn till 'Bedöm ärendet'."],
+    }  # fmt: skip
+
+    # No case is lost or corrupted: the moved ones finish on version 2, the others on 1.
+    assert run_to_end(vrt, at["register"].id) == ["register", "review", "decide"]
+    assert run_to_end(vrt, at["wait_day"].id) == ["review", "decide"]
+    assert run_to_end(vrt, at["review"].id) == ["review", "decide"]
+    assert run_to_end(vrt, at["complete"].id) == ["complete", "decide"]
+    assert run_to_end(vrt, at["decide"].id) == ["decide"]
+    assert engine.get_case(vrt, at["complete"].id, with_data=False).definition_version == 1
+
+
+def test_a_timer_whose_time_changed_keeps_the_case_waiting_on_it(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v3"), "owner")
+    plan = engine.plan_migration(vrt, "case_flow", 1, 2, [at["wait_day"].business_key])
+    [move] = plan.cases
+    assert not move.movable
+    assert "timern 'Vänta ett dygn'" in move.reasons[0]
+    assert 'från "P1D" till "P2D"' in move.reasons[0]
+    keys = [at[k].business_key for k in ("register", "wait_day", "decide")]
+    result = engine.migrate_cases(vrt, "case_flow", 1, 2, keys, "owner")
+    assert [m.business_key for m in result.moved] == [keys[0], keys[2]]
+    assert engine.get_case(vrt, at["wait_day"].id, with_data=False).definition_version == 1
+    # The case waiting at registration meets the new timer from the start.
+    do(vrt, at["register"].id, "register")
+    [timer] = engine.list_timers(vrt, case_id=at["register"].id)
+    assert timer.due_at == START + timedelta(days=1, hours=1) + timedelta(days=2)
+
+
+def test_a_case_that_moved_on_since_the_dry_run_is_judged_again(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    key = at["review"].business_key
+    assert engine.plan_migration(vrt, "case_flow", 1, 2, [key]).cases[0].movable
+    do(vrt, at["review"].id, "review")  # now it waits at the step version 2 removed
+    result = engine.migrate_cases(vrt, "case_flow", 1, 2, [key], "owner")
+    assert not result.moved
+    assert result.refused[0].reasons == (
+        "Ärendet väntar i 'Komplettera ärendet', som inte finns i version 2.",
+    )
+
+
+def test_suspended_cases_move_and_stay_suspended_and_incidents_do_not(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    engine.set_case_status(vrt, at["review"].id, "owner", "suspend", "Väntar på besked")
+    with vrt.db.transaction() as conn:  # an incident, as a failed script would leave it
+        conn.execute(cases.update().where(cases.c.id == at["register"].id).values(status="error"))
+    result = engine.migrate_cases(vrt, "case_flow", 1, 2, None, "owner")
+    assert [m.business_key for m in result.moved] == [at[k].business_key for k in
+                                                      ("wait_day", "review")]  # fmt: skip
+    review = engine.get_case(vrt, at["review"].id, with_data=False)
+    assert (review.status, review.definition_version, review.stage) == (
+        "suspended",
+        2,
+        "Bedöm ärendet",
+    )
+    [incident] = [m for m in result.refused if m.business_key == at["register"].business_key]
+    assert "incident" in incident.reasons[0]
+
+
+def test_keys_of_other_processes_versions_or_ended_cases_are_refused(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    other = engine.start_case(vrt, "case_flow", "clerk", {"title": "Redan på version 2"})
+    engine.set_case_status(vrt, at["decide"].id, "owner", "terminate", "Dubblett")
+    keys = [other.business_key, at["decide"].business_key, "SIF-1999-0001", "x' OR 1=1"]
+    result = engine.migrate_cases(vrt, "case_flow", 1, 2, keys, "owner")
+    assert result.moved == []
+    assert [m.business_key for m in result.refused] == keys
+    assert all("finns inte bland de pågående" in m.reasons[0] for m in result.refused)
+    assert engine.get_case(vrt, other.id, with_data=False).definition_version == 2
+    plan = engine.plan_migration(vrt, "case_flow", 1, 2)
+    assert at["decide"].business_key not in [m.business_key for m in plan.cases]
+
+
+def test_versions_must_exist_differ_and_the_actor_be_a_user(vrt: Runtime) -> None:
+    with pytest.raises(engine.NotFound):
+        engine.plan_migration(vrt, "case_flow", 1, 2)
+    with pytest.raises(engine.Conflict):
+        engine.plan_migration(vrt, "case_flow", 1, 1)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    with pytest.raises(engine.NotAllowed):
+        engine.migrate_cases(vrt, "case_flow", 1, 2, None, "mallory")
+
+
+def test_a_fund_case_moves_to_a_version_that_only_renames_its_task(db_url: str) -> None:
+    rt = fund_runtime(db_url)
+    try:
+        upto = [s.element for s in CASE_D.steps].index("board_decision")
+        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+        before = engine.get_case(rt, case_id, with_data=False)
+        assert [t.element_id for t in before.open_tasks] == ["board_decision"]
+        files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
+        source = files["social_investment_case.bpmn"].decode()
+        renamed = source.replace('name="Kommunstyrelsens beslut"', 'name="Beslut i KS"', 1)
+        engine.deploy(rt, {**files, "social_investment_case.bpmn": renamed.encode()}, "admin")
+
+        plan = engine.plan_migration(rt, "social_investment_case", 1, 2)
+        assert [(m.business_key, m.movable) for m in plan.cases] == [(before.business_key, True)]
+        assert plan.cases[0].changes == (
+            "Steget 'Kommunstyrelsens beslut' byter namn till 'Beslut i KS'.",
+        )
+        result = engine.migrate_cases(rt, "social_investment_case", 1, 2, None, "admin")
+        assert [m.business_key for m in result.moved] == [before.business_key]
+
+        after = engine.get_case(rt, case_id)
+        assert after.definition_version == 2 and after.data == engine.get_case(rt, case_id).data
+        assert [(t.id, t.name) for t in after.open_tasks] == [
+            (before.open_tasks[0].id, "Beslut i KS")
+        ]
+        decision = next(s for s in CASE_D.steps if s.element == "board_decision")
+        engine.complete_task(rt, after.open_tasks[0].id, dict(decision.data), decision.user)
+        moved_on = engine.get_case(rt, case_id, with_data=False)
+        assert moved_on.status in ("running", "waiting") and moved_on.incident is None
+        assert [t.element_id for t in moved_on.open_tasks] != ["board_decision"]
+    finally:
+        rt.close()
