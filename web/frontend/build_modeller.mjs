@@ -1,2 +1,97 @@
-// Written by the modeller's work: builds web/static/js/modeller.bundle.js (not yet).
-console.log('build_modeller: nothing to build yet');
+// `npm run build`, part two: the BPMN modeller. Bundles web/frontend/modeller/index.js (bpmn-js's
+// Modeler, bpmn-js-properties-panel, the moddle extensions, Sif's panel groups written as JSX
+// for the panel's own preact) into web/static/js/modeller.bundle.js, minified; joins the
+// stylesheets of bpmn-js, its properties panel and web/frontend/modeller/modeller.css into
+// web/static/css/modeller.css; and puts in web/static/vendor/modeller/ the licence of every
+// package in the bundle and a README listing them (bpmn-js's licence asks that its bpmn.io
+// watermark stay, and it does). The results are committed, so `make run` needs no npm.
+
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+const vendor = join(root, 'web/static/vendor/modeller');
+const bundle = join(root, 'web/static/js/modeller.bundle.js');
+
+const result = await build({
+  entryPoints: [join(root, 'web/frontend/modeller/index.js')],
+  outfile: bundle,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  jsx: 'automatic',
+  jsxImportSource: '@bpmn-io/properties-panel/preact',
+  // The panel and bpmn-js-properties-panel must share one preact (hooks keep global state).
+  alias: { preact: '@bpmn-io/properties-panel/preact' },
+  legalComments: 'none', // the licences are copied whole below
+  metafile: true,
+  logLevel: 'warning'
+});
+
+rmSync(vendor, { recursive: true, force: true });
+mkdirSync(join(vendor, 'licenses'), { recursive: true });
+
+// The packages whose code is in the bundle, from esbuild's own list of inputs.
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  if (match) {
+    packages.add(match[1]);
+  }
+}
+const lines = [];
+for (const name of [...packages].sort()) {
+  const folder = join(root, 'node_modules', name);
+  const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license'].find((f) => existsSync(join(folder, f)));
+  const copy = `${name.replace('/', '__')}.LICENSE.txt`;
+  if (file) {
+    copyFileSync(join(folder, file), join(vendor, 'licenses', copy));
+  }
+  lines.push(`${name} ${version} (${license})${file ? `: licenses/${copy}` : ''}`);
+}
+// preact ships inside @bpmn-io/properties-panel with its own licence.
+const preactLicence = join(root, 'node_modules/@bpmn-io/properties-panel/preact/LICENSE');
+copyFileSync(preactLicence, join(vendor, 'licenses', 'preact.LICENSE.txt'));
+lines.push('preact (bundled in @bpmn-io/properties-panel/preact; MIT): licenses/preact.LICENSE.txt');
+copyFileSync(join(root, 'node_modules/bpmn-js/LICENSE'), join(vendor, 'LICENSE'));
+// The palette's icon font, served from here: the CSP allows fonts from 'self' only, so not the
+// font embedded as a data: URL.
+mkdirSync(join(vendor, 'bpmn-font'));
+for (const font of ['bpmn.woff2', 'bpmn.woff']) {
+  copyFileSync(join(root, 'node_modules/bpmn-js/dist/assets/bpmn-font/font', font), join(vendor, 'bpmn-font', font));
+}
+const fontFace = (css) =>
+  css.replace(/@font-face\s*{[^}]*}/, () =>
+    "@font-face {\n  font-family: 'bpmn';\n  src: url('../vendor/modeller/bpmn-font/bpmn.woff2') format('woff2'),\n" +
+    "       url('../vendor/modeller/bpmn-font/bpmn.woff') format('woff');\n  font-weight: normal;\n  font-style: normal;\n}");
+
+// One stylesheet for the page: bpmn-js's, the properties panel's, then ours.
+const sheets = [
+  ['bpmn-js', 'node_modules/bpmn-js/dist/assets/diagram-js.css'],
+  ['bpmn-js', 'node_modules/bpmn-js/dist/assets/bpmn-js.css'],
+  ['bpmn-js', 'node_modules/bpmn-js/dist/assets/bpmn-font/css/bpmn.css'],
+  ['@bpmn-io/properties-panel', 'node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css'],
+  ['bpmn-js-properties-panel', 'node_modules/bpmn-js-properties-panel/dist/assets/bpmn-js-properties-panel.css']
+].filter(([, path]) => existsSync(join(root, path)));
+writeFileSync(
+  join(root, 'web/static/css/modeller.css'),
+  '/* Built by `npm run build` (web/frontend/build_modeller.mjs) from bpmn-js, its properties\n' +
+    '   panel and web/frontend/modeller/modeller.css; do not edit. */\n' +
+    sheets
+      .map(([name, path]) => `/* ${name}: ${path.replace('node_modules/', '')} (web/static/vendor/modeller/licenses) */\n` +
+        fontFace(readFileSync(join(root, path), 'utf8')))
+      .join('\n') +
+    '\n' +
+    readFileSync(join(root, 'web/frontend/modeller/modeller.css'), 'utf8')
+);
+writeFileSync(
+  join(vendor, 'README.txt'),
+  'Built by `npm run build` (web/frontend/build_modeller.mjs); do not edit.\n' +
+    'web/static/js/modeller.bundle.js and web/static/css/modeller.css contain these packages:\n\n' +
+    lines.join('\n') +
+    '\n'
+);
+console.log(`modeller.bundle.js: ${packages.size} packages`);

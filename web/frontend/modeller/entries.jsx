@@ -1,0 +1,329 @@
+// The fields of Sif's groups in the properties panel (preact components, as the panel's own).
+// Each reads what Sif reads (web/frontend/modeller/extensions.js) and writes it back through
+// the command stack. Roles and stages are offered by their Swedish names; a role the page
+// has no name for is shown as "Övrig roll (id)" so it can still be seen and unticked.
+
+import {
+  CheckboxGroup, SelectEntry, TextAreaEntry, TextFieldEntry
+} from '@bpmn-io/properties-panel';
+import { useService } from 'bpmn-js-properties-panel';
+import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
+
+import {
+  attributeOrProperty, bodyOf, operatorOf, propertyOf, setAttributeOrProperty, setBody,
+  setOperator, setProperty, splitList, updateModdle
+} from './extensions.js';
+
+function useSif() {
+  return {
+    bpmnFactory: useService('bpmnFactory'),
+    commandStack: useService('commandStack'),
+    modeling: useService('modeling'),
+    debounce: useService('debounceInput'),
+    choices: useService('sifChoices'),
+    bundle: useService('sifBundle')
+  };
+}
+
+function roleOptions(choices, chosen) {
+  const known = new Set(choices.roles.map((role) => role.id));
+  const other = chosen
+    .filter((id) => !known.has(id))
+    .map((id) => ({ value: id, label: `${choices.texts.otherRole} (${id})` }));
+  return [...choices.roles.map((role) => ({ value: role.id, label: role.name })), ...other];
+}
+
+export function LaneRoles({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const chosen = splitList(propertyOf(bo, 'roles'));
+  const text = sif.choices.texts;
+  const fromName = !chosen.length && bo.get('name');
+  return (
+    <CheckboxGroup
+      element={element}
+      id={id}
+      label={text.laneRoles}
+      description={fromName ? text.laneNameIsRole : text.laneRolesHelp}
+      options={roleOptions(sif.choices, chosen)}
+      getValue={() => chosen}
+      setValue={(value) => setProperty(element, 'roles', value.join(','), sif)}
+    />
+  );
+}
+
+export function CandidateGroups({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const chosen = splitList(bo.get('camunda:candidateGroups'));
+  const text = sif.choices.texts;
+  return (
+    <CheckboxGroup
+      element={element}
+      id={id}
+      label={text.candidateGroups}
+      description={text.candidateGroupsHelp}
+      options={roleOptions(sif.choices, chosen)}
+      getValue={() => chosen}
+      setValue={(value) =>
+        sif.modeling.updateProperties(element, {
+          'camunda:candidateGroups': value.length ? value.join(',') : undefined
+        })
+      }
+    />
+  );
+}
+
+export function FormChoice({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const text = sif.choices.texts;
+  const current = attributeOrProperty(bo, 'camunda:formKey', 'formJsonSchemaFilename');
+  const options = () => {
+    const forms = sif.bundle.forms.map((form) => ({
+      value: form.file,
+      label: form.title ? `${form.title} (${form.file})` : form.file
+    }));
+    const missing = current && !sif.bundle.forms.some((form) => form.file === current);
+    return [
+      { value: '', label: text.noForm },
+      ...forms,
+      ...(missing ? [{ value: current, label: `${current} – ${text.missingForm}` }] : [])
+    ];
+  };
+  return (
+    <SelectEntry
+      element={element}
+      id={id}
+      label={text.form}
+      getValue={() => current}
+      setValue={(value) =>
+        setAttributeOrProperty(element, 'camunda:formKey', 'formJsonSchemaFilename', value, sif)
+      }
+      getOptions={options}
+    />
+  );
+}
+
+export function DueDate({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const text = sif.choices.texts;
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={text.dueDate}
+      description={text.dueDateHelp}
+      debounce={sif.debounce}
+      getValue={() => attributeOrProperty(bo, 'camunda:dueDate', 'dueDate')}
+      setValue={(value) =>
+        setAttributeOrProperty(element, 'camunda:dueDate', 'dueDate', (value || '').trim(), sif)
+      }
+    />
+  );
+}
+
+export function FormRules({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const chosen = splitList(propertyOf(bo, 'formRule'));
+  const known = new Set(sif.choices.rules);
+  const options = [...sif.choices.rules, ...chosen.filter((rule) => !known.has(rule))].map(
+    (rule) => ({ value: rule, label: rule })
+  );
+  return (
+    <CheckboxGroup
+      element={element}
+      id={id}
+      label={sif.choices.texts.formRules}
+      options={options}
+      getValue={() => chosen}
+      setValue={(value) => setProperty(element, 'formRule', value.join(','), sif)}
+    />
+  );
+}
+
+function Code({ element, id, label, getValue, setValue }) {
+  const sif = useSif();
+  return (
+    <TextAreaEntry
+      element={element}
+      id={id}
+      label={label}
+      monospace
+      rows={4}
+      debounce={sif.debounce}
+      getValue={getValue}
+      setValue={setValue}
+    />
+  );
+}
+
+export function ScriptText({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  return (
+    <Code
+      element={element}
+      id={id}
+      label={sif.choices.texts.script}
+      getValue={() => bo.get('script') || ''}
+      setValue={(value) => {
+        const properties = { script: value || undefined };
+        if (!bo.get('scriptFormat')) {
+          properties.scriptFormat = 'python';
+        }
+        sif.modeling.updateProperties(element, properties);
+      }}
+    />
+  );
+}
+
+export function SpiffScript({ element, id, type }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const text = sif.choices.texts;
+  const label = type === 'spiffworkflow:PreScript' ? text.preScript : text.postScript;
+  return (
+    <Code
+      element={element}
+      id={id}
+      label={label}
+      getValue={() => bodyOf(bo, type)}
+      setValue={(value) => setBody(element, type, value, sif)}
+    />
+  );
+}
+
+export function Condition({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const translate = useService('translate');
+  const expression = bo.get('conditionExpression');
+  return (
+    <Code
+      element={element}
+      id={id}
+      label={translate('Condition expression')}
+      getValue={() => (expression && expression.get('body')) || ''}
+      setValue={(value) => {
+        if (!value) {
+          sif.modeling.updateProperties(element, { conditionExpression: undefined });
+        } else if (expression) {
+          updateModdle(element, expression, { body: value }, sif);
+        } else {
+          const made = sif.bpmnFactory.create('bpmn:FormalExpression', { body: value });
+          sif.modeling.updateProperties(element, { conditionExpression: made });
+        }
+      }}
+    />
+  );
+}
+
+export function ServiceChoice({ element, id }) {
+  const sif = useSif();
+  const operator = operatorOf(getBusinessObject(element));
+  const current = (operator && operator.get('id')) || '';
+  const text = sif.choices.texts;
+  const options = () => {
+    const known = sif.choices.services;
+    const all = current && !known.includes(current) ? [...known, current] : known;
+    return [{ value: '', label: text.noService }, ...all.map((name) => ({ value: name, label: name }))];
+  };
+  return (
+    <SelectEntry
+      element={element}
+      id={id}
+      label={text.service}
+      getValue={() => current}
+      setValue={(value) => setOperator(element, { id: value }, sif)}
+      getOptions={options}
+    />
+  );
+}
+
+export function ResultVariable({ element, id }) {
+  const sif = useSif();
+  const operator = operatorOf(getBusinessObject(element));
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={sif.choices.texts.resultVariable}
+      debounce={sif.debounce}
+      getValue={() => (operator && operator.get('resultVariable')) || ''}
+      setValue={(value) => setOperator(element, { resultVariable: value || undefined }, sif)}
+    />
+  );
+}
+
+export function ParameterField({ element, id, param, field }) {
+  const sif = useSif();
+  const text = sif.choices.texts;
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={field === 'id' ? text.parameterName : text.parameterValue}
+      debounce={sif.debounce}
+      getValue={() => param.get(field) || ''}
+      setValue={(value) => updateModdle(element, param, { [field]: value || '' }, sif)}
+    />
+  );
+}
+
+export function CalledDecision({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const current = bodyOf(bo, 'spiffworkflow:CalledDecisionId');
+  const text = sif.choices.texts;
+  const options = () => {
+    const decisions = sif.bundle.decisions.map((d) => ({
+      value: d.id,
+      label: d.name && d.name !== d.id ? `${d.name} (${d.id})` : d.id
+    }));
+    const missing = current && !sif.bundle.decisions.some((d) => d.id === current);
+    return [
+      { value: '', label: text.noDecision },
+      ...decisions,
+      ...(missing ? [{ value: current, label: `${current} – ${text.missingForm}` }] : [])
+    ];
+  };
+  return (
+    <SelectEntry
+      element={element}
+      id={id}
+      label={text.decision}
+      getValue={() => current}
+      setValue={(value) => setBody(element, 'spiffworkflow:CalledDecisionId', value, sif)}
+      getOptions={options}
+    />
+  );
+}
+
+export function Stage({ element, id }) {
+  const sif = useSif();
+  const bo = getBusinessObject(element);
+  const current = propertyOf(bo, 'stage');
+  const text = sif.choices.texts;
+  const options = () => {
+    const stages = sif.choices.stages.map((s) => ({ value: s.id, label: s.name }));
+    const missing = current && !sif.choices.stages.some((s) => s.id === current);
+    return [
+      { value: '', label: text.noStage },
+      ...stages,
+      ...(missing ? [{ value: current, label: current }] : [])
+    ];
+  };
+  return (
+    <SelectEntry
+      element={element}
+      id={id}
+      label={text.stage}
+      getValue={() => current}
+      setValue={(value) => setProperty(element, 'stage', value, sif)}
+      getOptions={options}
+    />
+  );
+}

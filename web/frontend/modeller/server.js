@@ -1,0 +1,50 @@
+// Talking to the modeller's JSON endpoints (web/modeller/editing.py), and what the panel needs
+// to know about the bundle being edited: its forms (file and title) and decisions (id, name).
+
+// The answer as {ok, status, body}; a body that is not JSON (a proxy's error page, say) is
+// given a message so the page can always say something.
+export async function request(url, method, csrf, body) {
+  const options = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'X-CSRFToken': csrf }
+  };
+  if (body !== undefined) {
+    options.headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, options);
+  let parsed;
+  try {
+    parsed = await response.json();
+  } catch (error) {
+    parsed = { message: `${response.status} ${response.statusText}`, problems: [] };
+  }
+  return { ok: response.ok, status: response.status, body: parsed };
+}
+
+function formTitle(text) {
+  try {
+    const schema = JSON.parse(text);
+    return typeof schema.title === 'string' ? schema.title : '';
+  } catch (error) {
+    return '';
+  }
+}
+
+function decisionsOf(text) {
+  const doc = new DOMParser().parseFromString(text, 'application/xml');
+  return [...doc.getElementsByTagName('*')]
+    .filter((el) => el.localName === 'decision' && el.getAttribute('id'))
+    .map((el) => ({ id: el.getAttribute('id'), name: el.getAttribute('name') || '' }));
+}
+
+export function bundleInfo(files) {
+  const names = Object.keys(files).sort();
+  return {
+    forms: names
+      .filter((name) => name.endsWith('.schema.json'))
+      .map((file) => ({ file, title: formTitle(files[file]) })),
+    decisions: names.filter((name) => name.endsWith('.dmn')).flatMap((name) => decisionsOf(files[name]))
+  };
+}
