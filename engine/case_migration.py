@@ -283,7 +283,7 @@ def _move_locked(
     step.timers_before = {t.task_id: t for t in timers}
     step.event(
         "migrated", actor, from_version=versions.old.version,
-        to_version=versions.new.version, changes=list(move.changes),
+        to_version=versions.new.version, notes=list(move.changes),
     )  # fmt: skip
     suspended = row.status == CaseStatus.SUSPENDED.value
     failed = None if suspended else step.run()

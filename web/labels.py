@@ -67,6 +67,7 @@ EVENT_NAMES: dict[str, LazyString] = {
     "message_received": _("Ett meddelande togs emot"),
     "incident": _("Ett fel inträffade"),
     "due_date_failed": _("Förfallodatum kunde inte beräknas"),
+    "migrated": _("Ärendet flyttades till en ny processversion"),
 }
 
 BOARD_NAMES: dict[str, LazyString] = {

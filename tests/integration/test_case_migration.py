@@ -147,7 +147,7 @@ def test_moving_moves_the_movable_and_leaves_the_others_untouched(vrt: Runtime) 
     assert event.actor == "owner"
     assert event.detail == {
         "from_version": 1, "to_version": 2,
-        "changes": ["Steget 'Granska ärendet' byter namn till 'Bedöm ärendet'."],
+        "notes": ["Steget 'Granska ärendet' byter namn till 'Bedöm ärendet'."],
     }  # fmt: skip
 
     # No case is lost or corrupted: the moved ones finish on version 2, the others on 1.

@@ -73,6 +73,10 @@ def _note(event: Event, detail: Mapping[str, Any]) -> str:
         return f"{where}{detail['message']}"
     if event.kind == "message_received" and detail.get("message"):
         return str(detail["message"])
+    if event.kind == "migrated" and detail.get("to_version"):
+        moved = gettext("Från version %(old)s till version %(new)s.",
+                        old=detail.get("from_version"), new=detail["to_version"])  # fmt: skip
+        return " ".join([moved, *map(str, detail.get("notes") or [])])
     if event.kind in ("timer_armed", "timer_fired") and detail.get("due_at"):
         try:
             due = when(datetime.fromisoformat(str(detail["due_at"])))
