@@ -18,6 +18,7 @@ import engine
 from engine import Database, Runtime, migrate
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from tests.conftest import read_scenario
+from tests.integration.test_process_versions import changed_review_loop
 from tests.web.conftest import PASSWORD, post_form
 
 CASE = "{key}"
@@ -51,6 +52,18 @@ ACTIONS = (
     "/admin/anvandare/klara/losenord",
 )
 READS = {"klara": 403, "bo": 403, "nils": 200, "ada": 200}
+# The process owners' pages: every role but process_owner is refused, administrators too.
+PROCESS_PAGES = (
+    "/processer",
+    "/processer/review_loop",
+    "/processer/review_loop/2",
+    "/processer/review_loop/2/diagram.bpmn",
+    "/processer/review_loop/2/diagram.json",
+    "/processer/review_loop/2/filer.zip",
+    "/processer/review_loop/2/filer/review_loop.bpmn",
+    "/processer/review_loop/skillnad?fran=1&till=2",
+    "/processer/review_loop/skillnad.json?fran=1&till=2&ritning=gammal",
+)
 
 
 @pytest.fixture
@@ -111,3 +124,16 @@ def test_an_auditors_and_staffs_actions_are_refused_and_change_nothing(
     assert engine.check_password(rt, "klara", PASSWORD) is not None
     with pytest.raises(engine.NotFound):
         engine.get_user(rt, "ny.person")
+
+
+@pytest.mark.parametrize("who", ["klara", "bo", "nils", "ada", "petra"])
+def test_only_process_owners_reach_the_process_pages(
+    world: tuple[Runtime, str], client: FlaskClient, sign_in: Callable[[str], None], who: str
+) -> None:
+    rt, _ = world
+    engine.reset_password(rt, "ada", "petra", PASSWORD)
+    engine.deploy(rt, changed_review_loop(), "petra")  # review_loop's version 2
+    sign_in(who)
+    expected = 200 if who == "petra" else 403
+    answers = {path: client.get(path).status_code for path in PROCESS_PAGES}
+    assert answers == dict.fromkeys(PROCESS_PAGES, expected)
