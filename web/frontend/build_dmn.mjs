@@ -1,2 +1,141 @@
-// Written by the modeller's work: builds web/static/js/dmn.bundle.js (not yet).
-console.log('build_dmn: nothing to build yet');
+// `npm run build` (third step): bundle web/frontend/dmn/index.js (dmn-js's Modeler, Swedish
+// texts) into web/static/js/dmn.bundle.js, minified; join dmn-js's stylesheets, its icon font's
+// and web/frontend/dmn/dmn.css into web/static/css/dmn.css, the font served from
+// web/static/vendor/dmn-js/font/ (the CSP allows fonts from 'self' only, so no embedded or
+// remote font); and put in web/static/vendor/dmn-js/ the licence of every package the bundle
+// contains (dmn-js's licence asks that its bpmn.io watermark stay). The results are committed,
+// so `make run` needs no npm.
+
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+const assets = join(root, 'node_modules/dmn-js/dist/assets');
+const vendor = join(root, 'web/static/vendor/dmn-js');
+const bundle = join(root, 'web/static/js/dmn.bundle.js');
+const SHEETS = [
+  'diagram-js.css',
+  'dmn-js-shared.css',
+  'dmn-js-drd.css',
+  'dmn-js-decision-table.css',
+  'dmn-js-decision-table-controls.css',
+  'dmn-js-literal-expression.css',
+  'dmn-js-boxed-expression.css',
+  'dmn-js-boxed-expression-controls.css'
+];
+const FONTS = [
+  ['dmn.woff2', 'woff2'],
+  ['dmn.woff', 'woff'],
+  ['dmn.ttf', 'truetype']
+];
+
+// Every `import … from 'min-dom'` goes to our CSP-safe domify (web/frontend/dmn/csp_domify.js),
+// which itself imports the real min-dom.
+const shim = join(root, 'web/frontend/dmn/csp_domify.js');
+const cspDomify = {
+  name: 'csp-domify',
+  setup(builder) {
+    builder.onResolve({ filter: /^min-dom$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+  }
+};
+
+// CodeMirror (dmn-js's FEEL editor) styles itself through style-mod, which writes a <style>
+// element into a document's head; the CSP refuses that. style-mod already knows constructable
+// stylesheets (document.adoptedStyleSheets, which no style-src governs) and uses them for
+// shadow roots: the bundle uses them for the document too. If a new style-mod no longer has the
+// line, the build stops rather than ship a bundle the CSP would break.
+const STYLE_MOD_TEST = 'if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {';
+const adoptedStyles = {
+  name: 'style-mod-adopted-sheets',
+  setup(builder) {
+    builder.onLoad({ filter: /style-mod[\\/]src[\\/]style-mod\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(STYLE_MOD_TEST)) {
+        throw new Error(`style-mod changed: "${STYLE_MOD_TEST}" not found in ${args.path}`);
+      }
+      const patched = source.replace(STYLE_MOD_TEST, 'if (root.adoptedStyleSheets && win.CSSStyleSheet) {');
+      return { contents: patched, loader: 'js' };
+    });
+  }
+};
+
+const result = await build({
+  entryPoints: [join(root, 'web/frontend/dmn/index.js')],
+  outfile: bundle,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  legalComments: 'none', // the licences are copied whole below
+  metafile: true,
+  plugins: [cspDomify, adoptedStyles],
+  logLevel: 'warning'
+});
+
+rmSync(vendor, { recursive: true, force: true });
+mkdirSync(join(vendor, 'licenses'), { recursive: true });
+mkdirSync(join(vendor, 'font'), { recursive: true });
+for (const [font] of FONTS) {
+  copyFileSync(join(assets, 'dmn-font/font', font), join(vendor, 'font', font));
+}
+
+// The packages whose code is in the bundle, from esbuild's own list of inputs.
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  if (match) {
+    packages.add(match[1]);
+  }
+}
+const lines = [];
+for (const name of [...packages].sort()) {
+  const folder = join(root, 'node_modules', name);
+  const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  const file = readdirSync(folder).find((f) => /^licen[cs]e/i.test(f));
+  const copy = `${name.replace('/', '__')}.LICENSE.txt`;
+  if (file) {
+    copyFileSync(join(folder, file), join(vendor, 'licenses', copy));
+  }
+  const where = file ? `: licenses/${copy}` : ' (the package ships no licence file)';
+  lines.push(`${name} ${version} (${license})${where}`);
+}
+copyFileSync(join(root, 'node_modules/dmn-js/LICENSE'), join(vendor, 'LICENSE'));
+
+// The icon font from our own server: only the @font-face is ours, the icon classes are dmn-js's.
+const fontSheet = readFileSync(join(assets, 'dmn-font/css/dmn.css'), 'utf8');
+const iconRules = fontSheet.slice(fontSheet.indexOf('[class^="dmn-icon-"]'));
+const fontFace = [
+  '@font-face {',
+  "  font-family: 'dmn';",
+  '  src: ' +
+    FONTS.map(([font, format]) => `url('../vendor/dmn-js/font/${font}') format('${format}')`).join(',\n       ') +
+    ';',
+  '  font-weight: normal;',
+  '  font-style: normal;',
+  '}'
+].join('\n');
+const sheets = SHEETS.map((name) => [
+  `/* dmn-js ${name} (web/static/vendor/dmn-js/LICENSE) */`,
+  readFileSync(join(assets, name), 'utf8')
+]);
+writeFileSync(
+  join(root, 'web/static/css/dmn.css'),
+  '/* Built by `npm run build` from dmn-js and web/frontend/dmn/dmn.css; do not edit. */\n' +
+    [
+      ...sheets.flat(),
+      '/* dmn-js dmn-font/css/dmn.css (web/static/vendor/dmn-js/LICENSE), served locally */',
+      fontFace,
+      iconRules,
+      readFileSync(join(root, 'web/frontend/dmn/dmn.css'), 'utf8')
+    ].join('\n')
+);
+writeFileSync(
+  join(vendor, 'README.txt'),
+  'Built by `npm run build` (web/frontend/build_dmn.mjs); do not edit.\n' +
+    'font/ is dmn-js\'s icon font (dmn-js/dist/assets/dmn-font), used by web/static/css/dmn.css.\n' +
+    'web/static/js/dmn.bundle.js contains these packages:\n\n' +
+    lines.join('\n') +
+    '\n'
+);
+console.log(`dmn.bundle.js: ${packages.size} packages`);

@@ -1,0 +1,85 @@
+"""The files a process owner edits in the form and decision editors: their draft of the
+process if they have one, else the newest deployed version's files. Saving one file keeps the
+whole bundle as their draft (created from the deployed files when there is none)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+import engine
+from engine import NotFound, Runtime
+from engine.bundle import kind_of
+from engine.lint import BPMN, CAMUNDA, SPIFF
+from engine.xmlsafe import FileRefused, parse_xml
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+
+
+@dataclass(frozen=True)
+class WorkingCopy:
+    """The bundle being edited: its files, the version it started from, and whether it is the
+    person's saved draft (False: the deployed files, untouched)."""
+
+    process_key: str
+    files: dict[str, bytes]
+    base_version: int | None
+    from_draft: bool
+
+
+def working_copy(rt: Runtime, user_name: str, process_key: str) -> WorkingCopy:
+    """``user_name``'s draft of ``process_key``, else its newest deployed version's files;
+    ``NotFound`` when the process has neither."""
+    draft = engine.process_draft(rt, user_name, process_key)
+    if draft is not None:
+        return WorkingCopy(process_key, draft.files, draft.base_version, True)
+    definition = engine.find_definition(rt, process_key)
+    files = engine.definition_files(rt, definition.id)
+    return WorkingCopy(process_key, files, definition.version, False)
+
+
+def file_of_kind(copy: WorkingCopy, name: str, kind: str) -> bytes:
+    """The bundle's file ``name`` if it is of ``kind`` (``form``, ``dmn``); ``NotFound``
+    otherwise, so a forged or foreign name reads exactly like a missing one."""
+    if kind_of(name) != kind or name not in copy.files:
+        raise NotFound(f"Processen {copy.process_key} har ingen fil som heter {name!r}.")
+    return copy.files[name]
+
+
+def files_of_kind(copy: WorkingCopy, kind: str) -> list[str]:
+    """The names of the bundle's files of ``kind``, sorted."""
+    return sorted(name for name in copy.files if kind_of(name) == kind)
+
+
+def save_file(rt: Runtime, user_name: str, copy: WorkingCopy, name: str, content: bytes) -> None:
+    """Keep ``copy`` with ``name`` replaced (or added) as the person's draft."""
+    files = {**copy.files, name: content}
+    engine.save_process_draft(rt, user_name, copy.process_key, files, copy.base_version)
+
+
+def form_users(files: Mapping[str, bytes]) -> dict[str, list[tuple[str, str]]]:
+    """For each form file, the user tasks of the bundle's BPMN that name it, as (id, name):
+    SpiffWorkflow's ``formJsonSchemaFilename`` property or Camunda's ``camunda:formKey``.
+    A BPMN file that is not XML names nothing (the modeller's validation says why)."""
+    users: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(files):
+        if kind_of(name) != "bpmn":
+            continue
+        try:
+            root = parse_xml(files[name], len(files[name]) + 1)
+        except FileRefused:
+            continue
+        for task in root.iter(f"{{{BPMN}}}userTask"):
+            form = task.get(f"{{{CAMUNDA}}}formKey") or _spiff_property(task, FORM_PROPERTY)
+            if form:
+                users.setdefault(form, []).append((task.get("id", ""), task.get("name", "")))
+    return users
+
+
+def _spiff_property(task: etree._Element, name: str) -> str | None:
+    for prop in task.iter(f"{{{SPIFF}}}property"):
+        if prop.get("name") == name and prop.get("value"):
+            return prop.get("value")
+    return None

@@ -1,0 +1,164 @@
+// The form editor (web/modeller/forms.py): line numbers beside the schema's text, Tab that
+// indents (Esc, then Tab, leaves the field: WCAG 2.1.2, no keyboard trap), and a live preview
+// of the form drawn by the server ~400 ms after the last keystroke. The preview's HTML comes
+// from Sif's own renderer (every value escaped); it is still parsed inertly and stripped of
+// anything that could run before it is shown, and the CSP allows no inline script anyway.
+(function () {
+  'use strict';
+
+  var editor = document.querySelector('[data-form-editor]');
+  if (!editor) {
+    return;
+  }
+  var text = editor.querySelector('#schema-text');
+  var lines = editor.querySelector('[data-line-numbers]');
+  var preview = editor.querySelector('[data-preview]');
+  var problems = editor.querySelector('[data-problems]');
+  var validation = editor.querySelector('#schema-validation');
+  var validateButton = editor.querySelector('[data-validate]');
+  var token = editor.querySelector('input[name="csrf_token"]').value;
+  var INDENT = '  ';
+  var DELAY_MS = 400;
+  var leaving = false; // Esc was pressed: the next Tab moves on
+  var timer = null;
+  var asked = 0; // answers to older questions are dropped
+
+  function countLines() {
+    var count = text.value.split('\n').length;
+    if (lines.dataset.count !== String(count)) {
+      var numbers = [];
+      for (var n = 1; n <= count; n += 1) {
+        numbers.push(n);
+      }
+      lines.textContent = numbers.join('\n') + '\n';
+      lines.dataset.count = String(count);
+    }
+    lines.scrollTop = text.scrollTop;
+  }
+
+  function insert(value) {
+    text.setRangeText(value, text.selectionStart, text.selectionEnd, 'end');
+    text.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  function onKey(event) {
+    if (event.key === 'Escape') {
+      leaving = true;
+      return;
+    }
+    if (event.key === 'Tab' && !event.shiftKey && !leaving && !event.ctrlKey && !event.altKey) {
+      event.preventDefault();
+      insert(INDENT);
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.ctrlKey && !event.altKey) {
+      // Keep the indentation of the line the caret is on.
+      var before = text.value.slice(0, text.selectionStart);
+      var current = before.slice(before.lastIndexOf('\n') + 1);
+      var indent = current.match(/^ */)[0];
+      event.preventDefault();
+      insert('\n' + indent);
+      return;
+    }
+    if (event.key !== 'Shift') {
+      leaving = false;
+    }
+  }
+
+  // Only what Sif's renderer writes survives: no script, no handler, no foreign frame.
+  var DROPPED = 'script, style, link, meta, base, iframe, frame, object, embed, template';
+
+  function clean(html) {
+    var doc = new DOMParser().parseFromString(html, 'text/html');
+    doc.body.querySelectorAll(DROPPED).forEach(function (node) { node.remove(); });
+    doc.body.querySelectorAll('*').forEach(function (node) {
+      Array.prototype.slice.call(node.attributes).forEach(function (attr) {
+        var name = attr.name.toLowerCase();
+        var scripted = /^\s*javascript:/i.test(attr.value);
+        if (name.indexOf('on') === 0 || name === 'style' || name === 'formaction' || scripted) {
+          node.removeAttribute(attr.name);
+        }
+      });
+    });
+    return Array.prototype.slice.call(doc.body.childNodes);
+  }
+
+  function problemList(title, found) {
+    var box = document.createElement('div');
+    box.className = 'notice notice--error';
+    var head = document.createElement('p');
+    head.className = 'notice__title';
+    head.textContent = title;
+    var list = document.createElement('ul');
+    found.forEach(function (problem) {
+      var item = document.createElement('li');
+      item.textContent = (problem.path ? problem.path + ': ' : '') + problem.message;
+      list.appendChild(item);
+    });
+    box.append(head, list);
+    return box;
+  }
+
+  function post(url) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
+      body: JSON.stringify({ schema: text.value })
+    }).then(function (response) { return response.json(); });
+  }
+
+  function refresh() {
+    asked += 1;
+    var mine = asked;
+    preview.dataset.state = 'loading';
+    post(editor.dataset.previewUrl).then(function (answer) {
+      if (mine !== asked) {
+        return;
+      }
+      if (typeof answer.html === 'string') {
+        problems.replaceChildren();
+        preview.replaceChildren.apply(preview, clean(answer.html));
+        preview.dataset.state = 'ready';
+      } else {
+        var found = answer.problems || [{ path: '', message: answer.message || '' }];
+        problems.replaceChildren(problemList(editor.dataset.problemTitle, found));
+        preview.dataset.state = 'problems';
+      }
+    }).catch(function () {
+      if (mine === asked) {
+        problems.replaceChildren(problemList(editor.dataset.offlineTitle, []));
+        preview.dataset.state = 'failed';
+      }
+    });
+  }
+
+  function validate() {
+    validation.replaceChildren();
+    validation.dataset.state = 'loading';
+    post(editor.dataset.validateUrl).then(function (answer) {
+      var found = answer.problems || [{ path: '', message: answer.message || '' }];
+      if (found.length) {
+        validation.replaceChildren(problemList(editor.dataset.invalidTitle, found));
+      } else {
+        var fine = document.createElement('p');
+        fine.className = 'notice notice--success';
+        fine.textContent = editor.dataset.validTitle;
+        validation.replaceChildren(fine);
+      }
+      validation.dataset.state = found.length ? 'problems' : 'valid';
+    });
+  }
+
+  text.addEventListener('keydown', onKey);
+  text.addEventListener('blur', function () { leaving = false; });
+  text.addEventListener('scroll', function () { lines.scrollTop = text.scrollTop; });
+  text.addEventListener('input', function () {
+    countLines();
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, DELAY_MS);
+  });
+  validateButton.hidden = false;
+  validateButton.addEventListener('click', validate);
+  countLines();
+})();
