@@ -52,7 +52,8 @@ class RoleChange:
 @dataclass(frozen=True)
 class CaseMove:
     """One case in a plan or a result: ``reasons`` why it cannot (or could not) move, else
-    ``changes`` it sees. ``moved`` only in a result."""
+    ``changes`` it sees (in Swedish) and ``role_changes`` (role ids, to be named by whoever
+    shows them). ``moved`` only in a result."""
 
     business_key: str
     title: str
@@ -223,7 +224,6 @@ def _task_changes(verdict: Judgement, versions: _Versions) -> tuple[list[str], l
             before, after = _form_title(versions.old, old), _form_title(versions.new, new)
             changes.append(f"Uppgiften {name!r} får ett annat formulär: {before} → {after}.")
         if sorted(old.get("roles") or []) != sorted(new.get("roles") or []):
-            changes.append(f"Uppgiften {name!r} erbjuds andra roller.")
             roles.append(RoleChange(name, tuple(new.get("roles") or ())))
     return changes, roles
 
@@ -284,6 +284,7 @@ def _move_locked(
     step.event(
         "migrated", actor, from_version=versions.old.version,
         to_version=versions.new.version, notes=list(move.changes),
+        roles={c.step: list(c.roles) for c in move.role_changes},
     )  # fmt: skip
     suspended = row.status == CaseStatus.SUSPENDED.value
     failed = None if suspended else step.run()

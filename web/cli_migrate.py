@@ -71,5 +71,6 @@ def migrate(
 
 def _line(move: CaseMove, verdict: str) -> None:
     said = list(move.reasons if not move.movable else move.changes)
-    said += [f"{c.step}: roller {', '.join(c.roles) or '-'}" for c in move.role_changes]
+    said += [f"Uppgiften {c.step!r} erbjuds nu rollerna: {', '.join(c.roles) or '-'}."
+             for c in move.role_changes]  # fmt: skip
     click.echo(f"{move.business_key}  {verdict}  {' '.join(said) or '-'}".rstrip())

@@ -96,7 +96,7 @@ def test_the_dry_run_says_which_cases_can_move_and_why_not(vrt: Runtime) -> None
     moves = {m.business_key: m for m in plan.cases}
     verdict = {k: moves[c.business_key] for k, c in at.items()}
     assert [k for k, m in verdict.items() if m.movable] == ["register", "wait_day", "review"]
-    assert verdict["register"].changes == ("Uppgiften 'Registrera ärendet' erbjuds andra roller.",)
+    assert verdict["register"].changes == ()
     assert verdict["register"].role_changes == (
         engine.RoleChange("Registrera ärendet", ("manager",)),
     )
@@ -147,8 +147,10 @@ def test_moving_moves_the_movable_and_leaves_the_others_untouched(vrt: Runtime) 
     assert event.actor == "owner"
     assert event.detail == {
         "from_version": 1, "to_version": 2,
-        "notes": ["Steget 'Granska ärendet' byter namn till 'Bedöm ärendet'."],
+        "notes": ["Steget 'Granska ärendet' byter namn till 'Bedöm ärendet'."], "roles": {},
     }  # fmt: skip
+    [event] = [e for e in engine.case_events(vrt, at["register"].id) if e.kind == "migrated"]
+    assert event.detail["roles"] == {"Registrera ärendet": ["manager"]}
 
     # No case is lost or corrupted: the moved ones finish on version 2, the others on 1.
     assert run_to_end(vrt, at["register"].id) == ["register", "review", "decide"]

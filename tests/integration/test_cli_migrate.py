@@ -62,8 +62,8 @@ def test_the_dry_run_prints_a_line_per_case_and_changes_nothing(sif: Any, cases_
     out = sif("migrate", "--from", "case_flow:1", "--to", "2", "--dry-run").stdout
     lines = out.splitlines()
     assert (
-        f"{keys['movable']}  kan flyttas  Uppgiften 'Registrera ärendet' erbjuds andra roller. "
-        "Registrera ärendet: roller manager" in lines
+        f"{keys['movable']}  kan flyttas  Uppgiften 'Registrera ärendet' erbjuds nu rollerna: "
+        "manager." in lines
     )
     assert (
         f"{keys['refused']}  kan inte flyttas  Ärendet väntar i 'Komplettera ärendet', som inte "

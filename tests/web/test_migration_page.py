@@ -75,7 +75,7 @@ def test_the_dry_run_lists_each_case_with_whether_it_can_move(
     first = row_of(page, cases["first"])
     assert 'name="arende" value="' + cases["first"] + '"' in first and "Ja</span>" in first
     assert "Registrera ärendet" in first  # the current step
-    assert "&#39;Registrera ärendet&#39; erbjuds nu: Övrig roll." in first
+    assert "Uppgiften &#39;Registrera ärendet&#39; erbjuds nu: Övrig roll." in first
     stuck = row_of(page, cases["stuck"])
     assert 'name="arende"' not in stuck and "Nej</span>" in stuck
     assert "som inte finns i version 2." in stuck
@@ -197,4 +197,5 @@ def test_the_case_history_says_the_case_moved(
     sign_in("ada")
     history = page_text(owner, f"/arenden/{cases['first']}")
     assert "Ärendet flyttades till en ny processversion" in history
-    assert "Från version 1 till version 2. Uppgiften &#39;Registrera ärendet&#39;" in history
+    note = "Från version 1 till version 2. Uppgiften &#39;Registrera ärendet&#39; erbjuds nu: "
+    assert note + "Övrig roll." in history

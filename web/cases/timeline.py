@@ -74,9 +74,7 @@ def _note(event: Event, detail: Mapping[str, Any]) -> str:
     if event.kind == "message_received" and detail.get("message"):
         return str(detail["message"])
     if event.kind == "migrated" and detail.get("to_version"):
-        moved = gettext("Från version %(old)s till version %(new)s.",
-                        old=detail.get("from_version"), new=detail["to_version"])  # fmt: skip
-        return " ".join([moved, *map(str, detail.get("notes") or [])])
+        return _moved(detail)
     if event.kind in ("timer_armed", "timer_fired") and detail.get("due_at"):
         try:
             due = when(datetime.fromisoformat(str(detail["due_at"])))
@@ -84,6 +82,16 @@ def _note(event: Event, detail: Mapping[str, Any]) -> str:
             return ""
         return str(gettext("förfaller %(at)s", at=due))
     return ""
+
+
+def _moved(detail: Mapping[str, Any]) -> str:
+    """A move to another version: from which, to which, and what changed for the case."""
+    moved = gettext("Från version %(old)s till version %(new)s.",
+                    old=detail.get("from_version"), new=detail["to_version"])  # fmt: skip
+    roles = detail.get("roles") if isinstance(detail.get("roles"), Mapping) else {}
+    offered = [gettext("Uppgiften '%(step)s' erbjuds nu: %(roles)s.", step=step,
+                       roles=role_names(ids)) for step, ids in (roles or {}).items()]  # fmt: skip
+    return " ".join([moved, *map(str, detail.get("notes") or []), *offered])
 
 
 def _changes(changes: object, labels: Mapping[str, str]) -> list[Change]:

@@ -126,7 +126,7 @@ def said(move: CaseMove) -> list[str]:
     lines = list(move.changes)
     for change in move.role_changes:
         lines.append(
-            gettext("'%(step)s' erbjuds nu: %(roles)s.", step=change.step,
-                    roles=role_names(change.roles) or gettext("ingen roll"))
+            gettext("Uppgiften '%(step)s' erbjuds nu: %(roles)s.", step=change.step,
+                    roles=role_names(change.roles))
         )  # fmt: skip
     return lines
