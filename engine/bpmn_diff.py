@@ -291,7 +291,7 @@ def _service_facts(el: etree._Element) -> dict[str, str | None]:
     if operator is None:
         return {}
     parameters = sorted(
-        f"{p.get('name', '')} = {p.get('value', '')}"
+        f"{p.get('id') or p.get('name') or ''} = {p.get('value', '')}"
         for p in operator.iter(f"{{{SPIFF}}}parameter")
     )
     return {"service": operator.get("id"), "parameters": "\n".join(parameters) or None}

@@ -16,6 +16,7 @@ import pytest
 import engine
 from engine import AspectChange, ElementChange, FieldChange, FormChange, NotFound, Runtime
 from tests.conftest import read_scenario
+from tests.integration.fund import ROOT
 
 ADDED_TASK = """    <bpmn:scriptTask id="log_approval" name="Notera godkännandet" scriptFormat="python">
       <bpmn:incoming>flow_decision_approve</bpmn:incoming>
@@ -77,6 +78,41 @@ def changed_review_loop() -> dict[str, bytes]:
     form["properties"]["grade"] = {"type": "integer", "title": "Betyg", "minimum": 1,
                                    "maximum": 5}  # fmt: skip
     files["review.schema.json"] = json.dumps(form, ensure_ascii=False).encode()
+    return files
+
+
+def _in_element(xml: str, element_id: str, old: str, new: str) -> str:
+    """``old`` → ``new`` once, inside the element whose id is ``element_id``."""
+    found = re.search(rf'<bpmn:(\w+) id="{element_id}"[ >].*?</bpmn:\1>', xml, flags=re.S)
+    assert found, element_id
+    block = _swap(found.group(0), old, new)
+    return xml[: found.start()] + block + xml[found.end() :]
+
+
+def changed_fund_process() -> dict[str, bytes]:
+    """The fund process with: a timer's type and expression, a service's parameter, who does
+    a step, its due date and its instances run one at a time, a step's form (a copy of the old
+    one under a new name) and a called decision (a copy of the old table under a new id) —
+    each changed once, on a known element."""
+    files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
+    files["idea_2026.schema.json"] = files["idea.schema.json"]
+    dmn = files["evaluation_outcome.dmn"].decode()
+    files["outcome_2026.dmn"] = dmn.replace("evaluation_outcome", "outcome_2026").encode()
+    xml = files["social_investment_case.bpmn"].decode()
+    if "xmlns:camunda=" not in xml:
+        camunda = '<bpmn:definitions\n    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"\n'
+        xml = _swap(xml, "<bpmn:definitions\n", camunda)
+    duration = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P1Y"</bpmn:timeDuration>'
+    date = '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">"2030-01-01"</bpmn:timeDate>'
+    xml = _in_element(xml, "wait_effects", duration, date)
+    xml = _in_element(xml, "load_profile", 'value="fund"', 'value="str(fund)"')
+    consent = '<bpmn:userTask id="board_consent"'
+    xml = _in_element(xml, "board_consent", consent, consent + ' camunda:candidateGroups="council"')
+    xml = _in_element(xml, "board_consent", "&quot;P14D&quot;", "&quot;P21D&quot;")
+    xml = _in_element(xml, "board_consent", 'isSequential="false"', 'isSequential="true"')
+    xml = _in_element(xml, "submit_idea", '"idea.schema.json"', '"idea_2026.schema.json"')
+    xml = _in_element(xml, "assess_outcome", ">evaluation_outcome<", ">outcome_2026<")
+    files["social_investment_case.bpmn"] = xml.encode()
     return files
 
 
@@ -178,3 +214,31 @@ def test_a_versions_drawing_and_files_are_as_deployed(two_versions: Runtime) -> 
         engine.version_file(two_versions, "review_loop", 1, "../etc/passwd")
     with pytest.raises(NotFound):
         engine.version_bpmn(two_versions, "review_loop", 9)
+
+
+def test_each_aspect_of_a_step_is_compared(rt: Runtime) -> None:
+    """The fund process, then the same with ``changed_fund_process``'s changes."""
+    engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
+    engine.deploy(rt, changed_fund_process(), "petra")
+    diff = engine.version_diff(rt, "social_investment_case", 1, 2)
+    assert diff.added == diff.removed == ()
+    changed = {e.element_id: {a.aspect: (a.old, a.new) for a in e.aspects} for e in diff.changed}
+    assert changed == {
+        "load_profile": {"parameters": ("fund = fund", "fund = str(fund)")},
+        "submit_idea": {"form": ("idea.schema.json", "idea_2026.schema.json")},
+        "board_consent": {
+            "roles": (changed["board_consent"]["roles"][0], "council"),
+            "due": ('"P14D"', '"P21D"'),
+            "loop": ("parallel", "sequential"),
+        },
+        "wait_effects": {
+            "timer_kind": ("timeDuration", "timeDate"),
+            "timer": ('"P1Y"', '"2030-01-01"'),
+        },
+        "assess_outcome": {"decision": ("evaluation_outcome", "outcome_2026")},
+    }  # fmt: skip
+    assert changed["board_consent"]["roles"][0] not in (None, "council")
+    assert diff.forms == (
+        FormChange("idea.schema.json", "Idé (idéskiss)", "removed"),
+        FormChange("idea_2026.schema.json", "Idé (idéskiss)", "added"),
+    )
