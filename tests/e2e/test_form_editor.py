@@ -99,3 +99,30 @@ def test_the_form_list_and_editor_pass_axe(page: Page) -> None:
     page.get_by_role("link", name=FORM).click()
     expect(page.locator("[data-preview]")).to_have_attribute("data-state", "ready")
     pages.assert_accessible(page)
+
+
+def test_the_helper_adds_a_field_the_preview_shows(page: Page) -> None:
+    pages.sign_in(page, OWNER)
+    page.goto(EDITOR)
+    page.get_by_text("Lägg till ett fält").click()
+    page.get_by_label("Namn i data").fill("start_date")
+    page.get_by_label("Rubrik som handläggarna ser").fill("Planerad start")
+    page.get_by_label("Typ", exact=True).select_option(label="Datum")
+    page.get_by_label("Obligatoriskt", exact=True).check()
+    page.get_by_role("button", name="Lägg till fältet").click()
+    preview = page.locator("[data-preview]")
+    field = preview.get_by_label("Planerad start")
+    expect(field).to_have_attribute("type", "date")
+    expect(preview.locator("label", has_text="Planerad start")).to_contain_text("obligatoriskt")
+    schema = json.loads(page.locator("#schema-text").input_value())
+    assert schema["properties"]["start_date"] == {
+        "title": "Planerad start",
+        "type": "string",
+        "format": "date",
+    }
+    assert schema["required"][-1] == "start_date"
+    if SHOTS:
+        page.locator("[data-field-helper]").screenshot(path=str(Path(SHOTS) / "field-helper.png"))
+    page.get_by_role("button", name="Lägg till fältet").click()
+    expect(page.locator("[data-field-said]")).to_contain_text("Namnet får bara ha")
+    pages.assert_accessible(page)

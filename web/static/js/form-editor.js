@@ -150,6 +150,97 @@
     });
   }
 
+  // The field-by-field helper: one new property at the end of "properties", written back as
+  // the whole text (two-space indents, as the shipped forms are written).
+  var helper = editor.querySelector('[data-field-helper]');
+  var FIELD_NAME = /^[a-z][a-z0-9_]{0,59}$/;
+  var KINDS = {
+    text: { type: 'string', maxLength: 200 },
+    textarea: { type: 'string', maxLength: 5000 },
+    integer: { type: 'integer' },
+    number: { type: 'number' },
+    tkr: { type: 'number', minimum: 0, 'x-unit': 'tkr' },
+    date: { type: 'string', format: 'date' },
+    boolean: { type: 'boolean' },
+    choice: { type: 'string' }
+  };
+
+  function helperValue(id) {
+    return helper.querySelector('#' + id).value.trim();
+  }
+
+  function newField() {
+    var kind = helperValue('falt-typ');
+    var field = { title: helperValue('falt-rubrik') };
+    Object.keys(KINDS[kind]).forEach(function (key) { field[key] = KINDS[kind][key]; });
+    if (helperValue('falt-hjalp')) {
+      field.description = helperValue('falt-hjalp');
+    }
+    if (kind === 'choice') {
+      field.enum = helperValue('falt-val').split('\n').map(function (v) { return v.trim(); })
+        .filter(function (v) { return v; });
+    }
+    return field;
+  }
+
+  function fieldProblem(schema, name, field) {
+    if (!FIELD_NAME.test(name)) {
+      return editor.dataset.fieldNameWrong;
+    }
+    if (!field.title) {
+      return editor.dataset.fieldTitleMissing;
+    }
+    if (field.enum && !field.enum.length) {
+      return editor.dataset.fieldChoicesMissing;
+    }
+    if (schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, name)) {
+      return editor.dataset.fieldTaken;
+    }
+    return '';
+  }
+
+  function addField() {
+    var said = helper.querySelector('[data-field-said]');
+    var schema;
+    try {
+      schema = JSON.parse(text.value);
+    } catch (error) {
+      schema = null;
+    }
+    if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
+      said.className = 'sif-error';
+      said.textContent = editor.dataset.fieldJsonBroken;
+      return;
+    }
+    var name = helperValue('falt-namn');
+    var field = newField();
+    var problem = fieldProblem(schema, name, field);
+    if (problem) {
+      said.className = 'sif-error';
+      said.textContent = problem;
+      return;
+    }
+    schema.properties = schema.properties || {};
+    schema.properties[name] = field;
+    if (helper.querySelector('#falt-krav').checked) {
+      schema.required = (schema.required || []).concat([name]);
+    }
+    text.value = JSON.stringify(schema, null, 2) + '\n';
+    text.dispatchEvent(new Event('input', { bubbles: true }));
+    said.className = 'notice notice--success';
+    said.textContent = editor.dataset.fieldAdded;
+    ['falt-namn', 'falt-rubrik', 'falt-hjalp', 'falt-val'].forEach(function (id) {
+      helper.querySelector('#' + id).value = '';
+    });
+    helper.querySelector('#falt-krav').checked = false;
+  }
+
+  helper.hidden = false;
+  helper.querySelector('#falt-typ').addEventListener('change', function (event) {
+    helper.querySelector('[data-choices]').hidden = event.target.value !== 'choice';
+  });
+  helper.querySelector('[data-add-field]').addEventListener('click', addField);
+
   text.addEventListener('keydown', onKey);
   text.addEventListener('blur', function () { leaving = false; });
   text.addEventListener('scroll', function () { lines.scrollTop = text.scrollTop; });
