@@ -14,6 +14,26 @@ const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 const vendor = join(root, 'web/static/vendor/modeller');
 const bundle = join(root, 'web/static/js/modeller.bundle.js');
 
+// bpmn-js-properties-panel writes two containers as HTML with style="" attributes, which the
+// Content-Security-Policy (style-src 'self') refuses, with a console error each time. The
+// attributes are taken out here and the same rules given in modeller.css.
+const INLINE_STYLES = ['style="height: 100%" ', 'style="flex: none; height: auto" '];
+const noInlineStyles = {
+  name: 'no-inline-styles',
+  setup(builder) {
+    builder.onLoad({ filter: /bpmn-js-properties-panel[\/]dist[\/]index\.esm\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      for (const style of INLINE_STYLES) {
+        if (!text.includes(style)) {
+          throw new Error(`bpmn-js-properties-panel no longer writes ${style}: check modeller.css`);
+        }
+        text = text.replaceAll(style, '');
+      }
+      return { contents: text, loader: 'js' };
+    });
+  }
+};
+
 const result = await build({
   entryPoints: [join(root, 'web/frontend/modeller/index.js')],
   outfile: bundle,
@@ -27,7 +47,8 @@ const result = await build({
   alias: { preact: '@bpmn-io/properties-panel/preact' },
   legalComments: 'none', // the licences are copied whole below
   metafile: true,
-  logLevel: 'warning'
+  logLevel: 'warning',
+  plugins: [noInlineStyles]
 });
 
 rmSync(vendor, { recursive: true, force: true });

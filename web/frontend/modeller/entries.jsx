@@ -38,13 +38,12 @@ export function LaneRoles({ element, id }) {
   const bo = getBusinessObject(element);
   const chosen = splitList(propertyOf(bo, 'roles'));
   const text = sif.choices.texts;
-  const fromName = !chosen.length && bo.get('name');
   return (
     <CheckboxGroup
       element={element}
       id={id}
       label={text.laneRoles}
-      description={fromName ? text.laneNameIsRole : text.laneRolesHelp}
+      description={chosen.length ? text.laneRolesHelp : text.laneNoRoles}
       options={roleOptions(sif.choices, chosen)}
       getValue={() => chosen}
       setValue={(value) => setProperty(element, 'roles', value.join(','), sif)}
@@ -52,17 +51,28 @@ export function LaneRoles({ element, id }) {
   );
 }
 
+// The roles of the lane a flow node is in (what it gets without candidate groups of its own).
+function laneRoles(bo) {
+  const lane = (bo.get('lanes') || [])[0];
+  return lane ? splitList(propertyOf(lane, 'roles')) : [];
+}
+
 export function CandidateGroups({ element, id }) {
   const sif = useSif();
   const bo = getBusinessObject(element);
   const chosen = splitList(bo.get('camunda:candidateGroups'));
   const text = sif.choices.texts;
+  const names = new Map(sif.choices.roles.map((role) => [role.id, role.name]));
+  const inherited = laneRoles(bo).map((role) => names.get(role) || `${text.otherRole} (${role})`);
+  const help = inherited.length
+    ? `${text.candidateGroupsHelp} ${text.laneRolesNow}: ${inherited.join(', ')}.`
+    : text.candidateGroupsHelp;
   return (
     <CheckboxGroup
       element={element}
       id={id}
       label={text.candidateGroups}
-      description={text.candidateGroupsHelp}
+      description={help}
       options={roleOptions(sif.choices, chosen)}
       getValue={() => chosen}
       setValue={(value) =>

@@ -11,7 +11,7 @@
 //
 // For tests and for the curious: `window.sifModeller` has `ready` (a promise), `exportXML()`,
 // `importWarnings` (bpmn-js's warnings for the file now shown, also counted in
-// `data-import-warnings`), `files()` and `openFile(name)`.
+// `data-import-warnings`), `changes` (edits applied so far), `files()` and `openFile(name)`.
 
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
@@ -22,6 +22,12 @@ import { Problems } from './problems.js';
 import { SifPropertiesProviderModule } from './provider.js';
 import { translateModule } from './translate.js';
 import { bundleInfo, request } from './server.js';
+
+// The groups shown open: what a process owner edits most (the others open with a click).
+const OPEN_GROUPS = [
+  'general', 'sif-who', 'sif-form', 'sif-script', 'sif-service', 'sif-parameters',
+  'sif-decision', 'timer', 'multiInstance'
+];
 
 const root = document.querySelector('[data-modeller]');
 if (root) {
@@ -36,11 +42,14 @@ function start(root) {
   const draftStatus = root.querySelector('#modeller-draft-status');
   const picker = root.querySelector('#modeller-file');
   const bundleState = { forms: [], decisions: [] };
-  const state = { files: {}, current: null, dirty: false, busy: false, warnings: [] };
+  const state = { files: {}, current: null, dirty: false, busy: false, warnings: [], changes: 0 };
 
   const modeler = new Modeler({
     container: root.querySelector('#modeller-canvas'),
-    propertiesPanel: { parent: root.querySelector('#modeller-properties') },
+    propertiesPanel: {
+      parent: root.querySelector('#modeller-properties'),
+      layout: { groups: Object.fromEntries(OPEN_GROUPS.map((id) => [id, { open: true }])) }
+    },
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
@@ -64,6 +73,7 @@ function start(root) {
     state.draft = draft;
   };
   modeler.get('eventBus').on('commandStack.changed', () => {
+    state.changes += 1;
     state.dirty = true;
     showDraft(state.draft);
   });
@@ -77,6 +87,10 @@ function start(root) {
       modeler,
       currentFile: () => state.current,
       openFile: (name) => openFile(name),
+      nameIn: (file, id) =>
+        [file, ...Object.keys(state.files).filter((name) => name.endsWith('.bpmn'))]
+          .map((name) => (name.endsWith('.bpmn') ? nameIn(state.files[name], id) : ''))
+          .find(Boolean) || '',
       focusPanel: () => root.querySelector('#modeller-properties').focus()
     }
   });
@@ -103,7 +117,7 @@ function start(root) {
     state.warnings = warnings.map((w) => w.message);
     root.dataset.importWarnings = String(warnings.length);
     root.dataset.file = name;
-    modeler.get('canvas').zoom('fit-viewport');
+    overview(modeler.get('canvas'));
     problems.drawMarkers();
     if (state.warnings.length) {
       say(`${text.importWarnings}: ${state.warnings.join(' · ')}`, 'error');
@@ -228,7 +242,7 @@ function start(root) {
       if (step) {
         canvas.zoom(canvas.zoom() * step);
       } else {
-        canvas.zoom('fit-viewport');
+        canvas.zoom('fit-viewport', 'auto');
       }
     })
   );
@@ -244,8 +258,34 @@ function start(root) {
     files: currentFiles,
     get importWarnings() {
       return state.warnings;
+    },
+    get changes() {
+      return state.changes; // how many edits so far (a typed field counts once it is applied)
     }
   };
+}
+
+// The whole diagram if it is still readable so; else its beginning (top left) at a readable
+// size, beside the palette.
+function overview(canvas) {
+  canvas.zoom('fit-viewport');
+  if (canvas.zoom() >= 0.6) {
+    return;
+  }
+  const whole = canvas.getActiveLayer().getBBox();
+  canvas.zoom(0.8);
+  const box = canvas.viewbox();
+  canvas.viewbox({ x: whole.x - 130, y: whole.y - 20, width: box.width, height: box.height });
+}
+
+// The name of the element `id` in a BPMN file's text ('' if it has none or is not there).
+function nameIn(xml, id) {
+  if (!xml) {
+    return '';
+  }
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const found = [...doc.getElementsByTagName('*')].find((el) => el.getAttribute('id') === id);
+  return (found && found.getAttribute('name')) || '';
 }
 
 function bpmnDeclares(xml, processKey) {

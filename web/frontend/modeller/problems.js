@@ -13,7 +13,7 @@ export class Problems {
     this.list = list;
     this.summary = summary;
     this.texts = texts;
-    this.editor = editor; // { modeler, currentFile(), openFile(name) }
+    this.editor = editor; // { modeler, currentFile(), openFile(name), nameIn(file, id), focusPanel() }
     this.problems = [];
     this.marked = [];
   }
@@ -71,9 +71,13 @@ export class Problems {
     return problem.file === this.editor.currentFile() || !problem.file.endsWith('.bpmn');
   }
 
-  elementName(id) {
+  // The element's name and id: from the diagram shown, else from the file the problem is in.
+  elementName(problem) {
+    const id = problem.element_id;
     const element = this.editor.modeler.get('elementRegistry').get(id);
-    const name = element && element.businessObject && element.businessObject.name;
+    const name = element && element.businessObject
+      ? element.businessObject.name
+      : this.editor.nameIn(problem.file, id);
     return name ? `${name} (${id})` : id;
   }
 
@@ -95,7 +99,7 @@ export class Problems {
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'modeller-problem__element';
-      button.textContent = this.elementName(problem.element_id);
+      button.textContent = this.elementName(problem);
       button.addEventListener('click', () => this.select(problem));
       item.append(where, ' ', button, ' ', message);
       return item;

@@ -140,8 +140,8 @@ export default class SifPropertiesProvider {
     return (groups) => {
       const text = this._choices.texts;
       const ours = [
-        whoGroup(element, text),
         formGroup(element, text, this._choices),
+        whoGroup(element, text),
         scriptGroup(element, text),
         serviceGroup(element, text),
         parameterGroup(element, text, this._injector),

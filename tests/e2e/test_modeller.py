@@ -1,0 +1,222 @@
+"""The BPMN modeller in a real browser (``/modellera/<key>``): a process owner renames a task
+and changes its form in the properties panel, validates and deploys a new version; errors show
+on their elements and deploy nothing; a case started before keeps its version; the keyboard
+and axe."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from playwright.sync_api import Locator, Page, expect
+
+import engine
+from engine import Runtime
+from tests.e2e import pages
+from tests.e2e.conftest import PROCESS, LiveSif
+
+pytestmark = pytest.mark.e2e
+
+OWNER = "helena.rask"
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+# Put the element in the middle of the canvas, at 100 %, where a click reaches it.
+CENTRE = """id => {
+  const m = window.sifModeller.modeler, canvas = m.get('canvas');
+  const el = m.get('elementRegistry').get(id), box = canvas.viewbox();
+  canvas.zoom(1);
+  const size = canvas.viewbox();
+  const wide = el.width > size.width / 2;  // a lane or pool: its left end, where its name is
+  canvas.viewbox({x: wide ? el.x - 150 : el.x + el.width / 2 - size.width / 2,
+                  y: el.y + Math.min(el.height, 60) / 2 - size.height / 2,
+                  width: size.width, height: size.height});
+}"""
+SHOTS = Path(os.environ.get("SIF_MODELLER_SHOTS", "/tmp"))
+
+
+def open_modeller(page: Page, key: str = PROCESS) -> None:
+    """Open the modeller on ``key`` and wait until its diagram is drawn."""
+    page.goto(f"/modellera/{key}")
+    root = page.locator("[data-modeller]")
+    expect(root).to_have_attribute("data-ready", "yes", timeout=30_000)
+
+
+def import_warnings(page: Page) -> list[str]:
+    warnings: list[str] = page.evaluate("() => window.sifModeller.importWarnings")
+    return warnings
+
+
+def select(page: Page, element_id: str) -> None:
+    """Click the element on the canvas, as a person would, so the panel shows it."""
+    page.evaluate(CENTRE, element_id)
+    shape = page.locator(f'g.djs-element[data-element-id="{element_id}"]').first
+    if element_id.startswith("lane_"):
+        shape.click(position={"x": 12, "y": 30})  # on the lane's header, beside its tasks
+    else:
+        shape.click()
+    expect(page.locator(".bio-properties-panel-header-label")).to_be_visible()
+
+
+def type_into(page: Page, field: Locator, text: str) -> None:
+    """Type ``text`` into a field of the panel and leave it; wait until the edit is applied
+    (the panel applies typing after a pause)."""
+    before = page.evaluate("() => window.sifModeller.changes")
+    field.fill(text)
+    field.press("Tab")
+    page.wait_for_function("n => window.sifModeller.changes > n", arg=before)
+
+
+def status(page: Page) -> str:
+    return page.locator("#modeller-status").inner_text()
+
+
+def validate(page: Page) -> None:
+    page.get_by_role("button", name="Validera").click()
+    expect(page.locator("#modeller-problems")).to_be_visible()
+
+
+def deploy(page: Page, comment: str) -> None:
+    page.get_by_role("button", name="Driftsätt …").click()
+    dialog = page.get_by_role("dialog", name="Driftsätt en ny version")
+    dialog.get_by_label("Vad ändras?").fill(comment)
+    dialog.get_by_role("button", name="Driftsätt", exact=True).click()
+
+
+def user_task(rt: Runtime, version: int, element_id: str) -> etree._Element:
+    definition = engine.find_definition(rt, PROCESS, version)
+    xml = engine.definition_files(rt, definition.id)[f"{PROCESS}.bpmn"]
+    root = etree.fromstring(xml)
+    found = root.find(f".//{{{BPMN_NS}}}userTask[@id='{element_id}']")
+    assert found is not None
+    return found
+
+
+def _user_tasks(rt: Runtime, version: int) -> set[tuple[str, str, str]]:
+    definition = engine.find_definition(rt, PROCESS, version)
+    root = etree.fromstring(engine.definition_files(rt, definition.id)[f"{PROCESS}.bpmn"])
+    return {
+        (str(t.get("id")), str(t.get("name")), form_of(t))
+        for t in root.iter(f"{{{BPMN_NS}}}userTask")
+    }
+
+
+def form_of(task: etree._Element) -> str:
+    for prop in task.iter(f"{{{SPIFF_NS}}}property"):
+        if prop.get("name") == "formJsonSchemaFilename":
+            return str(prop.get("value"))
+    return ""
+
+
+def test_a_renamed_task_with_a_new_form_deploys_and_an_older_case_keeps_its_version(
+    page: Page, sif: LiveSif
+) -> None:
+    before = engine.find_definition(sif.rt, PROCESS).version
+    older = sif.start_case()
+    pages.sign_in(page, OWNER)
+    open_modeller(page)
+    assert import_warnings(page) == []
+    expect(page.locator("#modeller-draft-status")).to_have_text("Inget utkast sparat")
+
+    select(page, "scientific_review")
+    panel = page.locator("#modeller-properties")
+    type_into(page, panel.get_by_label("Namn", exact=True), "Vetenskaplig granskning av metoden")
+    form = panel.get_by_label("Formulär", exact=True)
+    assert form.input_value() == "scientific_review.schema.json"
+    form.select_option("economic_review.schema.json")
+    page.screenshot(path=str(SHOTS / "modeller-panel.png"))
+
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.locator("#modeller-status")).to_have_text("Utkastet är sparat.")
+    expect(page.locator("#modeller-draft-status")).to_contain_text("Utkast sparat")
+
+    validate(page)
+    expect(page.locator("#modeller-problems-summary")).to_have_text(
+        "Inga fel: paketet kan driftsättas."
+    )
+    deploy(page, "Granskningen av metoden med ekonomens formulär")
+    expect(page.locator("[data-modeller]")).to_have_attribute(
+        "data-deployed-version", str(before + 1)
+    )
+    link = page.locator("#modeller-status a")
+    expect(link).to_have_attribute("href", f"/processer/{PROCESS}/{before + 1}")
+    expect(page.locator("#modeller-draft-status")).to_have_text("Inget utkast sparat")
+
+    newest = engine.find_definition(sif.rt, PROCESS)
+    assert newest.version == before + 1
+    assert newest.comment == "Granskningen av metoden med ekonomens formulär"
+    # The new version differs in that one task only (beside the layout bpmn-js writes).
+    assert _user_tasks(sif.rt, before) ^ _user_tasks(sif.rt, newest.version) == {
+        ("scientific_review", "Vetenskaplig granskning", "scientific_review.schema.json"),
+        ("scientific_review", "Vetenskaplig granskning av metoden", "economic_review.schema.json"),
+    }
+
+    # The case started before the deploy runs on, on the version it started on.
+    assert sif.case(older.id).definition_version == before
+    sif.submit_idea(older.id)
+    screening = sif.open_task(older.id, "screen_idea")
+    assert (screening.name, screening.form) == ("Rådet prövar idén", "screening.schema.json")
+    assert sif.case(older.id).definition_version == before
+
+
+def test_errors_are_marked_on_their_elements_and_nothing_deploys(page: Page, sif: LiveSif) -> None:
+    before = engine.find_definition(sif.rt, PROCESS).version
+    pages.sign_in(page, OWNER)
+    open_modeller(page)
+
+    # An unquoted duration on the timer, typed into the panel's timer group.
+    select(page, "wait_effects")
+    value = page.locator("#modeller-properties").get_by_label("Värde", exact=True)
+    assert value.input_value() == '"P1Y"'
+    type_into(page, value, "P1Y")
+    # A misspelt variable in a condition, typed into the panel.
+    page.evaluate(
+        "id => { const m = window.sifModeller.modeler;"
+        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        "flow_screening_gw_to_idea_rejected",
+    )
+    condition = page.locator("#modeller-properties").get_by_label("Villkorsuttryck", exact=True)
+    expect(condition).to_have_value("screening_decision == 'reject'")
+    type_into(page, condition, "screening_desicion == 'reject'")
+    # The lane of the board secretary loses its role: its tasks have none.
+    page.evaluate("() => window.sifModeller.openFile('reservation_decision.bpmn')")
+    select(page, "lane_board_secretary")
+    roles = page.locator("#modeller-properties").get_by_label("Nämndsekreterare", exact=True)
+    expect(roles).to_be_checked()
+    roles.uncheck()
+    # A form file that is not in the bundle, written where Sif reads it.
+    page.evaluate(
+        "() => { const m = window.sifModeller.modeler;"
+        " const task = m.get('elementRegistry').get('decide_reservation');"
+        " const property = task.businessObject.extensionElements.values"
+        "   .find(v => v.$type === 'spiffworkflow:Properties').properties"
+        "   .find(p => p.name === 'formJsonSchemaFilename');"
+        " m.get('modeling').updateModdleProperties(task, property,"
+        "   { value: 'missing.schema.json' }); }"
+    )
+    validate(page)
+    problems = page.locator("#modeller-problems-list li")
+    texts = problems.all_inner_texts()
+    assert any("missing.schema.json" in t for t in texts), texts
+    assert any("wait_effects" in t for t in texts), texts
+    assert any("screening_desicion" in t and "Avslås" in t for t in texts), texts
+    marked = (page.locator("#modeller-problems").get_attribute("data-marked") or "").split()
+    assert "decide_reservation" in marked, marked
+    expect(
+        page.locator('g.djs-element.sif-problem[data-element-id="decide_reservation"]')
+    ).to_have_count(1)
+    expect(page.locator(".sif-problem-badge").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "modeller-errors.png"))
+
+    # Clicking the timer's entry opens its file and selects it.
+    problems.filter(has_text="wait_effects").first.get_by_role("button").click()
+    expect(page.locator("[data-modeller]")).to_have_attribute("data-file", f"{PROCESS}.bpmn")
+    expect(page.locator('g.djs-element.sif-problem[data-element-id="wait_effects"]')).to_have_count(
+        1
+    )
+    expect(page.locator(".bio-properties-panel-header-label")).to_have_text("Vänta ett år")
+
+    deploy(page, "ska inte gå")
+    expect(page.locator("#modeller-status")).to_contain_text("driftsattes inte")
+    assert engine.find_definition(sif.rt, PROCESS).version == before
