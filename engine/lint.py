@@ -5,7 +5,9 @@ form is in the bundle and is a usable schema; every script, condition, timer exp
 multi-instance expression, service parameter and DMN cell passes the script guard; every
 service task names a registered service; user task ids are unique in the bundle; a
 ``timeCycle`` that is a constant is a cycle the runtime can run (parsed as it will be), and a
-constant ``loopCardinality`` is within the cap on multi-instance activities.
+constant ``loopCardinality`` is within the cap on multi-instance activities; every
+expression reads only variables the case may have there (``engine.lint_variables``);
+a multi-instance collection is a declared data element (``engine.lint_refs``).
 ``user_tasks`` collects what the runtime needs to know about each user task.
 """
 
@@ -25,9 +27,11 @@ from engine.durations import InvalidTime, parse_cycle
 from engine.errors import Problem
 from engine.forms import check_form_schema
 from engine.lint_refs import lint_loop_references
-from engine.lint_roles import lanes_of_nodes, task_roles
+from engine.lint_roles import lanes_of_nodes, split_roles, task_roles
+from engine.lint_variables import lint_variables
 from engine.scripting import guard
 from engine.settings import Settings
+from engine.variables import decision_outputs, spiff_property
 from engine.xmlsafe import line_of
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -79,6 +83,7 @@ def lint_bundle(
     """Apply Sif's rules to parsed files; ``forms`` maps file name to decoded JSON;
     ``max_instances`` is the cap on instances of one multi-instance activity."""
     result = LintResult()
+    decisions = decision_outputs(dmn.values())
     for name, root in bpmn.items():
         _lint_user_tasks(name, root, forms, rules, result)
         result.stages.update(_stages(root))
@@ -86,6 +91,7 @@ def lint_bundle(
         result.problems.extend(_lint_services(name, root, services))
         result.problems.extend(_lint_constants(name, root, max_instances))
         result.problems.extend(lint_loop_references(name, root))
+        result.problems.extend(lint_variables(name, root, forms, decisions))
     for name, root in dmn.items():
         result.problems.extend(_lint_dmn(name, root))
     return result
@@ -110,8 +116,8 @@ def _lint_user_tasks(
         roles = found.roles
         if found.problem is not None:
             result.problems.append(Problem(file, line, element_id, found.problem))
-        form = _property(task, "formJsonSchemaFilename", f"{{{CAMUNDA}}}formKey")
-        task_rules = _split(_property(task, "formRule") or "")
+        form = spiff_property(task, "formJsonSchemaFilename", f"{{{CAMUNDA}}}formKey")
+        task_rules = split_roles(spiff_property(task, "formRule") or "")
         for rule in task_rules:
             if rule not in rules:
                 known = ", ".join(sorted(rules)) or "inga"
@@ -125,7 +131,7 @@ def _lint_user_tasks(
                 Problem(file, line, element_id, f"Id:t används redan i {other.file}:{other.line}.")
             )
             continue
-        due = _property(task, "dueDate", f"{{{CAMUNDA}}}dueDate")
+        due = spiff_property(task, "dueDate", f"{{{CAMUNDA}}}dueDate")
         if due is not None and not literal_due(due):
             result.problems.extend(_guarded(file, task, due, "eval", element_id))
         name = task.get("name") or element_id
@@ -146,20 +152,6 @@ def _stages(root: etree._Element) -> dict[str, str]:
         if owner is not None:
             found[str(owner.get("id"))] = str(prop.get("value")).strip()
     return found
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _property(task: etree._Element, name: str, attribute: str | None = None) -> str | None:
-    """A SpiffWorkflow extension property of a task (or the given attribute, if set)."""
-    if attribute and task.get(attribute):
-        return task.get(attribute)
-    for prop in task.iter(f"{{{SPIFF}}}property"):
-        if prop.get("name") == name and prop.get("value"):
-            return prop.get("value")
-    return None
 
 
 def _check_form_reference(
