@@ -294,8 +294,13 @@ def _move_locked(
     kept = set(step.open_before)
     step.save(status=CaseStatus.SUSPENDED if suspended else None)
     _refresh_open_tasks(conn, versions.new, kept & set(step.open_before))
-    conn.execute(update(cases).where(cases.c.id == case_id).values(definition_id=versions.new.id))
-    return replace(move, moved=True)
+    stage = conn.execute(
+        update(cases)
+        .where(cases.c.id == case_id)
+        .values(definition_id=versions.new.id)
+        .returning(cases.c.stage)
+    ).scalar()
+    return replace(move, moved=True, stage=str(stage or ""))
 
 
 def _refresh_open_tasks(conn: Connection, body: DefinitionBody, task_ids: set[str]) -> None:
