@@ -242,3 +242,30 @@ def test_each_aspect_of_a_step_is_compared(rt: Runtime) -> None:
         FormChange("idea.schema.json", "Idé (idéskiss)", "removed"),
         FormChange("idea_2026.schema.json", "Idé (idéskiss)", "added"),
     )
+
+
+def test_a_user_task_made_a_script_task_names_each_aspect_that_went(rt: Runtime) -> None:
+    files = read_scenario("review_loop")
+    engine.deploy(rt, files, "admin")
+    xml = files["review_loop.bpmn"].decode()
+    review = re.search(r'<bpmn:userTask id="review".*?</bpmn:userTask>', xml, flags=re.S)
+    assert review
+    script = (
+        '<bpmn:scriptTask id="review" name="Granska idé" scriptFormat="python">\n'
+        "<bpmn:incoming>flow_classify_to_review</bpmn:incoming>\n"
+        "<bpmn:outgoing>flow_review_to_decision_gateway</bpmn:outgoing>\n"
+        "<bpmn:script>decision = 'approve'</bpmn:script>\n</bpmn:scriptTask>"
+    )
+    files["review_loop.bpmn"] = (xml[: review.start()] + script + xml[review.end() :]).encode()
+    engine.deploy(rt, files, "petra")
+    diff = engine.version_diff(rt, "review_loop", 1, 2)
+    assert diff.changed == (
+        ElementChange("review", "Granska idé", "scriptTask", (
+            AspectChange("type", "userTask", "scriptTask"),
+            AspectChange("lane", None, "reviewer"),
+            AspectChange("roles", "reviewer", None),
+            AspectChange("form", "review.schema.json", None),
+            AspectChange("script", None, "decision = 'approve'"),
+        )),
+    )  # fmt: skip
+    assert diff.forms == (FormChange("review.schema.json", "Granska idé", "removed"),)

@@ -23,6 +23,7 @@ from tests.integration.test_process_versions import changed_review_loop
 from tests.web.conftest import PASSWORD
 from web.app import create_app
 from web.processes import pages
+from web.processes.changes import aspect_value, field_value
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +222,23 @@ def test_only_process_owners_reach_the_pages(
     for path in ("/processer", "/processer/review_loop/1", "/processer/review_loop/1/filer.zip",
                  "/processer/review_loop/skillnad?fran=1&till=2"):  # fmt: skip
         assert owner.get(path).status_code == 403
+
+
+def test_the_changes_read_in_swedish(app: Flask) -> None:
+    with app.test_request_context("/"):
+        assert aspect_value("type", "userTask") == "Användaruppgift"
+        assert aspect_value("type", "scriptTask") == "Skriptuppgift"
+        assert aspect_value("roles", "council, coordinator") == (
+            "Rådet för sociala investeringar eller Samordnare"
+        )
+        assert aspect_value("lane", "scientific_reviewer") == "Vetenskaplig granskare"
+        assert aspect_value("lane", "Granskare") == "Granskare"
+        assert aspect_value("timer_kind", "timeDuration") == "varaktighet"
+        assert aspect_value("event", "messageEventDefinition, timerEventDefinition") == (
+            "meddelande, timer"
+        )
+        assert aspect_value("loop", "sequential") == "flera instanser i tur och ordning"
+        assert aspect_value("stage", "under_review") != "under_review"
+        assert aspect_value("form", None) == "–"
+        assert field_value("required", "true") == "ja"
+        assert field_value("type", "integer") == "heltal"
