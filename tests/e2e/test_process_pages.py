@@ -23,7 +23,6 @@ from tests.integration.test_process_versions import changed_review_loop
 pytestmark = pytest.mark.e2e
 
 OWNER = "helena.rask"
-SHOTS = Path("/tmp/sif-process-pages")
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +42,14 @@ def ids(diagram: Locator, kind: str) -> set[str]:
     return set((diagram.get_attribute(f"data-{kind}") or "").split())
 
 
-def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+def shoot(page: Page, folder: Path, name: str) -> None:
+    """The whole page as a picture (taken every run, so the page is known to render)."""
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
 
 
-def test_the_list_shows_each_process_and_its_versions(two_versions: LiveSif, page: Page) -> None:
+def test_the_list_shows_each_process_and_its_versions(
+    two_versions: LiveSif, page: Page, tmp_path: Path
+) -> None:
     pages.sign_in(page, OWNER)
     page.get_by_role("link", name="Processer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Processer")
@@ -64,11 +65,13 @@ def test_the_list_shows_each_process_and_its_versions(two_versions: LiveSif, pag
     expect(page.get_by_role("link", name="Ladda upp filer")).to_have_attribute(
         "href", "/processer/ladda-upp"
     )
-    shoot(page, "list")
+    shoot(page, tmp_path, "list")
     pages.assert_accessible(page)
 
 
-def test_a_version_shows_its_diagram_and_files(two_versions: LiveSif, page: Page) -> None:
+def test_a_version_shows_its_diagram_and_files(
+    two_versions: LiveSif, page: Page, tmp_path: Path
+) -> None:
     pages.sign_in(page, OWNER)
     page.goto(f"/processer/{PROCESS}/1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Social investering, version 1")
@@ -83,11 +86,13 @@ def test_a_version_shows_its_diagram_and_files(two_versions: LiveSif, page: Page
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner versionen som zip-fil").click()
     assert download.value.suggested_filename == f"{PROCESS}-v1.zip"
-    shoot(page, "version")
+    shoot(page, tmp_path, "version")
     pages.assert_accessible(page)
 
 
-def test_the_diff_marks_what_changed_on_both_diagrams(two_versions: LiveSif, page: Page) -> None:
+def test_the_diff_marks_what_changed_on_both_diagrams(
+    two_versions: LiveSif, page: Page, tmp_path: Path
+) -> None:
     pages.sign_in(page, OWNER)
     page.goto("/processer/review_loop/skillnad?fran=1&till=2")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -107,7 +112,7 @@ def test_the_diff_marks_what_changed_on_both_diagrams(two_versions: LiveSif, pag
     expect(page.locator("tr[data-field=comment][data-aspect=maxLength] td")).to_have_text(
         ["Största längd", "2000", "4000"]
     )
-    shoot(page, "diff")
+    shoot(page, tmp_path, "diff")
     pages.assert_accessible(page)
 
 
@@ -129,7 +134,9 @@ def test_a_changed_step_explains_itself_on_keyboard_focus(
     assert not keyboard.unseen, keyboard.unseen
 
 
-def test_two_versions_are_chosen_from_the_keyboard(two_versions: LiveSif, page: Page) -> None:
+def test_two_versions_are_chosen_from_the_keyboard(
+    two_versions: LiveSif, page: Page, tmp_path: Path
+) -> None:
     pages.sign_in(page, OWNER)
     page.goto("/processer/review_loop/2")
     keyboard = pages.Keyboard(page)
@@ -145,6 +152,7 @@ def test_two_versions_are_chosen_from_the_keyboard(two_versions: LiveSif, page: 
     expect(page.get_by_role("alert")).to_have_text(
         "Du har valt version 2 två gånger. Välj två olika versioner att jämföra."
     )
+    shoot(page, tmp_path, "same-version")
     pages.assert_accessible(page)
     assert not keyboard.unseen, keyboard.unseen
 
