@@ -132,8 +132,12 @@ class DecisionEditor {
   showViews() {
     const views = this.modeler.getViews().filter((view) => view.type === 'decisionTable');
     const active = this.modeler.getActiveView();
-    this.views.replaceChildren();
-    this.views.hidden = views.length < 2;
+    const label = document.createElement('span');
+    label.className = 'dmn-editor__views-label';
+    label.textContent = text('viewsLabel');
+    this.views.replaceChildren(label);
+    // One table and on it: nothing to choose. Else (several, or the diagram open) a way back.
+    this.views.hidden = views.length < 2 && Boolean(active) && active.type === 'decisionTable';
     for (const view of views) {
       const button = document.createElement('button');
       button.type = 'button';

@@ -167,7 +167,40 @@ const SV = {
   'Yes': 'Ja',
   'e.g. { example } ': 't.ex. { example } ',
   'e.g. { sample }': 't.ex. { sample }',
-  'name': 'namn'
+  'name': 'namn',
+  // Hit policies (dmn-js-decision-table's HitPolicies.js), their names and explanations.
+  'Unique': 'Unik',
+  'First': 'Första',
+  'Priority': 'Prioritet',
+  'Any': 'Valfri',
+  'Collect': 'Samla',
+  'Collect (Sum)': 'Samla (summa)',
+  'Collect (Min)': 'Samla (minsta)',
+  'Collect (Max)': 'Samla (största)',
+  'Collect (Count)': 'Samla (antal)',
+  'Rule order': 'Regelordning',
+  'Output order': 'Utdataordning',
+  'No overlap is possible and all rules are disjoint. Only a single rule can be matched':
+    'Reglerna överlappar inte. Bara en regel kan matcha.',
+  'Rules may overlap. The first matching rule will be chosen':
+    'Reglerna får överlappa. Den första regeln som matchar gäller.',
+  'Rules may overlap. The one with the highest priority will be chosen':
+    'Reglerna får överlappa. Den med högst prioritet gäller.',
+  'Rules may overlap. Their output have to match':
+    'Reglerna får överlappa. Deras utdata måste vara lika.',
+  'Collects the values of all matching rules': 'Samlar värdena från alla regler som matchar.',
+  'Collects the values of all matching rules and sums up to a single value':
+    'Samlar värdena från alla regler som matchar och summerar dem.',
+  'Collects the values of all matching rules and uses the lowest value':
+    'Samlar värdena från alla regler som matchar och använder det minsta.',
+  'Collects the values of all matching rules and uses the highest value':
+    'Samlar värdena från alla regler som matchar och använder det största.',
+  'Collects the values of all matching rules and counts the number of them':
+    'Samlar värdena från alla regler som matchar och räknar dem.',
+  'Collects the values of all matching rules in rule order':
+    'Samlar värdena från alla regler som matchar, i regelordning.',
+  'Collects the values of all matching rules in decreasing output priority order':
+    'Samlar värdena från alla regler som matchar, efter utdatats prioritet.'
 };
 
 /** diagram-js's translate contract: the Swedish text with `{key}` replaced. */
