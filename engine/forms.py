@@ -11,6 +11,8 @@ worker for minutes. Patterns RE2 cannot run (backreferences, lookaround) are ref
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 from urllib.parse import unquote
@@ -60,9 +62,30 @@ _UNRUNNABLE = (re2.error, UnicodeEncodeError)  # lone surrogates cannot be UTF-8
 
 
 def check_form_schema(schema: object) -> list[str]:
-    """Return what is wrong with a form schema (Swedish sentences); empty if it is usable."""
+    """Return what is wrong with a form schema (Swedish sentences); empty if it is usable.
+
+    The answer is kept per content (the metaschema check costs tens of milliseconds a form, and
+    the modeller validates the same forms again at every press of its button)."""
     if not isinstance(schema, dict):
         return ["Formuläret måste vara ett JSON-objekt."]
+    try:
+        text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return _schema_problems(schema)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    found = _CHECKED.get(digest)
+    if found is None:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        found = _CHECKED[digest] = tuple(_schema_problems(schema))
+    return list(found)
+
+
+_CHECKED: dict[str, tuple[str, ...]] = {}  # schema content's sha256 → its problems
+_CHECKED_MAX = 512
+
+
+def _schema_problems(schema: dict[str, Any]) -> list[str]:
     # Sif's own checks go first: they name the field in Swedish, where the metaschema would say
     # "is not a 'regex'".
     problems = list(_unsupported(schema)) or _metaschema_problems(schema)
