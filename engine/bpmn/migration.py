@@ -63,15 +63,16 @@ def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
     wf = workflow._wf  # engine.bpmn's own wrapper: the move works on SpiffWorkflow's tree
     verdict = Judgement()
     top, subs = diff_workflow(_registry, wf, new.spec, new.subprocess_specs)
+    for diff in [top, *(d for d in subs.values() if d is not None)]:
+        _judge_tasks(diff, verdict, new_version)
     for sp_id, sp_diff in subs.items():
-        if sp_diff is None:
-            name = _name(wf.get_task_from_id(sp_id).task_spec)
+        name = _name(wf.get_task_from_id(sp_id).task_spec)
+        # Said once: a subprocess whose element is gone is already a step the case waits in.
+        if sp_diff is None and not any(repr(name) in said for said in verdict.refusals):
             verdict.refusals.append(
                 f"Ärendet är inne i underprocessen {name!r}, som inte finns i version "
                 f"{new_version}."
             )
-    for diff in [top, *(d for d in subs.values() if d is not None)]:
-        _judge_tasks(diff, verdict, new_version)
     if verdict.refusals:
         return verdict
     verdict.ready_elements = [t.element_id for t in workflow.waits()[0]]

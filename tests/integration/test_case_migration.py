@@ -7,6 +7,7 @@ registration to the manager; version 3 only waits two days instead of one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -327,3 +328,66 @@ def test_a_fund_case_inside_a_started_event_subprocess_moves(db_url: str) -> Non
         assert [t.element_id for t in offered] == ["anytime_exemption_decision"]
     finally:
         rt.close()
+
+
+def test_a_case_inside_a_subprocess_that_is_gone_stays(db_url: str) -> None:
+    rt = fund_runtime(db_url)
+    try:
+        upto = [s.element for s in CASE_D.steps].index("annual_allocation") + 1
+        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+        engine.send_message(rt, case_id, "exemption_requested", {}, "maria.ek")
+        before = stored(rt, case_id)
+        files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
+        source = files["social_investment_case.bpmn"].decode()
+        renamed = re.sub(r"\bexemption_anytime\b", "exemption_at_any_time", source)
+        engine.deploy(rt, {**files, "social_investment_case.bpmn": renamed.encode()}, "admin")
+        result = engine.migrate_cases(rt, PROCESS, 1, 2, None, "admin")
+        assert result.refused[0].reasons == (
+            "Ärendet väntar i 'Befrielse när som helst', som inte finns i version 2.",
+        )
+        assert stored(rt, case_id) == before
+    finally:
+        rt.close()
+
+
+def test_a_step_that_changed_type_keeps_the_case_waiting_at_it(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    v1 = read_scenario("migration/v1")
+    source = v1["case_flow.bpmn"].decode()
+    start = source.index('<bpmn:userTask id="register"')
+    end = source.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
+    manual = (
+        '<bpmn:manualTask id="register" name="Registrera ärendet">'
+        "<bpmn:incoming>flow_start_register</bpmn:incoming>"
+        "<bpmn:outgoing>flow_register_wait_day</bpmn:outgoing></bpmn:manualTask>"
+    )
+    engine.deploy(vrt, {**v1, "case_flow.bpmn": (source[:start] + manual + source[end:]).encode()},
+                  "owner")  # fmt: skip
+    plan = engine.plan_migration(vrt, "case_flow", 1, 2)
+    moves = {m.business_key: m for m in plan.cases}
+    assert moves[at["register"].business_key].reasons == (
+        "Ärendet väntar i 'Registrera ärendet', som har bytt typ i version 2.",
+    )
+    assert moves[at["review"].business_key].movable
+
+
+def test_an_open_task_takes_the_new_versions_form(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    v1 = read_scenario("migration/v1")
+    schema = (
+        v1["note.schema.json"].decode().replace('"Anteckning",', '"Granskningens slutsats",', 1)
+    )
+    source = v1["case_flow.bpmn"].decode()
+    start = source.index('<bpmn:userTask id="review"')
+    changed = source[:start] + source[start:].replace("note.schema.json", "review.schema.json", 1)
+    engine.deploy(vrt, {**v1, "case_flow.bpmn": changed.encode(),
+                        "review.schema.json": schema.encode()}, "owner")  # fmt: skip
+    [move] = engine.plan_migration(vrt, "case_flow", 1, 2, [at["review"].business_key]).cases
+    assert move.changes == (
+        "Uppgiften 'Granska ärendet' får ett annat formulär: 'Anteckning' → "
+        "'Granskningens slutsats'.",
+    )
+    engine.migrate_cases(vrt, "case_flow", 1, 2, [at["review"].business_key], "owner")
+    [task] = open_tasks(vrt, at["review"].id)
+    assert task.form == "review.schema.json"
+    assert run_to_end(vrt, at["review"].id) == ["review", "complete", "decide"]
