@@ -4,7 +4,8 @@ Each flow element (task, event, gateway, subprocess, sequence flow) of the proce
 its *facts*: stable aspect codes (``ASPECTS``) with text values. Two versions' facts are compared
 by element id: an id only in the new version is added, only in the old one removed, in both with
 different facts changed, aspect by aspect (old → new). The forms the process's user tasks use
-are compared field by field. The web layer turns the codes into Swedish.
+are compared field by field (``engine.form_diff``). The web layer turns the codes into Swedish;
+other elements are compared by id (a flow's ends, a lane), shown by name.
 
 User tasks' roles, form and due date come from the metadata the engine stored at deploy (what
 the runtime itself reads), so a lane renamed for people without changing its roles is no change.
@@ -60,10 +61,6 @@ class ElementDiff:
     removed: tuple[ElementChange, ...] = ()
     changed: tuple[ElementChange, ...] = ()
     forms: tuple[FormChange, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.forms)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from engine.bpmn_diff import ElementDiff, compare_versions
+from engine.bpmn_diff import ElementChange, compare_versions
 from engine.definitions import (
     Definition,
     _row_to_definition,
@@ -20,6 +20,7 @@ from engine.definitions import (
 )
 from engine.diagram import process_drawing
 from engine.errors import NotFound
+from engine.form_diff import FormChange
 from engine.models import CaseStatus
 from engine.runtime import Runtime
 from engine.schema import cases, definitions
@@ -42,12 +43,22 @@ class VersionInfo:
 
 
 @dataclass(frozen=True)
-class VersionDiff(ElementDiff):
-    """What changed in ``process_key`` from version ``old`` to version ``new``."""
+class VersionDiff:
+    """What changed in ``process_key`` from version ``old`` to version ``new``: the elements
+    added, removed and changed (in document order, sequence flows last) and the forms of its
+    user tasks (see ``engine.bpmn_diff``)."""
 
-    process_key: str = ""
-    old: Definition | None = None
-    new: Definition | None = None
+    process_key: str
+    old: Definition
+    new: Definition
+    added: tuple[ElementChange, ...]
+    removed: tuple[ElementChange, ...]
+    changed: tuple[ElementChange, ...]
+    forms: tuple[FormChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.forms)
 
 
 def process_versions(rt: Runtime, process_key: str | None = None) -> list[VersionInfo]:
@@ -101,7 +112,7 @@ def version_diff(rt: Runtime, process_key: str, old: int, new: int) -> VersionDi
         (definition_files(rt, after.id), new_meta),
     )
     return VersionDiff(
-        diff.added, diff.removed, diff.changed, diff.forms, process_key, before, after
+        process_key, before, after, diff.added, diff.removed, diff.changed, diff.forms
     )
 
 

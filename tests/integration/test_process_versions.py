@@ -163,7 +163,11 @@ def test_the_diff_names_exactly_what_changed(two_versions: Runtime) -> None:
             FieldChange("grade", "Betyg", "added"),
         )),
     )  # fmt: skip
-    assert (diff.old and diff.old.version, diff.new and diff.new.version) == (1, 2)
+    assert (diff.old.version, diff.new.version, diff.new.comment) == (
+        1,
+        2,
+        "Noggrannare granskning",
+    )
 
 
 def test_the_diff_read_backwards_swaps_added_and_removed(two_versions: Runtime) -> None:
