@@ -4,8 +4,8 @@ Each flow element (task, event, gateway, subprocess, sequence flow) of the proce
 its *facts*: stable aspect codes (``ASPECTS``) with text values. Two versions' facts are compared
 by element id: an id only in the new version is added, only in the old one removed, in both with
 different facts changed, aspect by aspect (old → new). The forms the process's user tasks use
-are compared field by field (``engine.form_diff``). The web layer turns the codes into Swedish;
-other elements are compared by id (a flow's ends, a lane), shown by name.
+are compared field by field (``engine.form_diff``). What an aspect refers to (a flow's ends, a
+lane) is compared by id and shown by name. The web layer turns the codes into Swedish.
 
 User tasks' roles, form and due date come from the metadata the engine stored at deploy (what
 the runtime itself reads), so a lane renamed for people without changing its roles is no change.
