@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -147,7 +148,8 @@ def migrate_cases(
         if actor != SYSTEM:
             acting_user(conn, actor)
         versions = _versions(rt, conn, process_key, from_version, to_version)
-        rows = conn.execute(_listed(versions.old.id, case_keys, "")).all()
+        listed = _listed(versions.old.id, case_keys, "")
+        rows = conn.execute(listed.with_only_columns(cases.c.id, cases.c.business_key)).all()
     found = {row.business_key: int(row.id) for row in rows}
     moved: list[CaseMove] = []
     refused = [_not_listed(key, process_key, from_version) for key in case_keys or () if
@@ -190,7 +192,7 @@ def _not_listed(key: str, process_key: str, version: int) -> CaseMove:
 
 
 def _judged(
-    rt: Runtime, row: Any, versions: _Versions, now: Any, conn: Connection | None = None
+    rt: Runtime, row: Any, versions: _Versions, now: datetime, conn: Connection | None = None
 ) -> tuple[CaseMove, Judgement | None, Workflow | None]:
     """The case's verdict, the judgement and the (spent) loaded workflow it was made on."""
     move = CaseMove(row.business_key, row.title, row.status, row.stage, False)
