@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from playwright.sync_api import Page, expect
 
 import engine
@@ -35,6 +36,23 @@ def scenarios(sif: LiveSif) -> LiveSif:
     return sif
 
 
+def _decisions(content: bytes) -> list[tuple[str, str, str]]:
+    """What a DMN file decides: every element outside the drawing, its attributes and its own
+    text (labels, names, expressions, cell values), in document order."""
+    root = etree.fromstring(content)
+    found = []
+    for element in root.iter(etree.Element):
+        name = etree.QName(element)
+        if "DMNDI" in (name.namespace or "") or "/DC/" in (name.namespace or ""):
+            continue
+        attributes = dict(element.attrib)
+        if name.localname == "decisionTable":  # dmn-js leaves out the default, as DMN allows
+            attributes.setdefault("hitPolicy", "UNIQUE")
+        said = " ".join(f"{k}={v}" for k, v in sorted(attributes.items()))
+        found.append((name.localname, said, (element.text or "").strip()))
+    return found
+
+
 def _open(page: Page, sif: LiveSif, key: str, file: str) -> None:
     """Open ``file`` of ``key`` in the editor, from the deployed version (no draft)."""
     engine.discard_process_draft(sif.rt, OWNER, key)
@@ -56,6 +74,7 @@ def test_a_dmn_file_survives_the_round_trip(
     draft = engine.process_draft(scenarios.rt, OWNER, key)
     assert draft is not None
     assert engine.check_bundle(scenarios.rt, draft.files) == []
+    assert _decisions(draft.files[path.name]) == _decisions(path.read_bytes())
     page.reload()
     expect(editor).to_have_attribute("data-state", "ready")
     assert editor.get_attribute("data-warnings") == "[]"
