@@ -187,7 +187,11 @@ def _foreign_tasks(wf: Any, new: CompiledSpec) -> list[Any]:
 
 
 def _name(spec: Any) -> str:
-    return str(getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or spec.name)
+    """The element's name as people know it; a multi-instance activity's is on its instance."""
+    name = getattr(spec, "bpmn_name", None)
+    if not name and isinstance(spec, LoopTask):
+        name = getattr(spec._wf_spec.task_specs.get(spec.task_spec), "bpmn_name", None)
+    return str(name or getattr(spec, "bpmn_id", None) or spec.name)
 
 
 def version_changes(old: CompiledSpec, new: CompiledSpec, new_version: int) -> list[str]:

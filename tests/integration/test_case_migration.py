@@ -7,9 +7,7 @@ registration to the manager; version 3 only waits two days instead of one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -19,11 +17,7 @@ from sqlalchemy import select
 import engine
 from engine import Runtime
 from engine.schema import cases, human_task_roles
-from tasks.store import load_ledger
 from tests.conftest import make_runtime, read_scenario
-from tests.integration.fund import ROOT, fund_runtime
-from web.demo.cases import CASE_D, form
-from web.demo.replay import _play, advance_to, replay
 
 START = engine.to_datetime("2016-01-01T09:00")
 PROCESS = "social_investment_case"
@@ -237,117 +231,6 @@ def test_versions_must_exist_differ_and_the_actor_be_a_user(vrt: Runtime) -> Non
     engine.deploy(vrt, read_scenario("migration/v2"), "owner")
     with pytest.raises(engine.NotAllowed):
         engine.migrate_cases(vrt, "case_flow", 1, 2, None, "mallory")
-
-
-def test_a_fund_case_moves_to_a_version_that_only_renames_its_task(db_url: str) -> None:
-    rt = fund_runtime(db_url)
-    try:
-        upto = [s.element for s in CASE_D.steps].index("board_decision")
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
-        before = engine.get_case(rt, case_id, with_data=False)
-        assert [t.element_id for t in before.open_tasks] == ["board_decision"]
-        files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
-        source = files["social_investment_case.bpmn"].decode()
-        renamed = source.replace('name="Kommunstyrelsens beslut"', 'name="Beslut i KS"', 1)
-        engine.deploy(rt, {**files, "social_investment_case.bpmn": renamed.encode()}, "admin")
-
-        plan = engine.plan_migration(rt, "social_investment_case", 1, 2)
-        assert [(m.business_key, m.movable) for m in plan.cases] == [(before.business_key, True)]
-        assert plan.cases[0].changes == (
-            "Steget 'Kommunstyrelsens beslut' byter namn till 'Beslut i KS'.",
-        )
-        result = engine.migrate_cases(rt, "social_investment_case", 1, 2, None, "admin")
-        assert [m.business_key for m in result.moved] == [before.business_key]
-
-        after = engine.get_case(rt, case_id)
-        assert after.definition_version == 2 and after.data == engine.get_case(rt, case_id).data
-        assert [(t.id, t.name) for t in after.open_tasks] == [
-            (before.open_tasks[0].id, "Beslut i KS")
-        ]
-        decision = next(s for s in CASE_D.steps if s.element == "board_decision")
-        engine.complete_task(rt, after.open_tasks[0].id, dict(decision.data), decision.user)
-        moved_on = engine.get_case(rt, case_id, with_data=False)
-        assert moved_on.status in ("running", "waiting") and moved_on.incident is None
-        assert [t.element_id for t in moved_on.open_tasks] != ["board_decision"]
-    finally:
-        rt.close()
-
-
-def _fund_version(
-    files: dict[str, bytes], version: int, old: str = "", new: str = ""
-) -> dict[str, bytes]:
-    """The fund bundle as a new version: the same process with ``old`` replaced by ``new``."""
-    source = files["social_investment_case.bpmn"].decode().replace(old, new, 1)
-    return {**files, "social_investment_case.bpmn": f"{source}<!-- {version} -->".encode()}
-
-
-def test_a_fund_case_moved_at_every_fourth_step_lives_its_whole_life(db_url: str) -> None:
-    """CASE_D moved to a new version every fourth step (inside subprocesses, multi-instance
-    reports, yearly cycles, repayment years) still completes with the same ledger."""
-    rt = fund_runtime(db_url)
-    try:
-        files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:1])])["D"]
-        version = 1
-        for i, step in enumerate(CASE_D.steps[1:], start=1):
-            if i % 4 == 0:
-                engine.deploy(rt, _fund_version(files, version + 1), "admin")
-                before = engine.get_case(rt, case_id, with_data=False)
-                result = engine.migrate_cases(rt, PROCESS, version, version + 1, None, "admin")
-                assert [m.business_key for m in result.moved] == [before.business_key], step
-                after = engine.get_case(rt, case_id, with_data=False)
-                assert after.open_tasks == before.open_tasks and after.stage == before.stage
-                version += 1
-            advance_to(rt, step.on)
-            _play(rt, case_id, CASE_D, step)
-        done = engine.get_case(rt, case_id, with_data=False)
-        assert (done.status, done.definition_version) == ("completed", version)
-        with rt.db.reading() as conn:
-            d = load_ledger(conn, "SIF-DEMO").project("D")
-        assert (d.committed, d.net_disbursed, d.repaid, d.outstanding) == (4500, 4500, 4500, 0)
-    finally:
-        rt.close()
-
-
-def test_a_fund_case_inside_a_started_event_subprocess_moves(db_url: str) -> None:
-    rt = fund_runtime(db_url)
-    try:
-        upto = [s.element for s in CASE_D.steps].index("annual_allocation") + 1
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
-        engine.send_message(rt, case_id, "exemption_requested", {}, "maria.ek")
-        files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
-        old = 'id="anytime_exemption_request" name="Begäran om befrielse"'
-        engine.deploy(rt, _fund_version(files, 2, old, old[:-1] + ' i dag"'), "admin")
-        result = engine.migrate_cases(rt, PROCESS, 1, 2, None, "admin")
-        assert result.moved[0].stage == "Begäran om befrielse i dag"
-        [task] = engine.get_case(rt, case_id, with_data=False).open_tasks
-        assert task.name == "Begäran om befrielse i dag"
-        request = {**form("exemption_request"), "scope": "partial", "amount_tkr": 500}
-        engine.complete_task(rt, task.id, request, "maria.ek")
-        offered = engine.get_case(rt, case_id, with_data=False).open_tasks
-        assert [t.element_id for t in offered] == ["anytime_exemption_decision"]
-    finally:
-        rt.close()
-
-
-def test_a_case_inside_a_subprocess_that_is_gone_stays(db_url: str) -> None:
-    rt = fund_runtime(db_url)
-    try:
-        upto = [s.element for s in CASE_D.steps].index("annual_allocation") + 1
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
-        engine.send_message(rt, case_id, "exemption_requested", {}, "maria.ek")
-        before = stored(rt, case_id)
-        files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
-        source = files["social_investment_case.bpmn"].decode()
-        renamed = re.sub(r"\bexemption_anytime\b", "exemption_at_any_time", source)
-        engine.deploy(rt, {**files, "social_investment_case.bpmn": renamed.encode()}, "admin")
-        result = engine.migrate_cases(rt, PROCESS, 1, 2, None, "admin")
-        assert result.refused[0].reasons == (
-            "Ärendet väntar i 'Befrielse när som helst', som inte finns i version 2.",
-        )
-        assert stored(rt, case_id) == before
-    finally:
-        rt.close()
 
 
 def test_a_step_that_changed_type_keeps_the_case_waiting_at_it(vrt: Runtime) -> None:
