@@ -219,9 +219,9 @@ def _task_changes(verdict: Judgement, versions: _Versions) -> tuple[list[str], l
     """What the open tasks' people see change: the form and the roles (Sif's metadata)."""
     changes: list[str] = []
     roles: list[RoleChange] = []
-    for element_id in dict.fromkeys(verdict.ready_elements):
-        old, new = versions.old.user_task(element_id), versions.new.user_task(element_id)
-        name = str(new.get("name") or element_id)
+    for old_id, new_id in dict.fromkeys(verdict.ready_elements):
+        old, new = versions.old.user_task(old_id), versions.new.user_task(new_id)
+        name = str(new.get("name") or new_id)
         if old.get("form") != new.get("form"):
             before, after = _form_title(versions.old, old), _form_title(versions.new, new)
             changes.append(f"Uppgiften {name!r} får ett annat formulär: {before} → {after}.")
@@ -295,7 +295,8 @@ def _move_locked(
         raise _Rollback(replace(move, movable=False, reasons=(reason,), changes=()))
     kept = set(step.open_before)
     step.save(status=CaseStatus.SUSPENDED if suspended else None)
-    _refresh_open_tasks(conn, versions.new, kept & set(step.open_before))
+    stayed = {t: e for t, e in step.open_before.items() if t in kept}
+    _refresh_open_tasks(conn, versions.new, stayed)
     stage = conn.execute(
         update(cases)
         .where(cases.c.id == case_id)
@@ -305,22 +306,18 @@ def _move_locked(
     return replace(move, moved=True, stage=str(stage or ""))
 
 
-def _refresh_open_tasks(conn: Connection, body: DefinitionBody, task_ids: set[str]) -> None:
-    """Open tasks that stayed open now carry the new version's name, form and roles (a task
-    the move opened was written from the new version already)."""
-    if not task_ids:
-        return
-    rows = conn.execute(
-        select(human_tasks.c.id, human_tasks.c.element_id).where(human_tasks.c.id.in_(task_ids))
-    ).all()
-    for task_id, element_id in rows:
+def _refresh_open_tasks(conn: Connection, body: DefinitionBody, open_now: dict[str, str]) -> None:
+    """Open tasks that stayed open (task id → element id, which an element aligned by its
+    place rather than its id changes) now carry the new version's element, name, form and
+    roles; a task the move opened was written from the new version already."""
+    for task_id, element_id in open_now.items():
         info = body.user_task(element_id)
         roles = list(info.get("roles") or [])
         conn.execute(
             update(human_tasks)
             .where(human_tasks.c.id == task_id)
-            .values(name=str(info.get("name") or element_id)[:255], form=info.get("form"),
-                    roles=",".join(roles))
+            .values(element_id=element_id, name=str(info.get("name") or element_id)[:255],
+                    form=info.get("form"), roles=",".join(roles))
         )  # fmt: skip
         conn.execute(delete(human_task_roles).where(human_task_roles.c.task_id == task_id))
         if roles:

@@ -45,11 +45,12 @@ _LOOP_FIELDS = ("data_input", "data_output", "cardinality", "condition", "input_
 @dataclass
 class Judgement:
     """What moving one case would do: ``refusals`` (why it cannot, Swedish) or ``changes``
-    (what it will see), the user tasks it waits at (``element_id``), and the moved state."""
+    (what it will see), the elements of the user tasks it waits at before and after the move
+    (an element aligned by its place may have a new id), and the moved state."""
 
     refusals: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
-    ready_elements: list[str] = field(default_factory=list)
+    ready_elements: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
     moved_text: str | None = None
 
     @property
@@ -75,8 +76,10 @@ def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
             )
     if verdict.refusals:
         return verdict
-    verdict.ready_elements = [t.element_id for t in workflow.waits()[0]]
+    before = {t.id: t.element_id for t in workflow.waits()[0]}
     _move(wf, new, top, subs, workflow)
+    after = {t.id: t.element_id for t in workflow.waits()[0]}
+    verdict.ready_elements = [(e, after[t]) for t, e in before.items() if t in after]
     foreign = _foreign_tasks(wf, new)
     if foreign:
         names = ", ".join(dict.fromkeys(repr(_name(t.task_spec)) for t in foreign))

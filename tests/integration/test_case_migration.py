@@ -7,6 +7,7 @@ registration to the manager; version 3 only waits two days instead of one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -274,3 +275,23 @@ def test_an_open_task_takes_the_new_versions_form(vrt: Runtime) -> None:
     [task] = open_tasks(vrt, at["review"].id)
     assert task.form == "review.schema.json"
     assert run_to_end(vrt, at["review"].id) == ["review", "complete", "decide"]
+
+
+def test_a_step_whose_id_changed_in_its_place_is_followed(vrt: Runtime) -> None:
+    """A modeller that recreates an element gives it a new id; SpiffWorkflow aligns it by its
+    place, and the open task takes the new element."""
+    at = case_at_each_step(vrt)
+    v1 = read_scenario("migration/v1")
+    source = re.sub(r"\breview\b", "assess", v1["case_flow.bpmn"].decode())
+    engine.deploy(vrt, {**v1, "case_flow.bpmn": source.encode()}, "owner")
+    [move] = engine.plan_migration(vrt, "case_flow", 1, 2, [at["review"].business_key]).cases
+    assert (move.movable, move.changes, move.role_changes) == (True, (), ())
+    engine.migrate_cases(vrt, "case_flow", 1, 2, [at["review"].business_key], "owner")
+    [task] = open_tasks(vrt, at["review"].id)
+    assert (task.id, task.element_id, task.name, task.roles) == (
+        at["review"].open_tasks[0].id,
+        "assess",
+        "Granska ärendet",
+        ("clerk",),
+    )
+    assert run_to_end(vrt, at["review"].id) == ["assess", "complete", "decide"]
