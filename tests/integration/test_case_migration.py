@@ -295,3 +295,45 @@ def test_a_step_whose_id_changed_in_its_place_is_followed(vrt: Runtime) -> None:
         ("clerk",),
     )
     assert run_to_end(vrt, at["review"].id) == ["assess", "complete", "decide"]
+
+
+def _with_failing_check(v1: dict[str, bytes]) -> dict[str, bytes]:
+    """Version 1 with a script after the day's wait that always fails."""
+    source = v1["case_flow.bpmn"].decode()
+    check = (
+        '<bpmn:scriptTask id="check" name="Kontrollera" scriptFormat="python">'
+        "<bpmn:incoming>flow_wait_day_review</bpmn:incoming>"
+        "<bpmn:outgoing>flow_check_review</bpmn:outgoing>"
+        "<bpmn:script>ratio = 1 / 0</bpmn:script></bpmn:scriptTask>\n    "
+    )
+    flow = '<bpmn:sequenceFlow id="flow_check_review" sourceRef="check" targetRef="review" />'
+    for old, new in [
+        ('targetRef="review" />', f'targetRef="check" />\n    {flow}'),
+        ("<bpmn:incoming>flow_wait_day_review</bpmn:incoming>",
+         "<bpmn:incoming>flow_check_review</bpmn:incoming>"),
+        ('<bpmn:userTask id="review"', check + '<bpmn:userTask id="review"'),
+        ("<bpmn:flowNodeRef>review</bpmn:flowNodeRef>",
+         "<bpmn:flowNodeRef>check</bpmn:flowNodeRef><bpmn:flowNodeRef>review</bpmn:flowNodeRef>"),
+    ]:  # fmt: skip
+        source = source.replace(old, new, 1)
+    return {**v1, "case_flow.bpmn": source.encode()}
+
+
+def test_a_case_that_would_fail_on_the_new_version_is_rolled_back_alone(vrt: Runtime) -> None:
+    first = engine.start_case(vrt, "case_flow", "clerk", {"title": "Väntar på registrering"})
+    due = engine.start_case(vrt, "case_flow", "clerk", {"title": "Dygnet har gått"})
+    do(vrt, due.id, "register")
+    engine.set_virtual_time(vrt.db, START + timedelta(days=2))  # its timer is due, not fired
+    before = stored(vrt, due.id)
+    engine.deploy(vrt, _with_failing_check(read_scenario("migration/v1")), "owner")
+
+    result = engine.migrate_cases(vrt, "case_flow", 1, 2, None, "owner")
+
+    assert [m.business_key for m in result.moved] == [first.business_key]
+    assert result.refused[0].reasons == (
+        "I version 2 skulle ärendet få ett fel: Division med noll",
+    )
+    assert stored(vrt, due.id) == before  # nothing of its move was kept
+    assert "migrated" not in [e.kind for e in engine.case_events(vrt, due.id)]
+    assert engine.sweep(vrt, "test").fired == 1  # and it goes on, on version 1
+    assert [t.element_id for t in open_tasks(vrt, due.id)] == ["review"]
