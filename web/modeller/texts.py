@@ -13,6 +13,10 @@ OWN: dict[str, LazyString] = {
     "loading": _("Processen laddas …"),
     "loaded": _("Processen är laddad."),
     "loadFailed": _("Processen kunde inte laddas."),
+    "noDiagram": _(
+        "Filen har inget diagram (BPMNDiagram) och kan inte visas här. Rita den i ett "
+        "BPMN-verktyg och ladda upp den, så kan den ändras här."
+    ),
     "importWarnings": _("Varningar när diagrammet lästes in"),
     "saving": _("Utkastet sparas …"),
     "saved": _("Utkastet är sparat."),

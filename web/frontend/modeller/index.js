@@ -113,7 +113,16 @@ function start(root) {
     }
     state.current = name;
     picker.value = name;
-    const { warnings } = await modeler.importXML(state.files[name]);
+    let warnings;
+    try {
+      ({ warnings } = await modeler.importXML(state.files[name]));
+    } catch (error) {
+      // A file without a diagram (no BPMNDiagram, as hand-written files may be) cannot be drawn.
+      const reason = /no diagram/i.test(error.message) ? text.noDiagram : text.loadFailed;
+      root.dataset.loadError = error.message;
+      say(`${name}: ${reason}`, 'error');
+      throw error;
+    }
     state.warnings = warnings.map((w) => w.message);
     root.dataset.importWarnings = String(warnings.length);
     root.dataset.file = name;
@@ -247,8 +256,14 @@ function start(root) {
     })
   );
 
-  const ready = load().catch(() => {
+  const ready = load().catch((error) => {
     root.dataset.ready = 'failed';
+    // Nothing can be saved from a diagram that is not shown; a draft can still be thrown away.
+    root.querySelectorAll('[data-action="save"], [data-action="validate"], [data-action="deploy"]')
+      .forEach((button) => { button.disabled = true; });
+    if (!root.dataset.loadError) {
+      root.dataset.loadError = error.message;
+    }
   });
   window.sifModeller = {
     ready,
