@@ -111,6 +111,8 @@ cases = Table(
     Index("ix_cases_updated", "updated_at"),
     # The overview's search: matched, counted and ordered by updated time in this index alone.
     Index("ix_cases_search", "search_text", "updated_at"),
+    # The process pages' case counts per version, and the cases a migration may move.
+    Index("ix_cases_definition_status", "definition_id", "status"),
 )
 # The overview sorted by next timer, undated cases last, read in index order.
 Index("ix_cases_timer_order", cases.c.next_timer_at.is_(None), cases.c.next_timer_at, cases.c.id)

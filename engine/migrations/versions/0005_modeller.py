@@ -1,5 +1,6 @@
-"""What process owners need: a comment on each deployment, and the modeller's drafts (a
-bundle a person is editing, kept per person and process, never deployed).
+"""What process owners need: a comment on each deployment, the modeller's drafts (a bundle a
+person is editing, kept per person and process, never deployed), and the cases of a version
+found through an index (case counts per version, the cases a migration may move).
 
 Revision ID: 0005
 Revises: 0004
@@ -29,9 +30,11 @@ def upgrade() -> None:
         sa.Column("files", sa.Text, nullable=False),
         sa.Column("saved_at", TS, nullable=False),
     )
+    op.create_index("ix_cases_definition_status", "cases", ["definition_id", "status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_definition_status", "cases")
     op.drop_table("process_drafts")
     with op.batch_alter_table("deployments") as batch:
         batch.drop_column("comment")
