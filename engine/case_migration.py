@@ -193,8 +193,8 @@ def _not_listed(key: str, process_key: str, version: int) -> CaseMove:
 
 def _judged(
     rt: Runtime, row: Any, versions: _Versions, now: datetime, conn: Connection | None = None
-) -> tuple[CaseMove, Judgement | None, Workflow | None]:
-    """The case's verdict, the judgement and the (spent) loaded workflow it was made on."""
+) -> tuple[CaseMove, Judgement | None]:
+    """The case's verdict and the judgement it rests on (None for a case not judged)."""
     move = CaseMove(row.business_key, row.title, row.status, row.stage, False)
     if row.status not in [s.value for s in MOVABLE]:
         reason = (
@@ -202,17 +202,17 @@ def _judged(
             if row.status == CaseStatus.ERROR.value
             else "Ärendet är avslutat."
         )
-        return replace(move, reasons=(reason,)), None, None
+        return replace(move, reasons=(reason,)), None
     engine = script_engine(rt.functions, rt.services, conn, row.id)
     old = load_spec(versions.old.spec_json)
     workflow = Workflow.load(row.workflow, old, engine, now, workflow_limits(rt))
     verdict = judge(workflow, load_spec(versions.new.spec_json), versions.new.version)
     if not verdict.movable:
-        return replace(move, reasons=tuple(verdict.refusals)), verdict, workflow
+        return replace(move, reasons=tuple(verdict.refusals)), verdict
     changes, roles = _task_changes(verdict, versions)
     move = replace(move, movable=True, changes=tuple(verdict.changes + changes),
                    role_changes=tuple(roles))  # fmt: skip
-    return move, verdict, workflow
+    return move, verdict
 
 
 def _task_changes(verdict: Judgement, versions: _Versions) -> tuple[list[str], list[RoleChange]]:
@@ -273,10 +273,10 @@ def _move_locked(
     if row.definition_id != versions.old.id:
         raise Conflict(f"Ärendet går inte längre på version {versions.old.version}.")
     now = rt.clock.now(conn)
-    move, verdict, before = _judged(rt, row, versions, now, conn)
-    if not move.movable or verdict is None or before is None or verdict.moved_text is None:
+    move, verdict = _judged(rt, row, versions, now, conn)
+    if not move.movable or verdict is None or verdict.moved_text is None:
         raise _Rollback(move)
-    ready, timers = before.waits()
+    ready, timers = verdict.waits_before
     engine = script_engine(rt.functions, rt.services, conn, case_id)
     new = load_spec(versions.new.spec_json)
     moved = Workflow.load(verdict.moved_text, new, engine, now, workflow_limits(rt))

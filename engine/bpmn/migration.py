@@ -26,9 +26,9 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.run import Workflow
+from engine.bpmn.run import ReadyTask, Workflow
 from engine.bpmn.store import CompiledSpec, _registry, dump_workflow
-from engine.bpmn.timers import clock_at
+from engine.bpmn.timers import WaitingTimer, clock_at
 
 #: Task states the case is "at": what a person, a timer, a message or a subprocess holds.
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -51,6 +51,9 @@ class Judgement:
     refusals: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     ready_elements: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
+    waits_before: tuple[list[ReadyTask], list[WaitingTimer]] = field(
+        default_factory=lambda: ([], [])
+    )  # what the case waited for before the move (for its projections)
     moved_text: str | None = None
 
     @property
@@ -76,7 +79,8 @@ def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
             )
     if verdict.refusals:
         return verdict
-    before = {t.id: t.element_id for t in workflow.waits()[0]}
+    verdict.waits_before = workflow.waits()
+    before = {t.id: t.element_id for t in verdict.waits_before[0]}
     _move(wf, new, top, subs, workflow)
     after = {t.id: t.element_id for t in workflow.waits()[0]}
     verdict.ready_elements = [(e, after[t]) for t, e in before.items() if t in after]
