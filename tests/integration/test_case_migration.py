@@ -8,6 +8,7 @@ registration to the manager; version 3 only waits two days instead of one.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -337,3 +338,35 @@ def test_a_case_that_would_fail_on_the_new_version_is_rolled_back_alone(vrt: Run
     assert "migrated" not in [e.kind for e in engine.case_events(vrt, due.id)]
     assert engine.sweep(vrt, "test").fired == 1  # and it goes on, on version 1
     assert [t.element_id for t in open_tasks(vrt, due.id)] == ["review"]
+
+
+def test_two_moves_at_once_move_each_case_exactly_once(pg_url: str) -> None:
+    """On PostgreSQL, two process owners moving the same cases at once: every case moves once
+    (its row lock and version), the other move reports it as no longer on version 1."""
+    rt = make_runtime(pg_url)
+    try:
+        engine.add_user(rt, "clerk", ["clerk"])
+        engine.deploy(rt, read_scenario("migration/v1"), "clerk")
+        keys = [engine.start_case(rt, "case_flow", "clerk").business_key for _ in range(8)]
+        engine.deploy(rt, read_scenario("migration/v2"), "clerk")
+        barrier = threading.Barrier(2)
+        results: list[engine.MigrationResult] = []
+
+        def move() -> None:
+            barrier.wait()
+            results.append(engine.migrate_cases(rt, "case_flow", 1, 2, keys, "system"))
+
+        threads = [threading.Thread(target=move) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        moved = [m.business_key for r in results for m in r.moved]
+        assert sorted(moved) == sorted(keys)  # each once, by one or the other
+        for key in keys:
+            case = engine.find_case(rt, key, with_data=False)
+            events = [e.kind for e in engine.case_events(rt, case.id)]
+            assert (case.definition_version, events.count("migrated")) == (2, 1)
+            assert [t.element_id for t in case.open_tasks] == ["register"]
+    finally:
+        rt.close()
