@@ -208,6 +208,7 @@ def test_errors_are_marked_on_their_elements_and_nothing_deploys(page: Page, sif
     ).to_have_count(1)
     expect(page.locator(".sif-problem-badge").first).to_be_visible()
     page.screenshot(path=str(SHOTS / "modeller-errors.png"))
+    pages.assert_accessible(page)
 
     # Clicking the timer's entry opens its file and selects it.
     problems.filter(has_text="wait_effects").first.get_by_role("button").click()
@@ -220,3 +221,54 @@ def test_errors_are_marked_on_their_elements_and_nothing_deploys(page: Page, sif
     deploy(page, "ska inte gå")
     expect(page.locator("#modeller-status")).to_contain_text("driftsattes inte")
     assert engine.find_definition(sif.rt, PROCESS).version == before
+
+
+def test_the_modeller_passes_axe(page: Page, sif: LiveSif) -> None:
+    pages.sign_in(page, OWNER)
+    open_modeller(page)
+    select(page, "submit_idea")
+    pages.assert_accessible(page)
+    validate(page)
+    pages.assert_accessible(page)
+
+
+def test_the_toolbar_the_problem_list_and_the_deploy_dialog_work_from_the_keyboard(
+    page: Page, sif: LiveSif
+) -> None:
+    pages.sign_in(page, OWNER)
+    open_modeller(page, "reservation_decision")
+    keyboard = pages.Keyboard(page)
+    keyboard.tab_to('[data-action="save"]')
+    keyboard.press("Enter")
+    expect(page.locator("#modeller-status")).to_have_text("Utkastet är sparat.")
+
+    # A lane without its role, then validation from the keyboard.
+    select(page, "lane_board_secretary")
+    checkbox = page.locator("#modeller-properties").get_by_label("Nämndsekreterare", exact=True)
+    checkbox.focus()
+    keyboard.press("Space")
+    expect(checkbox).not_to_be_checked()
+    page.locator("#modeller-file").focus()
+    keyboard.tab_to('[data-action="validate"]')
+    keyboard.press("Enter")
+    entry = page.locator("#modeller-problems-list button").first
+    expect(entry).to_be_visible()
+    # From the list to the element: Enter selects it and moves to its properties.
+    keyboard.tab_to("#modeller-problems-list button")
+    keyboard.press("Enter")
+    expect(page.locator("#modeller-properties")).to_be_focused()
+    expect(page.locator(".bio-properties-panel-header-label")).to_have_text(
+        "KS beslut om reservationen"
+    )
+
+    # The deploy dialog opens on Enter with the focus in it, and Escape closes it.
+    page.locator("#modeller-file").focus()
+    keyboard.tab_to('[data-action="deploy"]')
+    keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Driftsätt en ny version")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Vad ändras?")).to_be_focused()
+    keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator('[data-action="deploy"]')).to_be_focused()
+    assert keyboard.unseen == [], keyboard.unseen
