@@ -8,9 +8,11 @@ step, its projections (open tasks with the new version's names, forms and roles;
 stage) rewritten, ``definition_id`` pointed at the new version and a ``migrated`` event
 written. A case that cannot move — or whose move fails — is left exactly as it was.
 
-Which cases may move: ``running``, ``waiting`` and ``suspended`` (a suspended case moves but
-stays suspended: nothing runs until it is resumed). A case in ``error`` is listed but refused:
-its incident is cleared with a retry first. Completed and terminated cases are never listed.
+Which cases may move: ``running``, ``waiting``, ``suspended`` (it moves but stays suspended:
+nothing runs until it is resumed) and ``error`` when its incident is a step that failed: the
+step runs again on the new version as the case moves (deploying a corrected version and moving
+the failed cases onto it is how a broken script is mended), and if it fails again the case is
+left as it was. Completed and terminated cases are never listed.
 """
 
 from __future__ import annotations
@@ -37,9 +39,8 @@ from engine.users import acting_user
 
 log = logging.getLogger(__name__)
 
-#: Statuses of cases a plan lists; ``error`` is listed to say why it cannot move.
+#: Statuses of the cases a plan lists, every one of which may move.
 LISTED = (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.SUSPENDED, CaseStatus.ERROR)
-MOVABLE = (CaseStatus.RUNNING, CaseStatus.WAITING, CaseStatus.SUSPENDED)
 
 
 @dataclass(frozen=True)
@@ -196,17 +197,16 @@ def _judged(
 ) -> tuple[CaseMove, Judgement | None]:
     """The case's verdict and the judgement it rests on (None for a case not judged)."""
     move = CaseMove(row.business_key, row.title, row.status, row.stage, False)
-    if row.status not in [s.value for s in MOVABLE]:
-        reason = (
-            "Ärendet har en incident; rätta felet och kör om steget innan det flyttas."
-            if row.status == CaseStatus.ERROR.value
-            else "Ärendet är avslutat."
-        )
-        return replace(move, reasons=(reason,)), None
+    if row.status not in [s.value for s in LISTED]:
+        return replace(move, reasons=("Ärendet är avslutat.",)), None
     engine = script_engine(rt.functions, rt.services, conn, row.id)
     old = load_spec(versions.old.spec_json)
     workflow = Workflow.load(row.workflow, old, engine, now, workflow_limits(rt))
     verdict = judge(workflow, load_spec(versions.new.spec_json), versions.new.version)
+    if row.status == CaseStatus.ERROR.value and not verdict.failed_steps:
+        verdict.refusals.append(
+            "Ärendets fel sitter inte i ett steg som kan köras om; rätta det på sin version."
+        )
     if not verdict.movable:
         return replace(move, reasons=tuple(verdict.refusals)), verdict
     changes, roles = _task_changes(verdict, versions)
@@ -289,7 +289,8 @@ def _move_locked(
         roles={c.step: list(c.roles) for c in move.role_changes},
     )  # fmt: skip
     suspended = row.status == CaseStatus.SUSPENDED.value
-    failed = None if suspended else step.run()
+    in_error = row.status == CaseStatus.ERROR.value
+    failed = None if suspended else step.run(step.workflow.retry if in_error else None)
     if failed is not None:
         reason = f"I version {versions.new.version} skulle ärendet få ett fel: {failed.message}"
         raise _Rollback(replace(move, movable=False, reasons=(reason,), changes=()))

@@ -30,8 +30,9 @@ from engine.bpmn.run import ReadyTask, Workflow
 from engine.bpmn.store import CompiledSpec, _registry, dump_workflow
 from engine.bpmn.timers import WaitingTimer, clock_at
 
-#: Task states the case is "at": what a person, a timer, a message or a subprocess holds.
-_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+#: Task states the case is "at": what a person, a timer, a message or a subprocess holds, and
+#: a step that failed (run again on the new version when the case moves).
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 #: Attributes whose change does not affect a task the case is at (names, wiring, docs).
 _HARMLESS = {"bpmn_name", "documentation", "inputs", "outputs", "lane", "extensions",
              "description", "manual", "io_specification", "data_input_associations",
@@ -55,6 +56,7 @@ class Judgement:
         default_factory=lambda: ([], [])
     )  # what the case waited for before the move (for its projections)
     moved_text: str | None = None
+    failed_steps: list[str] = field(default_factory=list)  # names of the steps in error
 
     @property
     def movable(self) -> bool:
@@ -79,6 +81,12 @@ def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
             )
     if verdict.refusals:
         return verdict
+    failed = wf.get_tasks(state=TaskState.ERROR | TaskState.STARTED)  # ERROR below STARTED too
+    verdict.failed_steps = [_name(t.task_spec) for t in failed if t.state == TaskState.ERROR]
+    verdict.changes += [
+        f"Steget {name!r}, som fick fel, körs om på version {new_version} när ärendet flyttas."
+        for name in verdict.failed_steps
+    ]
     verdict.waits_before = workflow.waits()
     before = {t.id: t.element_id for t in verdict.waits_before[0]}
     _move(wf, new, top, subs, workflow)

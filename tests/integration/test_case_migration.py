@@ -191,11 +191,11 @@ def test_a_case_that_moved_on_since_the_dry_run_is_judged_again(vrt: Runtime) ->
     )
 
 
-def test_suspended_cases_move_and_stay_suspended_and_incidents_do_not(vrt: Runtime) -> None:
+def test_suspended_cases_move_and_stay_suspended(vrt: Runtime) -> None:
     at = case_at_each_step(vrt)
     engine.deploy(vrt, read_scenario("migration/v2"), "owner")
     engine.set_case_status(vrt, at["review"].id, "owner", "suspend", "Väntar på besked")
-    with vrt.db.transaction() as conn:  # an incident, as a failed script would leave it
+    with vrt.db.transaction() as conn:  # an incident that is no failed step (data too large)
         conn.execute(cases.update().where(cases.c.id == at["register"].id).values(status="error"))
     result = engine.migrate_cases(vrt, "case_flow", 1, 2, None, "owner")
     assert [m.business_key for m in result.moved] == [at[k].business_key for k in
@@ -207,7 +207,9 @@ def test_suspended_cases_move_and_stay_suspended_and_incidents_do_not(vrt: Runti
         "Bedöm ärendet",
     )
     [incident] = [m for m in result.refused if m.business_key == at["register"].business_key]
-    assert "incident" in incident.reasons[0]
+    assert incident.reasons == (
+        "Ärendets fel sitter inte i ett steg som kan köras om; rätta det på sin version.",
+    )
 
 
 def test_keys_of_other_processes_versions_or_ended_cases_are_refused(vrt: Runtime) -> None:
@@ -370,3 +372,34 @@ def test_two_moves_at_once_move_each_case_exactly_once(pg_url: str) -> None:
             assert [t.element_id for t in case.open_tasks] == ["register"]
     finally:
         rt.close()
+
+
+def test_a_failed_step_runs_again_when_its_case_moves_to_a_corrected_version(
+    vrt: Runtime,
+) -> None:
+    broken = _with_failing_check(read_scenario("migration/v1"))
+    engine.deploy(vrt, broken, "owner")  # version 2
+    case = engine.start_case(vrt, "case_flow", "clerk", {"title": "Fel i kontrollen"})
+    do(vrt, case.id, "register")
+    engine.set_virtual_time(vrt.db, START + timedelta(days=2))
+    engine.sweep(vrt, "test")
+    assert engine.get_case(vrt, case.id, with_data=False).status == "error"
+    source = broken["case_flow.bpmn"]
+    engine.deploy(vrt, {**broken, "case_flow.bpmn": source + b"<!-- 3 -->"}, "owner")
+    engine.deploy(vrt, {**broken, "case_flow.bpmn": source.replace(b"1 / 0", b"1")}, "owner")
+    before = stored(vrt, case.id)
+
+    still_broken = engine.migrate_cases(vrt, "case_flow", 2, 3, None, "owner")
+    assert still_broken.refused[0].reasons == (
+        "I version 3 skulle ärendet få ett fel: Division med noll",
+    )
+    assert stored(vrt, case.id) == before
+    [move] = engine.plan_migration(vrt, "case_flow", 2, 4).cases
+    assert move.changes == (
+        "Steget 'Kontrollera', som fick fel, körs om på version 4 när ärendet flyttas.",
+    )
+    assert engine.migrate_cases(vrt, "case_flow", 2, 4, None, "owner").moved
+    mended = engine.get_case(vrt, case.id)
+    assert (mended.status, mended.definition_version, mended.incident) == ("running", 4, None)
+    assert [t.element_id for t in mended.open_tasks] == ["review"] and mended.data["ratio"] == 1
+    assert run_to_end(vrt, case.id) == ["review", "complete", "decide"]
