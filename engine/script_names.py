@@ -48,28 +48,27 @@ def free_reads(source: str, mode: Mode) -> list[tuple[str, int]] | None:
         return None
     local = _comprehension_names(tree)
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    stores = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-    ]
-    loops = _loop_stores(tree)
-    reads = []
+    first_store: dict[str, tuple[int, int]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            at = (node.lineno, node.col_offset)
+            first_store[node.id] = min(at, first_store.get(node.id, at))
+    loops: dict[str, list[ast.AST]] = {}
+    for loop, names in _loop_stores(tree):
+        for name in names:
+            loops.setdefault(name, []).append(loop)
+    reads = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
             continue
         if node.id in local or id(node) in called:
             continue
-        if any(s.id == node.id and _before(s, node) for s in stores):
+        if first_store.get(node.id, (1 << 62, 0)) < (node.lineno, node.col_offset):
             continue
-        if any(node.id in names and _inside(node, loop) for loop, names in loops):
+        if any(_inside(node, loop) for loop in loops.get(node.id, ())):
             continue
-        reads.append((node.id, node.lineno))
-    return sorted(set(reads), key=lambda read: (read[1], read[0]))
-
-
-def _before(a: ast.expr, b: ast.expr) -> bool:
-    return (a.lineno, a.col_offset) < (b.lineno, b.col_offset)
+        reads.add((node.id, node.lineno))
+    return sorted(reads, key=lambda read: (read[1], read[0]))
 
 
 def _inside(node: ast.expr, outer: ast.AST) -> bool:

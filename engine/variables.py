@@ -17,6 +17,7 @@ possibly defined from there on (``ANY``): a valid process must never be refused.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 ANY = "*"  # in a set of names: any name may be defined here
+MAX_WORK = 4_000_000  # nodes × names in one process or subprocess beyond which none is checked
 
 _SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
 _FLOW_NODES = _SUBPROCESSES | {
@@ -115,6 +117,9 @@ def _container(container: etree._Element, entry: Names, ctx: _Context) -> Names:
         if source in nodes and target in preds:
             preds[target].append(source)
     gen = {key: _gen(el, ctx) for key, el in nodes.items()}
+    if len(nodes) * len(entry.union(*gen.values())) > MAX_WORK:
+        gen = {key: frozenset({ANY}) for key in nodes}  # too big to follow: assume anything
+        entry = frozenset({ANY})
     before, after = _fixpoint(nodes, events, preds, gen, entry)
     everything = entry.union(*after.values()) if after else entry
     for key in events:
@@ -136,27 +141,67 @@ def _fixpoint(
     gen: Mapping[str, Names],
     entry: Names,
 ) -> tuple[dict[str, Names], dict[str, Names]]:
-    """IN and OUT of each node: the union over its predecessors, repeated until nothing
-    grows (the sets only grow and are finite, so this ends)."""
+    """IN and OUT of each node: the union over its predecessors. A worklist revisits a node
+    only when what flows into it grew; the sets only grow and are finite, so this ends, and
+    each node is revisited at most once per name."""
+    attached = {
+        key: str(el.get("attachedToRef"))
+        for key, el in nodes.items()
+        if _local(el) == "boundaryEvent" and el.get("attachedToRef") in nodes
+    }
+    succs: dict[str, list[str]] = {key: [] for key in nodes}
+    for key in nodes:
+        for pred in preds[key]:
+            succs[pred].append(key)
+    for boundary, activity in attached.items():
+        succs[activity].append(boundary)  # the boundary event sees what its activity sees
     before: dict[str, Names] = {key: frozenset() for key in nodes}
     after: dict[str, Names] = {key: frozenset() for key in nodes}
-    changed = True
-    while changed:
-        changed = False
-        for key, el in nodes.items():
-            if key in events:
-                continue
-            attached = el.get("attachedToRef") if _local(el) == "boundaryEvent" else None
-            names = set(entry) if not preds[key] and attached is None else set()
-            if attached in before:
-                names |= before[attached]
-            for pred in preds[key]:
-                names |= after[pred]
-            new_in = frozenset(names)
-            new_out = new_in | gen[key]
-            if new_in != before[key] or new_out != after[key]:
-                before[key], after[key], changed = new_in, new_out, True
+    work = deque(key for key in _flow_order(nodes, preds, succs) if key not in events)
+    waiting = set(work)
+    while work:
+        key = work.popleft()
+        waiting.discard(key)
+        names = set(entry) if not preds[key] and key not in attached else set()
+        if key in attached:
+            names |= before[attached[key]]
+        for pred in preds[key]:
+            names |= after[pred]
+        new_in = frozenset(names)
+        if new_in == before[key] and after[key]:
+            continue
+        before[key], after[key] = new_in, new_in | gen[key]
+        for succ in succs[key]:
+            if succ not in waiting and succ not in events:
+                work.append(succ)
+                waiting.add(succ)
     return before, after
+
+
+def _flow_order(
+    nodes: Mapping[str, etree._Element],
+    preds: Mapping[str, list[str]],
+    succs: Mapping[str, list[str]],
+) -> list[str]:
+    """The nodes in reverse postorder from where the flow starts (then any left over), so the
+    worklist meets a node after what flows into it, except around loops."""
+    order: list[str] = []
+    visited: set[str] = set()
+    for root in [key for key in nodes if not preds[key]] + list(nodes):
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(succs[root]))]
+        while stack:
+            key, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                order.append(key)
+                stack.pop()
+            elif child not in visited:
+                visited.add(child)
+                stack.append((child, iter(succs[child])))
+    return order[::-1]
 
 
 def _gen(el: etree._Element, ctx: _Context) -> Names:

@@ -220,3 +220,11 @@ def test_a_name_set_nowhere_says_how_start_data_is_declared() -> None:
     [(element, message)] = problems(body + flow("s", "use") + flow("use", "e"))
     assert element == "use"
     assert message.endswith('<bpmn:dataObject id="fund" name="fund"/>.')
+
+
+def test_a_chain_written_back_to_front_is_followed_to_its_end() -> None:
+    steps = [script(f"t{i}", f"v{i} = v{i - 1}" if i else "v0 = 1") for i in range(60)]
+    body = '<bpmn:startEvent id="s"/>' + "".join(reversed(steps)) + '<bpmn:endEvent id="e"/>'
+    body += flow("s", "t0") + "".join(flow(f"t{i}", f"t{i + 1}") for i in range(59))
+    body += flow("t59", "e", "v0 == v_59")
+    assert problems(body) == [("f_t59_e", "Variabeln 'v_59' finns inte här. Menade du 'v59'?")]
