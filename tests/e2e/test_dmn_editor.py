@@ -97,6 +97,7 @@ def test_a_changed_cell_reaches_the_draft(page: Page, scenarios: LiveSif) -> Non
     page.get_by_role("button", name="Spara i utkastet").click()
     expect(editor).to_have_attribute("data-state", "saved")
     expect(page.locator("[data-dmn-status]")).to_contain_text("sparad i ditt utkast")
+    expect(page.locator("[data-source-text]")).to_contain_text("Du arbetar i ditt utkast")
     draft = engine.process_draft(scenarios.rt, OWNER, PROCESS)
     assert draft is not None
     saved = draft.files["idea_screening.dmn"].decode()

@@ -62,7 +62,10 @@ def save_decision(key: str, file: str) -> ResponseReturnValue:
     file_of_kind(copy, file, "dmn")
     content = _posted_dmn(rt.settings.max_file_bytes)
     save_file(rt, me().name, copy, file, content)
-    return jsonify(saved=True, message=gettext("Beslutstabellen är sparad i ditt utkast."))
+    version = copy.base_version or "–"
+    source = gettext("Du arbetar i ditt utkast (utgår från version %(version)s).", version=version)
+    message = gettext("Beslutstabellen är sparad i ditt utkast.")
+    return jsonify(saved=True, message=message, source=source)
 
 
 @bp.post("/modellera/<key>/beslut/<file>/validera")

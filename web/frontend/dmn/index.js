@@ -154,6 +154,10 @@ class DecisionEditor {
     const { xml } = await this.modeler.saveXML({ format: true });
     const { ok, answer } = await post(text('saveUrl'), { xml });
     root.dataset.state = ok ? 'saved' : 'unsaved';
+    const source = document.querySelector('[data-source-text]');
+    if (ok && source && answer.source) {
+      source.textContent = answer.source;
+    }
     say(this.status, ok ? answer.message : answer.message || text('saveFailed'), ok ? 'success' : 'error');
   }
 
