@@ -18,7 +18,7 @@ left as it was. Completed and terminated cases are never listed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -29,12 +29,13 @@ from engine.bpmn.migration import Judgement, judge, version_changes
 from engine.bpmn.run import Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import load_spec
+from engine.bpmn.timers import WaitingTimer
 from engine.casestore import SYSTEM, CaseStep, lock_case, workflow_limits
 from engine.definitions import DefinitionBody, definition_body, find_definition
 from engine.errors import Conflict, SifError, StepRefused
 from engine.models import CaseStatus
 from engine.runtime import Runtime
-from engine.schema import cases, human_task_roles, human_tasks
+from engine.schema import cases, human_task_roles, human_tasks, timers
 from engine.users import acting_user
 
 log = logging.getLogger(__name__)
@@ -298,6 +299,7 @@ def _move_locked(
     step.save(status=CaseStatus.SUSPENDED if suspended else None)
     stayed = {t: e for t, e in step.open_before.items() if t in kept}
     _refresh_open_tasks(conn, versions.new, stayed)
+    _refresh_timers(conn, case_id, step.timers_before.values())
     stage = conn.execute(
         update(cases)
         .where(cases.c.id == case_id)
@@ -305,6 +307,17 @@ def _move_locked(
         .returning(cases.c.stage)
     ).scalar()
     return replace(move, moved=True, stage=str(stage or ""))
+
+
+def _refresh_timers(conn: Connection, case_id: int, waiting: Iterable[WaitingTimer]) -> None:
+    """Waiting timers carry the new version's element and name (their due time stays)."""
+    for timer in waiting:
+        conn.execute(
+            update(timers)
+            .where(timers.c.case_id == case_id, timers.c.task_id == timer.task_id,
+                   timers.c.state == "waiting")
+            .values(element_id=timer.element_id, name=(timer.name or timer.element_id)[:255])
+        )  # fmt: skip
 
 
 def _refresh_open_tasks(conn: Connection, body: DefinitionBody, open_now: dict[str, str]) -> None:

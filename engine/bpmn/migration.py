@@ -130,7 +130,9 @@ def _judge_changed(task: Any, new_spec: Any, verdict: Judgement, new_version: in
         return
     changed = {key for key, value in old.items() if new.get(key) != value}
     if "event_definition" in changed:
-        verdict.refusals.append(_event_changed(name, old, new, new_version))
+        refusal = _event_changed(name, old["event_definition"], new["event_definition"],
+                                 new_version)  # fmt: skip
+        verdict.refusals.extend([refusal] if refusal else [])
     if isinstance(old_spec, LoopTask) and task.state == TaskState.STARTED:
         if any(key in changed for key in _LOOP_FIELDS):
             verdict.refusals.append(
@@ -146,12 +148,20 @@ def _judge_changed(task: Any, new_spec: Any, verdict: Judgement, new_version: in
         verdict.changes.append(f"Steget {name!r} byter namn till {new_name!r}.")
 
 
-def _event_changed(name: str, old: dict[str, Any], new: dict[str, Any], version: int) -> str:
-    before, after = old["event_definition"], new["event_definition"]
-    if "Timer" in str(before.get("typename", "")) or "expression" in before:
+def _event_changed(
+    name: str, before: dict[str, Any], after: dict[str, Any], version: int
+) -> str | None:
+    """Why a changed event the case waits on keeps it, or None when only its name changed
+    (a timer's definition carries the element's name; a message's is the message's)."""
+    if "expression" in before:  # a timer: its kind and its expression are what count
+        if (before.get("typename"), before["expression"]) == (
+            after.get("typename"),
+            after.get("expression"),
+        ):
+            return None
         return (
             f"Ärendet väntar på timern {name!r}, vars tid har ändrats i version {version} "
-            f"(från {before.get('expression')} till {after.get('expression')}); flytta "
+            f"(från {before['expression']} till {after.get('expression')}); flytta "
             "det när timern har löst ut, eller låt det gå klart på sin version."
         )
     return f"Ärendet väntar på händelsen {name!r}, som har ändrats i version {version}."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -403,3 +404,18 @@ def test_a_failed_step_runs_again_when_its_case_moves_to_a_corrected_version(
     assert (mended.status, mended.definition_version, mended.incident) == ("running", 4, None)
     assert [t.element_id for t in mended.open_tasks] == ["review"] and mended.data["ratio"] == 1
     assert run_to_end(vrt, case.id) == ["review", "complete", "decide"]
+
+
+def test_a_renamed_timer_keeps_its_due_time_and_takes_its_new_name(vrt: Runtime) -> None:
+    at = case_at_each_step(vrt)
+    v1 = read_scenario("migration/v1")
+    source = v1["case_flow.bpmn"].replace("Vänta ett dygn".encode(), "Vänta en dag".encode())
+    engine.deploy(vrt, {**v1, "case_flow.bpmn": source}, "owner")
+    [before] = engine.list_timers(vrt, case_id=at["wait_day"].id)
+    [move] = engine.migrate_cases(vrt, "case_flow", 1, 2, [at["wait_day"].business_key],
+                                  "owner").moved  # fmt: skip
+    assert move.changes == ("Steget 'Vänta ett dygn' byter namn till 'Vänta en dag'.",)
+    assert move.stage == "Vänta en dag"
+    assert engine.list_timers(vrt, case_id=at["wait_day"].id) == [
+        replace(before, name="Vänta en dag")
+    ]
