@@ -233,3 +233,20 @@ def test_validation_names_the_problems_of_this_form(
     found = _post_json(client, url, {"schema": bad}).get_json()["problems"]  # type: ignore[attr-defined]
     assert found and all(p["message"] for p in found)
     assert engine.process_draft(owners, "petra", KEY) is None
+
+
+def test_a_lone_surrogate_is_a_bad_request_not_a_crash(
+    owners: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    sign_in("petra")
+    token = csrf_token(client, EDITOR)
+    body = '{"schema": "{\\"title\\": \\"\\ud800\\"}"}'
+    headers = {"X-CSRFToken": token, "Content-Type": "application/json"}
+    for path in (
+        PREVIEW,
+        f"{EDITOR}/validera",
+        "/modellera/review_loop/beslut/classify_size.dmn/spara",
+    ):
+        sent = body if "beslut" not in path else body.replace('"schema"', '"xml"')
+        answer = client.post(path, data=sent, headers=headers)
+        assert answer.status_code == 400 and answer.is_json, path

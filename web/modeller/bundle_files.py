@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from lxml import etree
 
 import engine
@@ -14,6 +15,7 @@ from engine import NotFound, Runtime
 from engine.bundle import kind_of
 from engine.lint import BPMN, CAMUNDA, SPIFF
 from engine.xmlsafe import FileRefused, parse_xml
+from web.modeller.answers import BadRequest
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 
@@ -57,6 +59,16 @@ def save_file(rt: Runtime, user_name: str, copy: WorkingCopy, name: str, content
     """Keep ``copy`` with ``name`` replaced (or added) as the person's draft."""
     files = {**copy.files, name: content}
     engine.save_process_draft(rt, user_name, copy.process_key, files, copy.base_version)
+
+
+def unicode_text(text: str) -> str:
+    """``text`` if it can be kept as UTF-8; a JSON body may carry lone surrogates (``"\\ud800"``),
+    which no file can hold: ``BadRequest``, never a 500."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(gettext("Texten innehåller tecken som inte är giltig Unicode.")) from None
+    return text
 
 
 def form_users(files: Mapping[str, bytes]) -> dict[str, list[tuple[str, str]]]:

@@ -21,7 +21,13 @@ from web.access import process_owner_required
 from web.context import me, runtime
 from web.modeller import bp
 from web.modeller.answers import BadRequest, json_view, request_json
-from web.modeller.bundle_files import file_of_kind, files_of_kind, save_file, working_copy
+from web.modeller.bundle_files import (
+    file_of_kind,
+    files_of_kind,
+    save_file,
+    unicode_text,
+    working_copy,
+)
 
 DMN_SPEC = "/spec/DMN/"  # every DMN version's model namespace has it (1.1 to 1.5)
 
@@ -99,7 +105,7 @@ def _posted_dmn(max_bytes: int) -> bytes:
     xml = request_json().get("xml")
     if not isinstance(xml, str):
         raise BadRequest(gettext('Skicka beslutstabellens XML som {"xml": "…"}.'))
-    content = xml.encode("utf-8")
+    content = unicode_text(xml).encode("utf-8")
     try:
         root = parse_xml(content, max_bytes)
     except FileRefused as refused:

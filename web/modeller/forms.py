@@ -39,6 +39,7 @@ from web.modeller.bundle_files import (
     files_of_kind,
     form_users,
     save_file,
+    unicode_text,
     working_copy,
 )
 
@@ -165,7 +166,7 @@ def _posted_text() -> str:
     text = request_json().get("schema")
     if not isinstance(text, str):
         raise BadRequest(gettext('Skicka formulärets JSON-text som {"schema": "…"}.'))
-    return text
+    return unicode_text(text)
 
 
 def read_schema(text: str, max_bytes: int) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
