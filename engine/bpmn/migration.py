@@ -194,6 +194,9 @@ def _move(
         t.id: (t.data, t.internal_data)
         for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING)
     }
+    # migrate_workflow forgets the task that ran last (it looks a task up among task ids),
+    # which is where the case's newest data is read from.
+    last = {id(w): w.last_task for w in (wf, *wf.subprocesses.values())}
     with clock_at(workflow.now):
         migrate_workflow(top, wf, new.spec)
         wf.subprocess_specs = new.subprocess_specs
@@ -202,6 +205,9 @@ def _move(
     for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
         if task.id in kept:
             task.data, task.internal_data = kept[task.id]
+    for w in (wf, *wf.subprocesses.values()):
+        task = last.get(id(w))
+        w.last_task = task if task is not None and task.id in w.tasks else None
 
 
 def _foreign_tasks(wf: Any, new: CompiledSpec) -> list[Any]:

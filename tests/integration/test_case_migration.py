@@ -118,6 +118,7 @@ def test_moving_moves_the_movable_and_leaves_the_others_untouched(vrt: Runtime) 
     engine.deploy(vrt, read_scenario("migration/v2"), "owner")
     refused_before = {k: stored(vrt, at[k].id) for k in ("complete", "decide")}
     [timer] = engine.list_timers(vrt, case_id=at["wait_day"].id)
+    data = {k: engine.get_case(vrt, at[k].id).data for k in STEPS[:3]}
 
     result = engine.migrate_cases(vrt, "case_flow", 1, 2, None, "owner")
 
@@ -128,6 +129,7 @@ def test_moving_moves_the_movable_and_leaves_the_others_untouched(vrt: Runtime) 
         assert stored(vrt, at[key].id) == row
     moved = {k: engine.get_case(vrt, at[k].id, with_data=False) for k in STEPS[:3]}
     assert {c.definition_version for c in moved.values()} == {2}
+    assert {k: engine.get_case(vrt, at[k].id).data for k in STEPS[:3]} == data
     assert [(t.name, t.roles) for t in moved["register"].open_tasks] == [
         ("Registrera ärendet", ("manager",))
     ]
