@@ -30,7 +30,9 @@ function roleOptions(choices, chosen) {
   const other = chosen
     .filter((id) => !known.has(id))
     .map((id) => ({ value: id, label: `${choices.texts.otherRole} (${id})` }));
-  return [...choices.roles.map((role) => ({ value: role.id, label: role.name })), ...other];
+  // The chosen roles first, so they show without scrolling the list.
+  const all = [...choices.roles.map((role) => ({ value: role.id, label: role.name })), ...other];
+  return [...all.filter((o) => chosen.includes(o.value)), ...all.filter((o) => !chosen.includes(o.value))];
 }
 
 export function LaneRoles({ element, id }) {

@@ -53,11 +53,18 @@ function scriptGroup(element, text) {
   if (is(element, 'bpmn:SequenceFlow') && conditional(element)) {
     entries.push(entry('sif-condition', Condition));
   }
-  if (isAny(element, ['bpmn:Task', 'bpmn:SubProcess', 'bpmn:CallActivity'])) {
-    entries.push(entry('sif-pre-script', SpiffScript, { type: 'spiffworkflow:PreScript' }));
-    entries.push(entry('sif-post-script', SpiffScript, { type: 'spiffworkflow:PostScript' }));
-  }
   return group('sif-script', text.scriptGroup, entries);
+}
+
+// SpiffWorkflow's scripts run before and after any activity (shown closed: seldom used).
+function prePostGroup(element, text) {
+  if (!isAny(element, ['bpmn:Task', 'bpmn:SubProcess', 'bpmn:CallActivity'])) {
+    return null;
+  }
+  return group('sif-pre-post', text.prePostGroup, [
+    entry('sif-pre-script', SpiffScript, { type: 'spiffworkflow:PreScript' }),
+    entry('sif-post-script', SpiffScript, { type: 'spiffworkflow:PostScript' })
+  ]);
 }
 
 // A flow can carry a condition when it leaves a gateway that chooses (exclusive, inclusive,
@@ -146,7 +153,8 @@ export default class SifPropertiesProvider {
         serviceGroup(element, text),
         parameterGroup(element, text, this._injector),
         decisionGroup(element, text),
-        stageGroup(element, text)
+        stageGroup(element, text),
+        prePostGroup(element, text)
       ].filter(Boolean);
       // Sif's groups right after the general one (name and id), where a process owner looks.
       const general = groups.findIndex((g) => g.id === 'general');
