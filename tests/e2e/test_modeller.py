@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 OWNER = "helena.rask"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 # Put the element in the middle of the canvas, at 100 %, where a click reaches it.
 CENTRE = """id => {
   const m = window.sifModeller.modeler, canvas = m.get('canvas');
@@ -272,3 +273,61 @@ def test_the_toolbar_the_problem_list_and_the_deploy_dialog_work_from_the_keyboa
     expect(dialog).to_be_hidden()
     expect(page.locator('[data-action="deploy"]')).to_be_focused()
     assert keyboard.unseen == [], keyboard.unseen
+
+
+def _exported(page: Page) -> etree._Element:
+    xml = page.evaluate("() => window.sifModeller.exportXML()")
+    return etree.fromstring(xml.encode())
+
+
+def _element(root: etree._Element, element_id: str) -> etree._Element:
+    found = root.find(f".//*[@id='{element_id}']")
+    assert found is not None, element_id
+    return found
+
+
+def _properties(el: etree._Element) -> dict[str, str]:
+    return {
+        str(p.get("name")): str(p.get("value"))
+        for p in el.iterfind(f"./{{{BPMN_NS}}}extensionElements//{{{SPIFF_NS}}}property")
+    }
+
+
+def test_sifs_groups_write_what_sif_reads_and_the_result_validates(
+    page: Page, sif: LiveSif
+) -> None:
+    pages.sign_in(page, OWNER)
+    open_modeller(page)
+    panel = page.locator("#modeller-properties")
+
+    select(page, "scientific_review")
+    panel.get_by_label("Samordnare", exact=True).check()
+    type_into(page, panel.get_by_label("Förfallodag", exact=True), '"P21D"')
+    panel.get_by_label("Skede", exact=True).select_option(label="Granskning")
+
+    select(page, "book_grant")
+    type_into(page, panel.get_by_label("Resultatvariabel", exact=True), "grant_booking")
+    parameters = panel.locator('[data-group-id="group-sif-parameters"]')
+    parameters.get_by_role("button", name="Lägg till").click()
+    value = panel.locator("#bio-properties-panel-sif-parameter-6-value")
+    type_into(page, value, "project['title']")
+
+    select(page, "recommend_screening")
+    panel.get_by_label("Beslutstabell", exact=True).select_option("evaluation_outcome")
+
+    root = _exported(page)
+    review = _element(root, "scientific_review")
+    assert review.get(f"{{{CAMUNDA_NS}}}candidateGroups") == "coordinator"
+    props = _properties(review)
+    assert (props["dueDate"], props["stage"]) == ('"P21D"', "under_review")
+    operator = _element(root, "book_grant").find(f".//{{{SPIFF_NS}}}serviceTaskOperator")
+    assert operator is not None and operator.get("resultVariable") == "grant_booking"
+    params = [(p.get("id"), p.get("value")) for p in operator.iter(f"{{{SPIFF_NS}}}parameter")]
+    assert params[-1] == ("parameter_7", "project['title']") and len(params) == 7
+    decision = _element(root, "recommend_screening").find(f".//{{{SPIFF_NS}}}calledDecisionId")
+    assert decision is not None and decision.text == "evaluation_outcome"
+
+    validate(page)
+    texts = page.locator("#modeller-problems-list li").all_inner_texts()
+    # Sif reads the new result variable: what read the old one is now unknown (and said so).
+    assert texts and all("grant" in t for t in texts), texts

@@ -159,7 +159,10 @@ export default class SifPropertiesProvider {
       // Sif's groups right after the general one (name and id), where a process owner looks.
       const general = groups.findIndex((g) => g.id === 'general');
       groups.splice(general + 1, 0, ...ours);
-      return groups;
+      // A group's own buttons ("Toggle section", "Create") speak the page's language only
+      // when the group is given the translate service.
+      const translate = this._injector.get('translate');
+      return groups.map((g) => (g.translate ? g : { ...g, translate }));
     };
   }
 }
