@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
 
 import engine
@@ -125,3 +125,23 @@ def test_a_drawings_lanes_are_named_by_their_roles_names_not_ids(app: Flask) -> 
     assert 'name="Rådet för sociala investeringar eller Samordnare"' in shown
     assert 'name="clerk"' in shown  # no role Sif knows: left as the process owner wrote it
     assert 'name="Ekonom och utvärderare"' in shown
+
+
+def test_a_lane_with_a_swedish_name_is_named_by_its_roles_property(app: Flask) -> None:
+    xml = (
+        '<bpmn:lane id="a" name="Nämndsekreterare"><bpmn:extensionElements>'
+        '<spiffworkflow:properties><spiffworkflow:property name="roles" '
+        'value="board_secretary" /></spiffworkflow:properties></bpmn:extensionElements>'
+        "<bpmn:flowNodeRef>x</bpmn:flowNodeRef></bpmn:lane>"
+        '<bpmn:lane id="b" name="Utan roll" />'
+        '<bpmn:lane id="c" name="Okänd"><bpmn:extensionElements><camunda:properties>'
+        '<camunda:property name="roles" value="clerk" /></camunda:properties>'
+        "</bpmn:extensionElements></bpmn:lane>"
+    )
+    with app.test_request_context():
+        assert 'name="Nämndsekreterare"' in readable_lanes(xml)
+    with app.test_request_context():
+        session["lang"] = "en"
+        shown = readable_lanes(xml)
+    assert 'name="Board secretary"' in shown  # the lane in the reader's language
+    assert 'name="Utan roll"' in shown and 'name="Okänd"' in shown

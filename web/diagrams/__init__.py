@@ -29,14 +29,23 @@ def _case_id(business_key: str) -> int:
 
 
 _LANE_NAME = re.compile(r'(<(?:[\w.-]+:)?lane\b[^>]*?\bname=")([^"]*)(")')
+_LANE_TAG = re.compile(r"<(?:[\w.-]+:)?lane\b|</(?:[\w.-]+:)?lane>")
+_ROLES = re.compile(r'<(?:[\w.-]+:)?property\b(?=[^>]*\bname="roles")[^>]*\bvalue="([^"]*)"')
 
 
 def readable_lanes(xml: str) -> str:
-    """The drawing with each lane named by its roles' names ('Samordnare'), not the role ids
-    BPMN keeps there for Sif (a lane named otherwise is left as it is)."""
+    """The drawing with each lane named by its roles' names in the reader's language
+    ('Samordnare'): the roles of its ``roles`` property, else the role ids its name lists (a
+    lane with a role Sif does not know keeps the name the process owner gave it)."""
 
     def named(found: re.Match[str]) -> str:
-        roles = [part.strip() for part in found.group(2).split(",") if part.strip()]
+        start = xml.find(">", found.end()) + 1
+        after = _LANE_TAG.search(xml, start)  # the lane's own header ends at its first child lane
+        empty = xml[start - 2] == "/"  # <lane … />
+        header = "" if empty else xml[start : after.start() if after else len(xml)]
+        prop = _ROLES.search(header)
+        text = prop.group(1) if prop else found.group(2)
+        roles = [part.strip() for part in text.split(",") if part.strip()]
         if not roles or any(role not in ROLE_NAMES for role in roles):
             return found.group(0)
         return found.group(1) + escape(role_names(roles), quote=True) + found.group(3)
