@@ -141,16 +141,18 @@ def migrate_cases(
     to_version: int,
     case_keys: Sequence[str] | None,
     actor: str,
+    q: str = "",
 ) -> MigrationResult:
-    """Move the named cases (every listed case with ``None``) of ``process_key`` version
-    ``from_version`` to ``to_version``, each in its own transaction. A key that is not a
-    listed case of that version is refused and nothing of it is read further. ``actor`` is
-    an active user, or ``system`` (the command line)."""
+    """Move the named cases (every listed case with ``None``; ``q`` narrows either to those
+    whose key or title contains it) of ``process_key`` version ``from_version`` to
+    ``to_version``, each in its own transaction. A key that is not a listed case of that
+    version is refused and nothing of it is read further. ``actor`` is an active user, or
+    ``system`` (the command line)."""
     with rt.db.reading() as conn:
         if actor != SYSTEM:
             acting_user(conn, actor)
         versions = _versions(rt, conn, process_key, from_version, to_version)
-        listed = _listed(versions.old.id, case_keys, "")
+        listed = _listed(versions.old.id, case_keys, q)
         rows = conn.execute(listed.with_only_columns(cases.c.id, cases.c.business_key)).all()
     found = {row.business_key: int(row.id) for row in rows}
     moved: list[CaseMove] = []

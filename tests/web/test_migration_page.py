@@ -199,3 +199,15 @@ def test_the_case_history_says_the_case_moved(
     assert "Ärendet flyttades till en ny processversion" in history
     note = "Från version 1 till version 2. Uppgiften &#39;Registrera ärendet&#39; erbjuds nu: "
     assert note + "Övrig roll." in history
+
+
+def test_moving_all_after_a_search_moves_only_what_it_found(
+    owner: FlaskClient, web_rt: Runtime, cases: dict[str, str]
+) -> None:
+    page = page_text(owner, PAGE + "?q=second")
+    assert "Flytta alla som kan flyttas bland sökträffarna (1)" in page
+    token = csrf_token(owner, PAGE)
+    answer = owner.post(PAGE, data={"csrf_token": token, "till": "2", "action": "alla",
+                                    "q": "second"})  # fmt: skip
+    assert "1 ärende flyttades till version 2." in answer.get_data(as_text=True)
+    assert [version_of(web_rt, cases[k]) for k in ("first", "second")] == [1, 2]

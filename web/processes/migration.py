@@ -98,7 +98,9 @@ def migrate(process_key: str, version: int) -> ResponseReturnValue:
         if not keys:
             flash(gettext("Markera minst ett ärende att flytta."), "error")
             return redirect(back)
-    result = engine.migrate_cases(runtime(), process_key, version, target, keys, me().name)
+    query = request.form.get("q", "").strip()[:MAX_QUERY]  # "all" means all the search found
+    result = engine.migrate_cases(runtime(), process_key, version, target, keys, me().name,
+                                  query if keys is None else "")  # fmt: skip
     moved = len(result.moved)
     flash(
         ngettext("%(num)d ärende flyttades till version %(target)d.",
