@@ -91,9 +91,9 @@ def lint_bundle(
         result.problems.extend(_lint_services(name, root, services))
         result.problems.extend(_lint_constants(name, root, max_instances))
         result.problems.extend(lint_loop_references(name, root))
-        result.problems.extend(lint_variables(name, root, forms, decisions))
     for name, root in dmn.items():
         result.problems.extend(_lint_dmn(name, root))
+    result.problems.extend(lint_variables(bpmn, dmn, forms, decisions))
     return result
 
 

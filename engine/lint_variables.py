@@ -24,7 +24,17 @@ from engine.script_names import free_reads
 from engine.scripting.functions import SCRIPT_FUNCTIONS
 from engine.scripting.safe_builtins import BUILTINS
 from engine.scripting.trees import Mode
-from engine.variables import ANY, BPMN, CAMUNDA, SPIFF, Names, Visibility, analyse, spiff_property
+from engine.variables import (
+    ANY,
+    BPMN,
+    CAMUNDA,
+    SPIFF,
+    Names,
+    Visibility,
+    analyse,
+    called_decision,
+    spiff_property,
+)
 from engine.xmlsafe import line_of
 
 _DURATION = re.compile(r"^P(?=\w)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
@@ -43,20 +53,63 @@ class _Site:
 
 
 def lint_variables(
-    file: str, root: etree._Element, forms: Mapping[str, Any], decisions: Mapping[str, Names]
+    bpmn: Mapping[str, etree._Element],
+    dmn: Mapping[str, etree._Element],
+    forms: Mapping[str, Any],
+    decisions: Mapping[str, Names],
 ) -> Iterator[Problem]:
-    """A problem for each name read where the case cannot have it."""
-    seen = analyse(root, forms, decisions)
-    for site in _sites(root, seen):
-        if ANY in site.scope:
+    """A problem for each name read where the case cannot have it: in the BPMN files, and in
+    the input expressions of each decision, which see what every task calling it sees."""
+    analysed = [(file, root, analyse(root, forms, decisions)) for file, root in bpmn.items()]
+    for file, root, seen in analysed:
+        for site in _sites(root, seen):
+            yield from _check(file, site, [seen])
+    callers = _callers([(root, seen) for _, root, seen in analysed])
+    for file, root in dmn.items():
+        for site in _decision_inputs(root, callers):
+            yield from _check(file, site, [seen for _, _, seen in analysed])
+
+
+def _check(file: str, site: _Site, seen: list[Visibility]) -> Iterator[Problem]:
+    if ANY in site.scope:
+        return
+    base = line_of(site.el) or 1
+    for name, line in free_reads(site.source, site.mode) or []:
+        if name in site.scope or name in _CALLABLE:
             continue
-        reads = free_reads(site.source, site.mode)
-        base = line_of(site.el) or 1
-        for name, line in reads or []:
-            if name in site.scope or name in _CALLABLE:
+        definers = [label for one in seen for label in _definers(one, name)][:3]
+        yield Problem(
+            file, base + line - 1, site.owner, unknown_variable(name, site.scope, definers)
+        )
+
+
+def _callers(analysed: list[tuple[etree._Element, Visibility]]) -> dict[str, Names]:
+    """Decision id → what the business rule tasks calling it may read (their union)."""
+    scopes: dict[str, Names] = {}
+    for root, seen in analysed:
+        for task in root.iter(f"{{{BPMN}}}businessRuleTask"):
+            scope = _own(seen, task)
+            decision = called_decision(task)
+            if decision and scope is not None:
+                scopes[decision] = scopes.get(decision, frozenset()) | scope
+    return scopes
+
+
+def _decision_inputs(root: etree._Element, callers: Mapping[str, Names]) -> Iterator[_Site]:
+    """The input expressions of each decision some task calls (an uncalled one is not
+    checked: nothing says what it will see)."""
+    for decision in root.iter(etree.Element):
+        scope = callers.get(decision.get("id", ""))
+        if etree.QName(decision).localname != "decision" or scope is None:
+            continue
+        for expression in decision.iter(etree.Element):
+            if etree.QName(expression).localname != "inputExpression":
                 continue
-            message = unknown_variable(name, site.scope, _definers(seen, name))
-            yield Problem(file, base + line - 1, site.owner, message)
+            text = next((c for c in expression if etree.QName(c).localname == "text"), None)
+            owner = expression.getparent()
+            if text is None or not (text.text or "").strip() or owner is None:
+                continue
+            yield _Site(text, text.text or "", "eval", owner.get("id", ""), scope)
 
 
 def unknown_variable(name: str, visible: Names, definers: list[str]) -> str:

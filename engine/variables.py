@@ -332,11 +332,15 @@ def _service_result(task: etree._Element) -> Names:
     )
 
 
-def _decision_result(task: etree._Element, decisions: Mapping[str, Names]) -> Names:
+def called_decision(task: etree._Element) -> str:
+    """The id of the decision a business rule task calls ("" if it names none)."""
     called = task.find(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}calledDecisionId")
     decision = (called.text or "").strip() if called is not None else ""
-    decision = decision or task.get(f"{{{CAMUNDA}}}decisionRef") or ""
-    otherwise = decisions.get(decision, frozenset({ANY}))
+    return decision or task.get(f"{{{CAMUNDA}}}decisionRef") or ""
+
+
+def _decision_result(task: etree._Element, decisions: Mapping[str, Names]) -> Names:
+    otherwise = decisions.get(called_decision(task), frozenset({ANY}))
     return _attribute_or(task, f"{{{CAMUNDA}}}resultVariable", otherwise)
 
 

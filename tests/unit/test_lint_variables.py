@@ -56,10 +56,14 @@ def script(element_id: str, text: str, inner: str = "") -> str:
     )
 
 
-def problems(body: str, dmn: dict[str, bytes] | None = None) -> list[tuple[str | None, str]]:
+def problems(
+    body: str, dmn: dict[str, bytes] | None = None, files: bool = False
+) -> list[tuple[str | None, str]]:
     root = parse_xml((HEAD + body + "</bpmn:process></bpmn:definitions>").encode(), 10**7)
     dmn_roots = {name: parse_xml(text, 10**7) for name, text in (dmn or {}).items()}
     result = lint_bundle({"p.bpmn": root}, dmn_roots, FORMS, frozenset({"svc"}))
+    if files:
+        return [(f"{p.file}:{p.element_id}", p.message) for p in result.problems]
     return [(p.element_id, p.message) for p in result.problems]
 
 
@@ -228,3 +232,22 @@ def test_a_chain_written_back_to_front_is_followed_to_its_end() -> None:
     body += flow("s", "t0") + "".join(flow(f"t{i}", f"t{i + 1}") for i in range(59))
     body += flow("t59", "e", "v0 == v_59")
     assert problems(body) == [("f_t59_e", "Variabeln 'v_59' finns inte här. Menade du 'v59'?")]
+
+
+def test_a_decisions_inputs_are_checked_against_what_its_callers_see() -> None:
+    rule = (
+        '<bpmn:businessRuleTask id="classify"><bpmn:extensionElements><spiffworkflow:'
+        "calledDecisionId>size</spiffworkflow:calledDecisionId></bpmn:extensionElements>"
+        "</bpmn:businessRuleTask>"
+    )
+    body = (
+        '<bpmn:startEvent id="s"/>' + user("apply", "apply.schema.json") + rule
+        + '<bpmn:endEvent id="e"/>' + flow("s", "apply") + flow("apply", "classify")
+        + flow("classify", "e")
+    )  # fmt: skip
+    misspelt = {"size.dmn": DMN.replace(b"<text>amount</text>", b"<text>amout</text>")}
+    assert problems(body, misspelt, files=True) == [
+        ("size.dmn:i", "Variabeln 'amout' finns inte här. Menade du 'amount'?")
+    ]
+    uncalled = body.replace(">size<", ">other<")
+    assert not [p for p in problems(uncalled, misspelt) if "amout" in p[1]]
