@@ -78,7 +78,7 @@ def migration_page(process_key: str, version: int) -> ResponseReturnValue:
         process_key=process_key, version=version, versions=versions, target=target,
         name=versions[0].definition.name, q=query,
         page=PlanPage(plan, plan.total, page, PAGE_SIZE) if plan else None,
-        status_names=STATUS_NAMES, role_names=role_names,
+        status_names=STATUS_NAMES,
     )  # fmt: skip
 
 
@@ -110,7 +110,7 @@ def migrate(process_key: str, version: int) -> ResponseReturnValue:
     return render_template(
         "processes/migration_result.html",
         process_key=process_key, version=version, target=target, result=result,
-        name=versions[0].definition.name, status_names=STATUS_NAMES, role_names=role_names,
+        name=versions[0].definition.name, status_names=STATUS_NAMES,
     )  # fmt: skip
 
 
