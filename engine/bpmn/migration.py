@@ -124,9 +124,7 @@ def _judge_changed(task: Any, new_spec: Any, verdict: Judgement, new_version: in
     old_spec, name = task.task_spec, _name(task.task_spec)
     old, new = _registry.convert(old_spec), _registry.convert(new_spec)
     if old.get("typename") != new.get("typename"):
-        verdict.refusals.append(
-            f"Ärendet väntar i {name!r}, som har bytt typ i version {new_version}."
-        )
+        verdict.refusals.append(_type_changed(task, name, new_spec, new_version))
         return
     changed = {key for key, value in old.items() if new.get(key) != value}
     if "event_definition" in changed:
@@ -146,6 +144,20 @@ def _judge_changed(task: Any, new_spec: Any, verdict: Judgement, new_version: in
     new_name = _name(new_spec)
     if new_name != name:
         verdict.changes.append(f"Steget {name!r} byter namn till {new_name!r}.")
+
+
+def _type_changed(task: Any, name: str, new_spec: Any, version: int) -> str:
+    """Why a case stays at a step of another type; a step that became a multi-instance
+    activity names the collection it would need (and says whether the case has it)."""
+    if not isinstance(new_spec, LoopTask) or isinstance(task.task_spec, LoopTask):
+        return f"Ärendet väntar i {name!r}, som har bytt typ i version {version}."
+    variable = getattr(getattr(new_spec, "data_input", None), "bpmn_id", None)
+    over = f" över {variable!r}" if variable else ""
+    missing = ", som ärendet saknar" if variable and variable not in task.data else ""
+    return (
+        f"Ärendet väntar i {name!r}, som är en flerinstansaktivitet{over}{missing} i version "
+        f"{version}; en pågående uppgift kan inte bli flera."
+    )
 
 
 def _event_changed(

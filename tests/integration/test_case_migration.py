@@ -1,18 +1,14 @@
-"""Moving running cases to a new version (issue 10 item 5), on SQLite and PostgreSQL.
-
-The scenario ``tests/data/migration``: version 1 registers, waits a day, reviews, asks for
-more and decides. Version 2 renames the review, removes the step that asks for more and gives
-registration to the manager; version 3 only waits two days instead of one.
+"""Moving running cases to a new version (issue 10 item 5), on SQLite and PostgreSQL: the
+dry run, the move of the movable cases with the others untouched and explained, cases that
+moved on since the dry run, suspended and ended cases, forged keys, two moves at once.
+The scenario is ``tests/data/migration`` (``tests.integration.migration_scenario``).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,69 +17,22 @@ import engine
 from engine import Runtime
 from engine.schema import cases, human_task_roles
 from tests.conftest import make_runtime, read_scenario
-
-START = engine.to_datetime("2016-01-01T09:00")
-PROCESS = "social_investment_case"
-STEPS = ["register", "wait_day", "review", "complete", "decide"]
+from tests.integration.migration_scenario import (
+    START,
+    STEPS,
+    case_at_each_step,
+    do,
+    run_to_end,
+    scenario_runtime,
+    stored,
+)
 
 
 @pytest.fixture
 def vrt(db_url: str) -> Iterator[Runtime]:
-    rt = make_runtime(db_url, clock="virtual")
-    engine.set_virtual_time(rt.db, START)
-    for name, roles in {
-        "clerk": ["clerk"],
-        "boss": ["manager"],
-        "owner": ["process_owner"],
-    }.items():
-        engine.add_user(rt, name, roles)
-    engine.deploy(rt, read_scenario("migration/v1"), "owner")
+    rt = scenario_runtime(db_url)
     yield rt
     rt.close()
-
-
-def do(rt: Runtime, case_id: int, element: str) -> None:
-    """Complete the case's open task at ``element`` as whoever may."""
-    [task] = [t for t in open_tasks(rt, case_id) if t.element_id == element]
-    user = "boss" if "manager" in task.roles else "clerk"
-    engine.complete_task(rt, task.id, {"note": f"klart: {element}"}, user)
-
-
-def open_tasks(rt: Runtime, case_id: int) -> list[engine.HumanTask]:
-    return engine.get_case(rt, case_id, with_data=False).open_tasks
-
-
-def case_at_each_step(rt: Runtime) -> dict[str, engine.Case]:
-    """One case waiting at each step of version 1 (the timer one waiting for its day)."""
-    started = {at: engine.start_case(rt, "case_flow", "clerk", {"title": f"Vid {at}"})
-               for at in STEPS}  # fmt: skip
-    for at in STEPS[2:]:
-        do(rt, started[at].id, "register")
-    engine.set_virtual_time(rt.db, START + timedelta(days=1, hours=1))
-    assert engine.sweep(rt, "test").fired == 3
-    do(rt, started["wait_day"].id, "register")
-    for at in STEPS[3:]:
-        do(rt, started[at].id, "review")
-    do(rt, started["decide"].id, "complete")
-    return {at: engine.get_case(rt, c.id, with_data=False) for at, c in started.items()}
-
-
-def stored(rt: Runtime, case_id: int) -> Any:
-    with rt.db.reading() as conn:
-        return conn.execute(select(cases).where(cases.c.id == case_id)).one()
-
-
-def run_to_end(rt: Runtime, case_id: int) -> list[str]:
-    """Complete every task the case offers until it ends; the elements done, in order."""
-    done: list[str] = []
-    for _ in range(3):  # timers are due within three days
-        engine.set_virtual_time(rt.db, rt.clock.now() + timedelta(days=3))
-        engine.sweep(rt, "test")
-        while tasks := open_tasks(rt, case_id):
-            done.append(tasks[0].element_id)
-            do(rt, case_id, tasks[0].element_id)
-    assert engine.get_case(rt, case_id, with_data=False).status == "completed"
-    return done
 
 
 def test_the_dry_run_says_which_cases_can_move_and_why_not(vrt: Runtime) -> None:
@@ -240,111 +189,6 @@ def test_versions_must_exist_differ_and_the_actor_be_a_user(vrt: Runtime) -> Non
         engine.migrate_cases(vrt, "case_flow", 1, 2, None, "mallory")
 
 
-def test_a_step_that_changed_type_keeps_the_case_waiting_at_it(vrt: Runtime) -> None:
-    at = case_at_each_step(vrt)
-    v1 = read_scenario("migration/v1")
-    source = v1["case_flow.bpmn"].decode()
-    start = source.index('<bpmn:userTask id="register"')
-    end = source.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
-    manual = (
-        '<bpmn:manualTask id="register" name="Registrera ärendet">'
-        "<bpmn:incoming>flow_start_register</bpmn:incoming>"
-        "<bpmn:outgoing>flow_register_wait_day</bpmn:outgoing></bpmn:manualTask>"
-    )
-    engine.deploy(vrt, {**v1, "case_flow.bpmn": (source[:start] + manual + source[end:]).encode()},
-                  "owner")  # fmt: skip
-    plan = engine.plan_migration(vrt, "case_flow", 1, 2)
-    moves = {m.business_key: m for m in plan.cases}
-    assert moves[at["register"].business_key].reasons == (
-        "Ärendet väntar i 'Registrera ärendet', som har bytt typ i version 2.",
-    )
-    assert moves[at["review"].business_key].movable
-
-
-def test_an_open_task_takes_the_new_versions_form(vrt: Runtime) -> None:
-    at = case_at_each_step(vrt)
-    v1 = read_scenario("migration/v1")
-    schema = (
-        v1["note.schema.json"].decode().replace('"Anteckning",', '"Granskningens slutsats",', 1)
-    )
-    source = v1["case_flow.bpmn"].decode()
-    start = source.index('<bpmn:userTask id="review"')
-    changed = source[:start] + source[start:].replace("note.schema.json", "review.schema.json", 1)
-    engine.deploy(vrt, {**v1, "case_flow.bpmn": changed.encode(),
-                        "review.schema.json": schema.encode()}, "owner")  # fmt: skip
-    [move] = engine.plan_migration(vrt, "case_flow", 1, 2, [at["review"].business_key]).cases
-    assert move.changes == (
-        "Uppgiften 'Granska ärendet' får ett annat formulär: 'Anteckning' → "
-        "'Granskningens slutsats'.",
-    )
-    engine.migrate_cases(vrt, "case_flow", 1, 2, [at["review"].business_key], "owner")
-    [task] = open_tasks(vrt, at["review"].id)
-    assert task.form == "review.schema.json"
-    assert run_to_end(vrt, at["review"].id) == ["review", "complete", "decide"]
-
-
-def test_a_step_whose_id_changed_in_its_place_is_followed(vrt: Runtime) -> None:
-    """A modeller that recreates an element gives it a new id; SpiffWorkflow aligns it by its
-    place, and the open task takes the new element."""
-    at = case_at_each_step(vrt)
-    v1 = read_scenario("migration/v1")
-    source = re.sub(r"\breview\b", "assess", v1["case_flow.bpmn"].decode())
-    engine.deploy(vrt, {**v1, "case_flow.bpmn": source.encode()}, "owner")
-    [move] = engine.plan_migration(vrt, "case_flow", 1, 2, [at["review"].business_key]).cases
-    assert (move.movable, move.changes, move.role_changes) == (True, (), ())
-    engine.migrate_cases(vrt, "case_flow", 1, 2, [at["review"].business_key], "owner")
-    [task] = open_tasks(vrt, at["review"].id)
-    assert (task.id, task.element_id, task.name, task.roles) == (
-        at["review"].open_tasks[0].id,
-        "assess",
-        "Granska ärendet",
-        ("clerk",),
-    )
-    assert run_to_end(vrt, at["review"].id) == ["assess", "complete", "decide"]
-
-
-def _with_failing_check(v1: dict[str, bytes]) -> dict[str, bytes]:
-    """Version 1 with a script after the day's wait that always fails."""
-    source = v1["case_flow.bpmn"].decode()
-    check = (
-        '<bpmn:scriptTask id="check" name="Kontrollera" scriptFormat="python">'
-        "<bpmn:incoming>flow_wait_day_review</bpmn:incoming>"
-        "<bpmn:outgoing>flow_check_review</bpmn:outgoing>"
-        "<bpmn:script>ratio = 1 / 0</bpmn:script></bpmn:scriptTask>\n    "
-    )
-    flow = '<bpmn:sequenceFlow id="flow_check_review" sourceRef="check" targetRef="review" />'
-    for old, new in [
-        ('targetRef="review" />', f'targetRef="check" />\n    {flow}'),
-        ("<bpmn:incoming>flow_wait_day_review</bpmn:incoming>",
-         "<bpmn:incoming>flow_check_review</bpmn:incoming>"),
-        ('<bpmn:userTask id="review"', check + '<bpmn:userTask id="review"'),
-        ("<bpmn:flowNodeRef>review</bpmn:flowNodeRef>",
-         "<bpmn:flowNodeRef>check</bpmn:flowNodeRef><bpmn:flowNodeRef>review</bpmn:flowNodeRef>"),
-    ]:  # fmt: skip
-        source = source.replace(old, new, 1)
-    return {**v1, "case_flow.bpmn": source.encode()}
-
-
-def test_a_case_that_would_fail_on_the_new_version_is_rolled_back_alone(vrt: Runtime) -> None:
-    first = engine.start_case(vrt, "case_flow", "clerk", {"title": "Väntar på registrering"})
-    due = engine.start_case(vrt, "case_flow", "clerk", {"title": "Dygnet har gått"})
-    do(vrt, due.id, "register")
-    engine.set_virtual_time(vrt.db, START + timedelta(days=2))  # its timer is due, not fired
-    before = stored(vrt, due.id)
-    engine.deploy(vrt, _with_failing_check(read_scenario("migration/v1")), "owner")
-
-    result = engine.migrate_cases(vrt, "case_flow", 1, 2, None, "owner")
-
-    assert [m.business_key for m in result.moved] == [first.business_key]
-    assert result.refused[0].reasons == (
-        "I version 2 skulle ärendet få ett fel: Division med noll",
-    )
-    assert stored(vrt, due.id) == before  # nothing of its move was kept
-    assert "migrated" not in [e.kind for e in engine.case_events(vrt, due.id)]
-    assert engine.sweep(vrt, "test").fired == 1  # and it goes on, on version 1
-    assert [t.element_id for t in open_tasks(vrt, due.id)] == ["review"]
-
-
 def test_two_moves_at_once_move_each_case_exactly_once(pg_url: str) -> None:
     """On PostgreSQL, two process owners moving the same cases at once: every case moves once
     (its row lock and version), the other move reports it as no longer on version 1."""
@@ -375,49 +219,3 @@ def test_two_moves_at_once_move_each_case_exactly_once(pg_url: str) -> None:
             assert [t.element_id for t in case.open_tasks] == ["register"]
     finally:
         rt.close()
-
-
-def test_a_failed_step_runs_again_when_its_case_moves_to_a_corrected_version(
-    vrt: Runtime,
-) -> None:
-    broken = _with_failing_check(read_scenario("migration/v1"))
-    engine.deploy(vrt, broken, "owner")  # version 2
-    case = engine.start_case(vrt, "case_flow", "clerk", {"title": "Fel i kontrollen"})
-    do(vrt, case.id, "register")
-    engine.set_virtual_time(vrt.db, START + timedelta(days=2))
-    engine.sweep(vrt, "test")
-    assert engine.get_case(vrt, case.id, with_data=False).status == "error"
-    source = broken["case_flow.bpmn"]
-    engine.deploy(vrt, {**broken, "case_flow.bpmn": source + b"<!-- 3 -->"}, "owner")
-    engine.deploy(vrt, {**broken, "case_flow.bpmn": source.replace(b"1 / 0", b"1")}, "owner")
-    before = stored(vrt, case.id)
-
-    still_broken = engine.migrate_cases(vrt, "case_flow", 2, 3, None, "owner")
-    assert still_broken.refused[0].reasons == (
-        "I version 3 skulle ärendet få ett fel: Division med noll",
-    )
-    assert stored(vrt, case.id) == before
-    [move] = engine.plan_migration(vrt, "case_flow", 2, 4).cases
-    assert move.changes == (
-        "Steget 'Kontrollera', som fick fel, körs om på version 4 när ärendet flyttas.",
-    )
-    assert engine.migrate_cases(vrt, "case_flow", 2, 4, None, "owner").moved
-    mended = engine.get_case(vrt, case.id)
-    assert (mended.status, mended.definition_version, mended.incident) == ("running", 4, None)
-    assert [t.element_id for t in mended.open_tasks] == ["review"] and mended.data["ratio"] == 1
-    assert run_to_end(vrt, case.id) == ["review", "complete", "decide"]
-
-
-def test_a_renamed_timer_keeps_its_due_time_and_takes_its_new_name(vrt: Runtime) -> None:
-    at = case_at_each_step(vrt)
-    v1 = read_scenario("migration/v1")
-    source = v1["case_flow.bpmn"].replace("Vänta ett dygn".encode(), "Vänta en dag".encode())
-    engine.deploy(vrt, {**v1, "case_flow.bpmn": source}, "owner")
-    [before] = engine.list_timers(vrt, case_id=at["wait_day"].id)
-    [move] = engine.migrate_cases(vrt, "case_flow", 1, 2, [at["wait_day"].business_key],
-                                  "owner").moved  # fmt: skip
-    assert move.changes == ("Steget 'Vänta ett dygn' byter namn till 'Vänta en dag'.",)
-    assert move.stage == "Vänta en dag"
-    assert engine.list_timers(vrt, case_id=at["wait_day"].id) == [
-        replace(before, name="Vänta en dag")
-    ]
