@@ -149,12 +149,7 @@ def _fixpoint(
         for key, el in nodes.items()
         if _local(el) == "boundaryEvent" and el.get("attachedToRef") in nodes
     }
-    succs: dict[str, list[str]] = {key: [] for key in nodes}
-    for key in nodes:
-        for pred in preds[key]:
-            succs[pred].append(key)
-    for boundary, activity in attached.items():
-        succs[activity].append(boundary)  # the boundary event sees what its activity sees
+    succs = _successors(preds, attached)
     before: dict[str, Names] = {key: frozenset() for key in nodes}
     after: dict[str, Names] = {key: frozenset() for key in nodes}
     work = deque(key for key in _flow_order(nodes, preds, succs) if key not in events)
@@ -176,6 +171,20 @@ def _fixpoint(
                 work.append(succ)
                 waiting.add(succ)
     return before, after
+
+
+def _successors(
+    preds: Mapping[str, list[str]], attached: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Node → the nodes that read what it leaves: its flows' targets and its boundary events
+    (a boundary event sees what its activity sees)."""
+    succs: dict[str, list[str]] = {key: [] for key in preds}
+    for key, sources in preds.items():
+        for pred in sources:
+            succs[pred].append(key)
+    for boundary, activity in attached.items():
+        succs[activity].append(boundary)
+    return succs
 
 
 def _flow_order(
