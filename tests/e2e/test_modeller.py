@@ -331,3 +331,21 @@ def test_sifs_groups_write_what_sif_reads_and_the_result_validates(
     texts = page.locator("#modeller-problems-list li").all_inner_texts()
     # Sif reads the new result variable: what read the old one is now unknown (and said so).
     assert texts and all("grant" in t for t in texts), texts
+
+
+def test_going_to_the_forms_keeps_the_changes_in_the_draft(page: Page, sif: LiveSif) -> None:
+    pages.sign_in(page, OWNER)
+    open_modeller(page, "reservation_decision")
+    select(page, "decide_reservation")
+    name = page.locator("#modeller-properties").get_by_label("Namn", exact=True)
+    type_into(page, name, "KS beslutar om reservationen")
+    page.get_by_role("navigation", name="Delar av processpaketet").get_by_role(
+        "link", name="Formulär"
+    ).click()
+    page.wait_for_url("**/modellera/reservation_decision/formular")
+    draft = engine.process_draft(sif.rt, OWNER, "reservation_decision")
+    assert draft is not None
+    assert b'name="KS beslutar om reservationen"' in draft.files["reservation_decision.bpmn"]
+    open_modeller(page, "reservation_decision")
+    expect(page.locator("#modeller-draft-status")).to_contain_text("Utkast sparat")
+    engine.discard_process_draft(sif.rt, OWNER, "reservation_decision")

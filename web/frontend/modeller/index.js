@@ -244,6 +244,21 @@ function start(root) {
     act(root.querySelector('[data-action="deploy"]'), () => deploy(comment));
   });
   picker.addEventListener('change', () => openFile(picker.value));
+  // The form and decision editors edit the same draft: changes here are saved before going.
+  root.querySelectorAll('a[data-save-first]').forEach((link) =>
+    link.addEventListener('click', (event) => {
+      if (!state.dirty || root.dataset.ready !== 'yes') {
+        return;
+      }
+      event.preventDefault();
+      act(link, async () => {
+        await saveDraft();
+        if (!state.dirty) {
+          window.location.assign(link.href);
+        }
+      });
+    })
+  );
   root.querySelectorAll('[data-zoom]').forEach((button) =>
     button.addEventListener('click', () => {
       const canvas = modeler.get('canvas');
