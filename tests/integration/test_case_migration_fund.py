@@ -21,6 +21,12 @@ from web.demo.replay import _play, advance_to, replay
 PROCESS = "social_investment_case"
 
 
+def case_d_before(rt: Runtime, element: str, after: bool = False) -> int:
+    """Case D replayed up to its first step at ``element`` (``after``: through it)."""
+    upto = [s.element for s in CASE_D.steps].index(element) + int(after)
+    return replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+
+
 def stored(rt: Runtime, case_id: int) -> Any:
     with rt.db.reading() as conn:
         return conn.execute(select(cases).where(cases.c.id == case_id)).one()
@@ -29,8 +35,7 @@ def stored(rt: Runtime, case_id: int) -> Any:
 def test_a_fund_case_moves_to_a_version_that_only_renames_its_task(db_url: str) -> None:
     rt = fund_runtime(db_url)
     try:
-        upto = [s.element for s in CASE_D.steps].index("board_decision")
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+        case_id = case_d_before(rt, "board_decision")
         before = engine.get_case(rt, case_id)
         assert [t.element_id for t in before.open_tasks] == ["board_decision"]
         files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
@@ -88,7 +93,7 @@ def test_a_fund_case_moved_at_every_fourth_step_lives_its_whole_life(db_url: str
     rt = fund_runtime(db_url)
     try:
         files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:1])])["D"]
+        case_id = case_d_before(rt, "screen_idea")
         version = 1
         for i, step in enumerate(CASE_D.steps[1:], start=1):
             if i % 4 == 0:
@@ -115,8 +120,7 @@ def test_a_fund_case_moved_at_every_fourth_step_lives_its_whole_life(db_url: str
 def test_a_fund_case_inside_a_started_event_subprocess_moves(db_url: str) -> None:
     rt = fund_runtime(db_url)
     try:
-        upto = [s.element for s in CASE_D.steps].index("annual_allocation") + 1
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+        case_id = case_d_before(rt, "annual_allocation", after=True)
         engine.send_message(rt, case_id, "exemption_requested", {}, "maria.ek")
         files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
         old = 'id="anytime_exemption_request" name="Begäran om befrielse"'
@@ -136,8 +140,7 @@ def test_a_fund_case_inside_a_started_event_subprocess_moves(db_url: str) -> Non
 def test_a_case_inside_a_subprocess_that_is_gone_stays(db_url: str) -> None:
     rt = fund_runtime(db_url)
     try:
-        upto = [s.element for s in CASE_D.steps].index("annual_allocation") + 1
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+        case_id = case_d_before(rt, "annual_allocation", after=True)
         engine.send_message(rt, case_id, "exemption_requested", {}, "maria.ek")
         before = stored(rt, case_id)
         files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
@@ -156,8 +159,7 @@ def test_a_case_inside_a_subprocess_that_is_gone_stays(db_url: str) -> None:
 def test_a_case_inside_a_multi_instance_activity_that_changed_stays(db_url: str) -> None:
     rt = fund_runtime(db_url)
     try:
-        upto = [s.element for s in CASE_D.steps].index("board_consent") + 1
-        case_id = replay(rt, [replace(CASE_D, steps=CASE_D.steps[:upto])])["D"]
+        case_id = case_d_before(rt, "board_consent", after=True)
         files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
         item = '<bpmn:inputDataItem id="consent_board" name="consent_board" />'
         changed = _fund_version(files, 2, item, '<bpmn:inputDataItem id="board" name="board" />')
