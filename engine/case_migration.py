@@ -125,8 +125,9 @@ def plan_migration(
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
         if page_size is not None:
             query = query.limit(page_size).offset((max(page, 1) - 1) * page_size)
-        rows = conn.execute(query).all()
         now = rt.clock.now(conn)
+        # Streamed: a dry run of every case holds one case's workflow at a time, not all.
+        rows = conn.execution_options(yield_per=100).execute(query)
         moves = [_judged(rt, row, versions, now)[0] for row in rows]
     summary = version_changes(
         load_spec(versions.old.spec_json), load_spec(versions.new.spec_json), to_version
