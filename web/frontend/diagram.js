@@ -119,6 +119,10 @@ function focusOn(canvas, registry, markers) {
     .filter((element) => element && !element.waypoints);
   canvas.zoom('fit-viewport', 'auto');
   if (!shapes.length) {
+    if (canvas.zoom() < READABLE_SCALE) {
+      openAtStart(canvas);
+      return;
+    }
     shrinkToFit(canvas);
     alignTop(canvas);
     return;
@@ -139,6 +143,17 @@ function focusOn(canvas, registry, markers) {
     height
   });
   alignTop(canvas);
+}
+
+// Below this scale a fitted process's names cannot be read.
+const READABLE_SCALE = 0.6;
+
+// A process too large to read whole opens at 100 % at its start (its top left corner), the way
+// one reads it; "Visa hela" still fits it whole.
+function openAtStart(canvas) {
+  const box = canvas.viewbox();
+  const outer = box.outer;
+  canvas.viewbox({ x: box.inner.x - 24, y: box.inner.y - 24, width: outer.width, height: outer.height });
 }
 
 // A whole wide process fitted into the frame is a strip: make the frame no taller than the strip
