@@ -315,6 +315,19 @@ def test_sifs_groups_write_what_sif_reads_and_the_result_validates(
     select(page, "recommend_screening")
     panel.get_by_label("Beslutstabell", exact=True).select_option("evaluation_outcome")
 
+    # Multi-instance as SpiffWorkflow runs it: the collection and each instance's variable.
+    select(page, "board_consent")
+    expect(panel.get_by_label("Samling att gå igenom", exact=True)).to_have_value("consent_boards")
+    expect(panel.get_by_label("Samling för resultaten", exact=True)).to_have_value("consents")
+    item = panel.get_by_label("Variabel för varje instans", exact=True)
+    expect(item).to_have_value("consent_board")
+    type_into(page, item, "board_to_ask")
+    loop = _element(_exported(page), "board_consent").find(
+        f"./{{{BPMN_NS}}}multiInstanceLoopCharacteristics/{{{BPMN_NS}}}inputDataItem"
+    )
+    assert loop is not None and (loop.get("id"), loop.get("name")) == ("board_to_ask",) * 2
+    type_into(page, item, "consent_board")
+
     root = _exported(page)
     review = _element(root, "scientific_review")
     assert review.get(f"{{{CAMUNDA_NS}}}candidateGroups") == "coordinator"

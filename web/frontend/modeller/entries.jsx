@@ -339,3 +339,76 @@ export function Stage({ element, id }) {
     />
   );
 }
+
+// Multi-instance as SpiffWorkflow runs it: the collection to go through (a data object of the
+// process, named by loopDataInputRef), where the results go (loopDataOutputRef), and the
+// variable each instance sees (inputDataItem) and fills (outputDataItem); SpiffWorkflow names
+// the variable by the item's id, so id and name are kept the same.
+function loopOf(element) {
+  return getBusinessObject(element).get('loopCharacteristics');
+}
+
+function dataObjectsAround(bo) {
+  const found = [];
+  for (let scope = bo.$parent; scope; scope = scope.$parent) {
+    for (const item of scope.get ? scope.get('flowElements') || [] : []) {
+      if (item.$instanceOf('bpmn:DataObject')) {
+        found.push(item);
+      }
+    }
+  }
+  return found;
+}
+
+export function LoopCollection({ element, id, field }) {
+  const sif = useSif();
+  const loop = loopOf(element);
+  const text = sif.choices.texts;
+  const objects = dataObjectsAround(getBusinessObject(element));
+  const current = loop.get(field);
+  const options = () => [
+    { value: '', label: text.noCollection },
+    ...objects.map((o) => ({ value: o.id, label: o.name && o.name !== o.id ? `${o.name} (${o.id})` : o.id }))
+  ];
+  return (
+    <SelectEntry
+      element={element}
+      id={id}
+      label={field === 'loopDataInputRef' ? text.inputCollection : text.outputCollection}
+      getValue={() => (current && current.id) || ''}
+      setValue={(value) =>
+        updateModdle(element, loop, { [field]: objects.find((o) => o.id === value) }, sif)
+      }
+      getOptions={options}
+    />
+  );
+}
+
+export function LoopItem({ element, id, field }) {
+  const sif = useSif();
+  const loop = loopOf(element);
+  const text = sif.choices.texts;
+  const item = loop.get(field);
+  return (
+    <TextFieldEntry
+      element={element}
+      id={id}
+      label={field === 'inputDataItem' ? text.inputItem : text.outputItem}
+      debounce={sif.debounce}
+      getValue={() => (item && (item.get('name') || item.get('id'))) || ''}
+      setValue={(value) => {
+        const name = (value || '').trim();
+        if (!name) {
+          updateModdle(element, loop, { [field]: undefined }, sif);
+        } else if (item) {
+          updateModdle(element, item, { id: name, name }, sif);
+        } else {
+          const type = field === 'inputDataItem' ? 'bpmn:DataInput' : 'bpmn:DataOutput';
+          const made = sif.bpmnFactory.create(type, { id: name, name });
+          made.$parent = loop;
+          updateModdle(element, loop, { [field]: made }, sif);
+        }
+      }}
+    />
+  );
+}

@@ -26,7 +26,7 @@ import { bundleInfo, request } from './server.js';
 // The groups shown open: what a process owner edits most (the others open with a click).
 const OPEN_GROUPS = [
   'general', 'sif-who', 'sif-form', 'sif-script', 'sif-service', 'sif-parameters',
-  'sif-decision', 'sif-stage', 'timer', 'multiInstance'
+  'sif-decision', 'sif-loop', 'sif-stage', 'timer', 'multiInstance'
 ];
 
 const root = document.querySelector('[data-modeller]');

@@ -11,7 +11,8 @@ import { getBusinessObject, is, isAny } from 'bpmn-js/lib/util/ModelUtil';
 import { addParameter, parametersOf, removeParameter } from './extensions.js';
 import {
   CalledDecision, CandidateGroups, Condition, DueDate, FormChoice, FormRules, LaneRoles,
-  ParameterField, ResultVariable, ScriptText, ServiceChoice, Stage, SpiffScript
+  LoopCollection, LoopItem, ParameterField, ResultVariable, ScriptText, ServiceChoice, Stage,
+  SpiffScript
 } from './entries.jsx';
 
 const LOW_PRIORITY = 400;
@@ -129,6 +130,19 @@ function decisionGroup(element, text) {
   return group('sif-decision', text.decisionGroup, [entry('sif-called-decision', CalledDecision)]);
 }
 
+function loopGroup(element, text) {
+  const loop = getBusinessObject(element).get('loopCharacteristics');
+  if (!loop || !is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
+    return null;
+  }
+  return group('sif-loop', text.loopGroup, [
+    entry('sif-loop-input', LoopCollection, { field: 'loopDataInputRef' }),
+    entry('sif-loop-input-item', LoopItem, { field: 'inputDataItem' }),
+    entry('sif-loop-output', LoopCollection, { field: 'loopDataOutputRef' }),
+    entry('sif-loop-output-item', LoopItem, { field: 'outputDataItem' })
+  ]);
+}
+
 function stageGroup(element, text) {
   if (!isAny(element, ['bpmn:FlowNode'])) {
     return null;
@@ -153,6 +167,7 @@ export default class SifPropertiesProvider {
         serviceGroup(element, text),
         parameterGroup(element, text, this._injector),
         decisionGroup(element, text),
+        loopGroup(element, text),
         stageGroup(element, text),
         prePostGroup(element, text)
       ].filter(Boolean);
