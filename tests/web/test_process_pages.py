@@ -74,6 +74,16 @@ def test_the_list_shows_every_process_with_its_versions_newest_first(owner: Flas
     assert "/processer/review_loop/skillnad?fran=1&amp;till=2" in page
 
 
+def test_cases_under_way_on_an_older_version_link_to_moving_them(owner: FlaskClient) -> None:
+    move = 'href="/processer/review_loop/1/flytta"'
+    listed = text(owner, "/processer")
+    assert listed.count(move) == 1  # version 1's cases; none run on version 2, the newest
+    assert move in text(owner, "/processer/review_loop")
+    old = text(owner, "/processer/review_loop/1")
+    assert "2 ärenden pågår på den här versionen." in old and move in old
+    assert "/flytta" not in text(owner, "/processer/review_loop/2")
+
+
 def test_a_process_with_many_versions_is_paged(
     owner: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,6 +49,7 @@ class VersionPage(Paged):
 
     process_key: str
     name: str
+    newest: int  # the newest version's number
     versions: list[VersionInfo]
     total: int
     page: int
@@ -89,6 +90,7 @@ def process_page(process_key: str) -> ResponseReturnValue:
     number = min(number, pages)
     page = VersionPage(
         process_key=versions[0].definition.process_key, name=versions[0].definition.name,
+        newest=versions[0].definition.version,
         versions=versions[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
         total=len(versions), page=number, page_size=PAGE_SIZE,
     )  # fmt: skip
