@@ -64,6 +64,17 @@ def _compiled(rt: Runtime, key: str, version: int) -> tuple[Any, Any]:
     return json.loads(row.spec), json.loads(row.meta)
 
 
+def _first_wait(rt: Runtime, key: str) -> tuple[str, str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Where a case of the newest version of ``key`` started with no data first waits: its
+    status, stage and open tasks (or the error that stopped it)."""
+    try:
+        case = engine.start_case(rt, key, OWNER, {})
+    except engine.SifError as error:
+        return type(error).__name__, error.message, []
+    tasks = sorted((t.element_id, t.name, t.roles) for t in case.open_tasks)
+    return case.status, case.stage, tasks
+
+
 def _round_trip(page: Page, rt: Runtime, key: str, files: dict[str, bytes]) -> int:
     """Save ``files`` through the modeller; check what it gives validates and compiles as
     ``files`` do; deploy both; the saved version's number (0 if the files are refused, as
@@ -78,8 +89,10 @@ def _round_trip(page: Page, rt: Runtime, key: str, files: dict[str, bytes]) -> i
     if before:
         return 0
     original = engine.deploy(rt, files, "system").definitions
+    before_start = _first_wait(rt, key)
     again = engine.deploy(rt, saved, OWNER, "Sparad i modelleraren utan ändringar")
     assert again.created
+    assert _first_wait(rt, key) == before_start  # a case starts and stops where it did
     for old in original:
         new = next(d for d in again.definitions if d.process_key == old.process_key)
         assert _compiled(rt, old.process_key, new.version) == _compiled(
