@@ -57,7 +57,8 @@ def select(page: Page, element_id: str) -> None:
         shape.click(position={"x": 12, "y": 30})  # on the lane's header, beside its tasks
     else:
         shape.click()
-    expect(page.locator(".bio-properties-panel-header-label")).to_be_visible()
+    # The panel shows it once its Id field does (it redraws after the selection).
+    expect(page.locator("#bio-properties-panel-id")).to_have_value(element_id)
 
 
 def type_into(page: Page, field: Locator, text: str) -> None:

@@ -13,7 +13,7 @@ export class Problems {
     this.list = list;
     this.summary = summary;
     this.texts = texts;
-    this.editor = editor; // { modeler, currentFile(), openFile(name), nameIn(file, id), focusPanel() }
+    this.editor = editor; // modeler, currentFile(), openFile(name), nameIn(file, id), focusPanel()
     this.problems = [];
     this.marked = [];
   }

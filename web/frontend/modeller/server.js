@@ -48,3 +48,21 @@ export function bundleInfo(files) {
     decisions: names.filter((name) => name.endsWith('.dmn')).flatMap((name) => decisionsOf(files[name]))
   };
 }
+
+function elementsOf(xml) {
+  return [...new DOMParser().parseFromString(xml, 'application/xml').getElementsByTagName('*')];
+}
+
+// The name of the element `id` in a BPMN file's text ('' if it has none or is not there).
+export function nameIn(xml, id) {
+  if (!xml) {
+    return '';
+  }
+  const found = elementsOf(xml).find((el) => el.getAttribute('id') === id);
+  return (found && found.getAttribute('name')) || '';
+}
+
+// Whether a BPMN file's text declares the process `processKey`.
+export function bpmnDeclares(xml, processKey) {
+  return elementsOf(xml).some((el) => el.localName === 'process' && el.getAttribute('id') === processKey);
+}
