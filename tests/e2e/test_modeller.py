@@ -42,6 +42,9 @@ def open_modeller(page: Page, key: str = PROCESS) -> None:
     page.goto(f"/modellera/{key}")
     root = page.locator("[data-modeller]")
     expect(root).to_have_attribute("data-ready", "yes", timeout=30_000)
+    # Let the favicon and fonts arrive: a test that ends while the server still sends them
+    # leaves werkzeug a dropped connection and an unclosed file (a ResourceWarning).
+    page.wait_for_load_state("networkidle")
 
 
 def import_warnings(page: Page) -> list[str]:
