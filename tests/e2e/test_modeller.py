@@ -247,6 +247,14 @@ def test_the_toolbar_the_problem_list_and_the_deploy_dialog_work_from_the_keyboa
     keyboard.press("Enter")
     expect(page.locator("#modeller-status")).to_have_text("Utkastet är sparat.")
 
+    # Any named element is reached from the "Gå till" list; the panel shows it.
+    page.locator("#modeller-file").focus()
+    keyboard.tab_to("#modeller-element")
+    keyboard.press("ArrowDown")
+    chosen = page.locator("#modeller-element").input_value()
+    assert chosen
+    expect(page.locator("#bio-properties-panel-id")).to_have_value(chosen)
+
     # A lane without its role, then validation from the keyboard.
     select(page, "lane_board_secretary")
     checkbox = page.locator("#modeller-properties").get_by_label("Nämndsekreterare", exact=True)

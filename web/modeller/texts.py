@@ -18,6 +18,7 @@ OWN: dict[str, LazyString] = {
         "BPMN-verktyg och ladda upp den, så kan den ändras här."
     ),
     "importWarnings": _("Varningar när diagrammet lästes in"),
+    "chooseElement": _("Välj ett steg …"),
     "saving": _("Utkastet sparas …"),
     "saved": _("Utkastet är sparat."),
     "discarded": _("Utkastet är borttaget; den senaste versionen visas."),

@@ -32,11 +32,34 @@ export class Editor {
       texts: this.text,
       editor: this
     });
+    this.elementPicker = root.querySelector('#modeller-element');
+    this.elementPicker.addEventListener('change', () => this.goTo(this.elementPicker.value));
     modeler.get('eventBus').on('commandStack.changed', () => {
       this.changes += 1;
       this.dirty = true;
       this.showDraft(this.draft);
+      this.fillElementPicker();
     });
+  }
+
+  // Every named element of the diagram shown, by name: the keyboard's way to any element.
+  fillElementPicker() {
+    const named = this.modeler.get('elementRegistry').filter(
+      (el) => !el.labelTarget && el.businessObject && el.businessObject.name && el.type !== 'label'
+    );
+    named.sort((a, b) => a.businessObject.name.localeCompare(b.businessObject.name, 'sv'));
+    const options = named.map((el) => new Option(`${el.businessObject.name} (${el.id})`, el.id));
+    const chosen = this.elementPicker.value;
+    this.elementPicker.replaceChildren(new Option(this.text.chooseElement, ''), ...options);
+    this.elementPicker.value = named.some((el) => el.id === chosen) ? chosen : '';
+  }
+
+  goTo(id) {
+    const element = this.modeler.get('elementRegistry').get(id);
+    if (element) {
+      this.modeler.get('selection').select(element);
+      this.modeler.get('canvas').scrollToElement(element, { top: 120, right: 120, bottom: 120, left: 120 });
+    }
   }
 
   say(message, kind = 'info') {
@@ -90,6 +113,7 @@ export class Editor {
     this.root.dataset.importWarnings = String(warnings.length);
     this.root.dataset.file = name;
     overview(this.modeler.get('canvas'));
+    this.fillElementPicker();
     this.problems.drawMarkers();
     if (this.warnings.length) {
       this.say(`${this.text.importWarnings}: ${this.warnings.join(' · ')}`, 'error');
