@@ -23,7 +23,6 @@ from web.modeller import bp
 from web.modeller.answers import (
     BadRequest,
     bundle_of,
-    error_json,
     json_view,
     problems_json,
     request_json,
@@ -111,19 +110,15 @@ def validate(key: str) -> ResponseReturnValue:
 @process_owner_required
 @json_view
 def deploy(key: str) -> ResponseReturnValue:
-    """Deploy the sent bundle as a new version if it is valid (422 with the problems if not);
-    the person's draft of ``key`` is then discarded."""
+    """Deploy the sent bundle as a new version if it is valid (422 with the problems if not,
+    answered by web.modeller.answers); the person's draft of ``key`` is then discarded."""
     body = request_json()
     comment = body.get("comment", "")
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
         raise BadRequest(gettext("Kommentaren får vara högst %(n)d tecken.", n=MAX_COMMENT))
     files = bundle_of(body)
     rt = runtime()
-    problems = engine.check_bundle(rt, files)
-    if problems:
-        message = gettext("Paketet har %(n)d fel och driftsattes inte.", n=len(problems))
-        return error_json(422, "bundle_invalid", message, problems)
-    deployment = engine.deploy(rt, files, me().name, comment)
+    deployment = engine.deploy(rt, files, me().name, comment)  # BundleInvalid: 422, problems
     engine.discard_process_draft(rt, me().name, key)
     found = deployment.definitions
     ours = [d for d in found if d.process_key == key] or deployment.definitions
