@@ -247,10 +247,10 @@ def test_a_file_too_large_is_refused_with_its_name(
 ) -> None:
     sign_in("petra")
     huge = "x" * (web_rt.settings.max_file_bytes + 1)
-    files = {**modeller.files(), "huge.schema.json": huge}
+    files = {**modeller.files(), "huge.bpmn": huge}
     answer = modeller.send("POST", "/driftsatt", {"files": files})
     assert answer.status_code == 422
-    assert [p["file"] for p in answer.get_json()["problems"]] == ["huge.schema.json"]
+    assert [p["file"] for p in answer.get_json()["problems"]] == ["huge.bpmn"]
     saved = modeller.send("POST", "/utkast", {"files": files})
     assert saved.status_code == 422 and "för stor" in saved.get_json()["problems"][0]["message"]
 
@@ -275,3 +275,44 @@ def test_without_the_csrf_token_nothing_is_saved(
     answer = client.post(f"{PAGE}/utkast", json={"files": files})
     assert answer.status_code == 400 and answer.get_json()["error"] == "csrf"
     assert engine.process_draft(web_rt, "petra", KEY) is None
+
+
+def test_the_modeller_keeps_the_forms_its_editors_saved(
+    modeller: Modeller, sign_in: Callable[[str], None], owners: None, web_rt: Runtime
+) -> None:
+    """A modeller open in another tab sends old copies of the forms: they are not taken."""
+    sign_in("petra")
+    stale = modeller.files()
+    form = next(name for name in stale if name.endswith(".schema.json"))
+    newer = stale[form].replace('"title"', '"description": "Ny hjälptext", "title"', 1)
+    engine.save_process_draft(
+        web_rt, "petra", KEY, {n: t.encode() for n, t in {**stale, form: newer}.items()}, 1
+    )
+    assert modeller.send("POST", "/utkast", {"files": stale}).status_code == 200
+    draft = engine.process_draft(web_rt, "petra", KEY)
+    assert draft is not None and draft.files[form] == newer.encode()
+    deployed = modeller.send("POST", "/driftsatt", {"files": stale})
+    assert deployed.status_code == 201, deployed.get_data(as_text=True)
+    newest = engine.find_definition(web_rt, KEY)
+    assert engine.definition_files(web_rt, newest.id)[form] == newer.encode()
+
+
+def test_a_draft_begun_on_an_older_version_is_deployed_only_when_asked(
+    modeller: Modeller, sign_in: Callable[[str], None], owners: None, web_rt: Runtime
+) -> None:
+    sign_in("petra")
+    files = modeller.files()
+    bpmn = next(name for name in files if name.endswith(".bpmn"))
+    other = {n: t.encode() for n, t in files.items()}
+    files[bpmn] = files[bpmn].replace("</bpmn:definitions>", "<!-- Petra --></bpmn:definitions>")
+    assert modeller.send("POST", "/utkast", {"files": files}).status_code == 200  # from v1
+    other[bpmn] = other[bpmn].replace(b"</bpmn:definitions>", b"<!-- v2 --></bpmn:definitions>")
+    engine.deploy(web_rt, other, "olof")  # someone else deploys version 2 meanwhile
+    answer = modeller.send("POST", "/driftsatt", {"files": files})
+    body = answer.get_json()
+    assert answer.status_code == 409 and body["error"] == "newer_version"
+    assert "utgår från version 1" in body["message"] and "version 2" in body["message"]
+    assert _versions(web_rt) == [2, 1]
+    asked = modeller.send("POST", "/driftsatt", {"files": files, "replace_newer": True})
+    assert asked.status_code == 201, asked.get_data(as_text=True)
+    assert _versions(web_rt) == [3, 2, 1]

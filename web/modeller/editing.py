@@ -1,9 +1,13 @@
 """The modeller's JSON endpoints under ``/modellera/<key>/``: the bundle to edit, the person's
 draft (save, discard), validation, and deploying a new version.
 
-The bundle travels whole as ``{"files": {name: text}}``: the page edits one BPMN file at a time
-and sends every file of the deployment with that file's XML replaced. Everything here is for
-process owners only; a draft belongs to the person who saved it."""
+The bundle travels as ``{"files": {name: text}}``: the page edits the BPMN files, one at a time.
+What it sends of other kinds (forms, decision tables) is not taken: those come from the
+person's draft as the form and decision editors saved it, else from the newest version, so a
+modeller left open in another tab cannot put back an older form. Deploying a draft that started
+from an older version than the newest asks first (409 ``newer_version``), since it would undo
+what was deployed since. Everything here is for process owners only; a draft belongs to the
+person who saved it."""
 
 from __future__ import annotations
 
@@ -15,10 +19,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 import engine
-from engine import Definition, NotFound, ProcessDraft
+from engine import BundleInvalid, Conflict, Definition, NotFound, Problem, ProcessDraft
+from engine.bundle import kind_of
 from web.access import process_owner_required
 from web.context import me, runtime
-from web.formatting import when
+from web.formatting import person, when
 from web.modeller import bp
 from web.modeller.answers import (
     BadRequest,
@@ -27,8 +32,16 @@ from web.modeller.answers import (
     problems_json,
     request_json,
 )
+from web.modeller.bundle_files import WorkingCopy, working_copy
 
 MAX_COMMENT = 2000
+
+
+class NewerVersion(Conflict):
+    """The draft started from an older version than the newest: deploying it would undo what
+    was deployed since (the page asks the person first)."""
+
+    code = "newer_version"
 
 
 def newest_version(key: str) -> Definition | None:
@@ -69,17 +82,27 @@ def bundle(key: str) -> ResponseReturnValue:
     )
 
 
+def edited_bundle(key: str, body: dict[str, Any]) -> tuple[dict[str, bytes], WorkingCopy]:
+    """The sent BPMN files over the other files of the person's working copy of ``key``."""
+    copy = working_copy(runtime(), me().name, key)
+    sent = bundle_of(body)
+    files = {name: content for name, content in copy.files.items() if kind_of(name) != "bpmn"}
+    unknown = [name for name in sent if kind_of(name) is None]
+    if unknown:
+        refused = gettext("Ogiltigt filnamn eller okänd filtyp.")
+        raise BundleInvalid([Problem(name, None, None, refused) for name in unknown])
+    files.update((name, content) for name, content in sent.items() if kind_of(name) == "bpmn")
+    return files, copy
+
+
 @bp.post("/modellera/<key>/utkast")
 @process_owner_required
 @json_view
 def save_draft(key: str) -> ResponseReturnValue:
-    """Keep the sent bundle as the person's draft of ``key`` (not validated, never deployed)."""
-    files = bundle_of(request_json())
-    rt = runtime()
-    earlier = engine.process_draft(rt, me().name, key)
-    newest = newest_version(key)
-    base = earlier.base_version if earlier else (newest.version if newest else None)
-    draft = engine.save_process_draft(rt, me().name, key, files, base)
+    """Keep the sent diagrams as the person's draft of ``key`` (not validated, never
+    deployed), with the draft's other files as they are."""
+    files, copy = edited_bundle(key, request_json())
+    draft = engine.save_process_draft(runtime(), me().name, key, files, copy.base_version)
     return jsonify(draft=draft_json(draft))
 
 
@@ -98,7 +121,8 @@ def discard_draft(key: str) -> ResponseReturnValue:
 def validate(key: str) -> ResponseReturnValue:
     """Every problem deploying the sent bundle would meet (Sif's whole pipeline); deploys
     nothing."""
-    problems = engine.check_bundle(runtime(), bundle_of(request_json()))
+    files, _ = edited_bundle(key, request_json())
+    problems = engine.check_bundle(runtime(), files)
     if problems:
         message = gettext("Paketet har %(n)d fel.", n=len(problems))
     else:
@@ -110,14 +134,19 @@ def validate(key: str) -> ResponseReturnValue:
 @process_owner_required
 @json_view
 def deploy(key: str) -> ResponseReturnValue:
-    """Deploy the sent bundle as a new version if it is valid (422 with the problems if not,
-    answered by web.modeller.answers); the person's draft of ``key`` is then discarded."""
+    """Deploy the sent diagrams with the draft's other files as a new version if it is valid
+    (422 with the problems if not, answered by web.modeller.answers; 409 if the draft started
+    from an older version than the newest and ``replace_newer`` is not true); the person's
+    draft of ``key`` is then discarded."""
     body = request_json()
     comment = body.get("comment", "")
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
         raise BadRequest(gettext("Kommentaren får vara högst %(n)d tecken.", n=MAX_COMMENT))
-    files = bundle_of(body)
+    files, copy = edited_bundle(key, body)
     rt = runtime()
+    newest = newest_version(key)
+    if newest is not None and _behind(copy, newest) and body.get("replace_newer") is not True:
+        raise NewerVersion(_newer_said(copy, newest))
     deployment = engine.deploy(rt, files, me().name, comment)  # BundleInvalid: 422, problems
     engine.discard_process_draft(rt, me().name, key)
     found = deployment.definitions
@@ -139,3 +168,17 @@ def deploy(key: str) -> ResponseReturnValue:
         message=message,
         versions=[{"process_key": d.process_key, "version": d.version} for d in found],
     ), 201 if deployment.created else 200
+
+
+def _behind(copy: WorkingCopy, newest: Definition) -> bool:
+    """Whether the working copy started from a version older than the newest."""
+    return copy.base_version is not None and copy.base_version < newest.version
+
+
+def _newer_said(copy: WorkingCopy, newest: Definition) -> str:
+    return str(gettext(
+        "Ditt utkast utgår från version %(base)d, men version %(newest)d driftsattes %(when)s av "
+        "%(who)s. Driftsätter du utkastet försvinner det som ändrades i version %(newest)d.",
+        base=copy.base_version, newest=newest.version, when=when(newest.deployed_at),
+        who=person(newest.deployed_by),
+    ))  # fmt: skip

@@ -23,6 +23,7 @@ OWN: dict[str, LazyString] = {
     "saved": _("Utkastet är sparat."),
     "discarded": _("Utkastet är borttaget; den senaste versionen visas."),
     "discardConfirm": _("Ta bort ditt utkast och börja om från den senaste versionen?"),
+    "replaceNewer": _("Driftsätta ditt utkast ändå?"),
     "validating": _("Paketet valideras …"),
     "deploying": _("Paketet driftsätts …"),
     "unsaved": _("Osparade ändringar"),

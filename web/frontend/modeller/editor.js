@@ -102,6 +102,13 @@ export class Editor {
     return { ...this.files };
   }
 
+  // What the server is sent: the diagrams as they are now. It takes the other files (forms,
+  // decision tables) from the draft, where their own editors save them.
+  async diagrams() {
+    const files = await this.currentFiles();
+    return Object.fromEntries(Object.entries(files).filter(([name]) => name.endsWith('.bpmn')));
+  }
+
   async openFile(name) {
     if (this.current && this.current !== name) {
       this.files[this.current] = await this.exportXML();
@@ -157,7 +164,7 @@ export class Editor {
 
   async saveDraft() {
     this.say(this.text.saving);
-    const files = await this.currentFiles();
+    const files = await this.diagrams();
     const answer = await request(this.urls.draft, 'POST', this.csrf, { files });
     if (!answer.ok) {
       this.say(answer.body.message, 'error');
@@ -185,7 +192,7 @@ export class Editor {
 
   async validate() {
     this.say(this.text.validating);
-    const files = await this.currentFiles();
+    const files = await this.diagrams();
     const { ok, body } = await request(this.urls.validate, 'POST', this.csrf, { files });
     this.problems.show(body.problems || [], body.message);
     this.say(body.message, ok && body.valid ? 'success' : 'error');
@@ -193,8 +200,16 @@ export class Editor {
 
   async deploy(comment) {
     this.say(this.text.deploying);
-    const files = await this.currentFiles();
-    const { ok, body } = await request(this.urls.deploy, 'POST', this.csrf, { files, comment });
+    const files = await this.diagrams();
+    let { ok, status, body } = await request(this.urls.deploy, 'POST', this.csrf, { files, comment });
+    // A draft begun on an older version would undo what was deployed since: only if asked.
+    if (status === 409 && body.error === 'newer_version' && window.confirm(`${body.message}\n\n${this.text.replaceNewer}`)) {
+      ({ ok, status, body } = await request(this.urls.deploy, 'POST', this.csrf, {
+        files,
+        comment,
+        replace_newer: true
+      }));
+    }
     if (!ok) {
       this.problems.show(body.problems || [], body.message);
       this.say(body.message, 'error');
