@@ -29,6 +29,7 @@ class WorkingCopy:
     files: dict[str, bytes]
     base_version: int | None
     from_draft: bool
+    process_name: str = ""  # the newest version's name, for the pages (the key if none)
 
 
 def working_copy(rt: Runtime, user_name: str, process_key: str) -> WorkingCopy:
@@ -36,10 +37,14 @@ def working_copy(rt: Runtime, user_name: str, process_key: str) -> WorkingCopy:
     ``NotFound`` when the process has neither."""
     draft = engine.process_draft(rt, user_name, process_key)
     if draft is not None:
-        return WorkingCopy(process_key, draft.files, draft.base_version, True)
+        try:
+            name = engine.find_definition(rt, process_key).name
+        except NotFound:
+            name = process_key
+        return WorkingCopy(process_key, draft.files, draft.base_version, True, name)
     definition = engine.find_definition(rt, process_key)
     files = engine.definition_files(rt, definition.id)
-    return WorkingCopy(process_key, files, definition.version, False)
+    return WorkingCopy(process_key, files, definition.version, False, definition.name)
 
 
 def file_of_kind(copy: WorkingCopy, name: str, kind: str) -> bytes:
