@@ -40,6 +40,12 @@ def web_rt(db_url: str) -> Iterator[Runtime]:
     rt.close()
 
 
+def add_process_people(rt: Runtime) -> None:
+    """Petra, a process owner, and Ada, an administrator (who may not model processes)."""
+    engine.add_user(rt, "petra", ["process_owner"], "Petra Processägare", password=PASSWORD)
+    engine.add_user(rt, "ada", ["admin"], "Ada Administratör", password=PASSWORD)
+
+
 @pytest.fixture
 def app(web_rt: Runtime) -> Flask:
     flask_app = create_app(web_rt.settings, web_rt)

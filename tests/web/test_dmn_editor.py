@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 import engine
 from engine import Runtime
 from tests.conftest import read_scenario
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import add_process_people, csrf_token
 
 KEY = "review_loop"
 FILE = "classify_size.dmn"
@@ -21,8 +21,7 @@ EDITOR = f"/modellera/{KEY}/beslut/{FILE}"
 
 @pytest.fixture
 def owners(web_rt: Runtime) -> Runtime:
-    engine.add_user(web_rt, "petra", ["process_owner"], "Petra Processägare", password=PASSWORD)
-    engine.add_user(web_rt, "ada", ["admin"], "Ada Administratör", password=PASSWORD)
+    add_process_people(web_rt)
     engine.deploy(web_rt, read_scenario(KEY), "admin")
     return web_rt
 

@@ -16,7 +16,7 @@ import engine
 from engine import Runtime
 from engine.forms import check_form_schema
 from tests.conftest import read_scenario
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import add_process_people, csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "review_loop"
@@ -26,8 +26,7 @@ PREVIEW = "/modellera/formular/forhandsvisning"
 
 @pytest.fixture
 def owners(web_rt: Runtime) -> Runtime:
-    engine.add_user(web_rt, "petra", ["process_owner"], "Petra Processägare", password=PASSWORD)
-    engine.add_user(web_rt, "ada", ["admin"], "Ada Administratör", password=PASSWORD)
+    add_process_people(web_rt)
     engine.deploy(web_rt, read_scenario(KEY), "admin")
     return web_rt
 

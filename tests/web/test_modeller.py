@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 import engine
 from engine import Runtime
 from tests.conftest import read_scenario
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import PASSWORD, add_process_people, csrf_token
 
 KEY = "due_dates"
 PAGE = f"/modellera/{KEY}"
@@ -22,9 +22,8 @@ PAGE = f"/modellera/{KEY}"
 
 @pytest.fixture
 def owners(web_rt: Runtime) -> None:
-    engine.add_user(web_rt, "petra", ["process_owner"], "Petra Processägare", password=PASSWORD)
+    add_process_people(web_rt)
     engine.add_user(web_rt, "pia", ["process_owner"], "Pia Processägare", password=PASSWORD)
-    engine.add_user(web_rt, "ada", ["admin"], "Ada Administratör", password=PASSWORD)
 
 
 class Modeller:

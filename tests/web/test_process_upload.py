@@ -13,14 +13,14 @@ from flask.testing import FlaskClient
 import engine
 from engine import Runtime
 from tests.conftest import read_scenario
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import add_process_people, csrf_token
 
 PAGE = "/processer/ladda-upp"
 
 
 @pytest.fixture
 def owner(web_rt: Runtime, sign_in: Callable[[str], None]) -> None:
-    engine.add_user(web_rt, "petra", ["process_owner"], "Petra Processägare", password=PASSWORD)
+    add_process_people(web_rt)
     sign_in("petra")
 
 
