@@ -6,7 +6,8 @@
 // The results are committed, so `make run` needs no npm.
 
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { bundledPackages, copyLicences } from './licences.mjs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -26,30 +27,13 @@ const result = await build({
 });
 
 rmSync(vendor, { recursive: true, force: true });
-mkdirSync(join(vendor, 'licenses'), { recursive: true });
+mkdirSync(vendor, { recursive: true });
 for (const name of ['diagram-js.css', 'bpmn-js.css']) {
   copyFileSync(join(root, 'node_modules/bpmn-js/dist/assets', name), join(vendor, name));
 }
 
-// The packages whose code is in the bundle, from esbuild's own list of inputs.
-const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
-  const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
-  if (match) {
-    packages.add(match[1]);
-  }
-}
-const lines = [];
-for (const name of [...packages].sort()) {
-  const folder = join(root, 'node_modules', name);
-  const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-  const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license'].find((f) => existsSync(join(folder, f)));
-  const copy = `${name.replace('/', '__')}.LICENSE.txt`;
-  if (file) {
-    copyFileSync(join(folder, file), join(vendor, 'licenses', copy));
-  }
-  lines.push(`${name} ${version} (${license})${file ? `: licenses/${copy}` : ''}`);
-}
+const packages = bundledPackages(result.metafile);
+const lines = copyLicences(root, vendor, packages);
 copyFileSync(join(root, 'node_modules/bpmn-js/LICENSE'), join(vendor, 'LICENSE'));
 
 // One stylesheet for the pages: bpmn-js's, then ours.
@@ -69,4 +53,4 @@ writeFileSync(
     lines.join('\n') +
     '\n'
 );
-console.log(`diagram.bundle.js: ${packages.size} packages`);
+console.log(`diagram.bundle.js: ${packages.length} packages`);

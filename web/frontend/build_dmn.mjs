@@ -7,7 +7,8 @@
 // so `make run` needs no npm.
 
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { bundledPackages, copyLicences } from './licences.mjs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -80,26 +81,8 @@ for (const [font] of FONTS) {
   copyFileSync(join(assets, 'dmn-font/font', font), join(vendor, 'font', font));
 }
 
-// The packages whose code is in the bundle, from esbuild's own list of inputs.
-const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
-  const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
-  if (match) {
-    packages.add(match[1]);
-  }
-}
-const lines = [];
-for (const name of [...packages].sort()) {
-  const folder = join(root, 'node_modules', name);
-  const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-  const file = readdirSync(folder).find((f) => /^licen[cs]e/i.test(f));
-  const copy = `${name.replace('/', '__')}.LICENSE.txt`;
-  if (file) {
-    copyFileSync(join(folder, file), join(vendor, 'licenses', copy));
-  }
-  const where = file ? `: licenses/${copy}` : ' (the package ships no licence file)';
-  lines.push(`${name} ${version} (${license})${where}`);
-}
+const packages = bundledPackages(result.metafile);
+const lines = copyLicences(root, vendor, packages);
 copyFileSync(join(root, 'node_modules/dmn-js/LICENSE'), join(vendor, 'LICENSE'));
 
 // The icon font from our own server: only the @font-face is ours, the icon classes are dmn-js's.
@@ -138,4 +121,4 @@ writeFileSync(
     lines.join('\n') +
     '\n'
 );
-console.log(`dmn.bundle.js: ${packages.size} packages`);
+console.log(`dmn.bundle.js: ${packages.length} packages`);

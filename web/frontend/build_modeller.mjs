@@ -7,6 +7,7 @@
 // watermark stay, and it does). The results are committed, so `make run` needs no npm.
 
 import { build } from 'esbuild';
+import { bundledPackages, copyLicences } from './licences.mjs';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -54,25 +55,8 @@ const result = await build({
 rmSync(vendor, { recursive: true, force: true });
 mkdirSync(join(vendor, 'licenses'), { recursive: true });
 
-// The packages whose code is in the bundle, from esbuild's own list of inputs.
-const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
-  const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
-  if (match) {
-    packages.add(match[1]);
-  }
-}
-const lines = [];
-for (const name of [...packages].sort()) {
-  const folder = join(root, 'node_modules', name);
-  const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-  const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license'].find((f) => existsSync(join(folder, f)));
-  const copy = `${name.replace('/', '__')}.LICENSE.txt`;
-  if (file) {
-    copyFileSync(join(folder, file), join(vendor, 'licenses', copy));
-  }
-  lines.push(`${name} ${version} (${license})${file ? `: licenses/${copy}` : ''}`);
-}
+const packages = bundledPackages(result.metafile);
+const lines = copyLicences(root, vendor, packages);
 // preact ships inside @bpmn-io/properties-panel with its own licence.
 const preactLicence = join(root, 'node_modules/@bpmn-io/properties-panel/preact/LICENSE');
 copyFileSync(preactLicence, join(vendor, 'licenses', 'preact.LICENSE.txt'));
@@ -115,4 +99,4 @@ writeFileSync(
     lines.join('\n') +
     '\n'
 );
-console.log(`modeller.bundle.js: ${packages.size} packages`);
+console.log(`modeller.bundle.js: ${packages.length} packages`);
