@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 
 import engine
-from engine import NotAllowed
+from engine import BundleInvalid, NotAllowed, Problem
 from web.api.access import may_deploy
 from web.api.auth import caller
 from web.api.schemas import DefinitionList, DefinitionOut, DefinitionQuery, Deployment
 from web.api.spec import endpoint
 from web.context import runtime
 from web.uploads import bundle_from_uploads
+
+MAX_COMMENT = 2000
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -31,7 +33,12 @@ class Bundle(BaseModel):
         BeforeValidator(_as_list),
         WithJsonSchema({"type": "array", "items": {"type": "string", "format": "binary"}}),
     ] = []
-    comment: str = Field("", max_length=2000, description="Vad versionen ändrar (valfritt).")
+    comment: Annotated[
+        Any,
+        WithJsonSchema(
+            {"type": "string", "description": "Vad versionen ändrar (valfritt, högst 2000 tecken)."}
+        ),
+    ] = ""
 
 
 @endpoint("/definitions", ok={200: DefinitionList}, errors=(422,), tag="Processer")
@@ -57,6 +64,10 @@ def _deployer() -> None:
 def deploy(form: Bundle) -> tuple[Deployment, int]:
     """Driftsätt ett paket (multipart, fältet files; comment: vad versionen ändrar): 201 ny
     version, 200 redan driftsatt."""
+    if not isinstance(form.comment, str) or len(form.comment) > MAX_COMMENT:
+        # answered as the bundle's problem, like whatever is wrong with its files
+        too_long = f"Kommentaren ska vara en text på högst {MAX_COMMENT} tecken."
+        raise BundleInvalid([Problem("", None, None, too_long)])
     deployment = engine.deploy(
         runtime(), bundle_from_uploads(form.files), caller().name, form.comment
     )
