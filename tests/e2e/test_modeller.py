@@ -5,7 +5,6 @@ and axe."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import engine
 from engine import Runtime
 from tests.e2e import pages
 from tests.e2e.conftest import PROCESS, LiveSif
+from tests.e2e.test_screenshots import picture_folder
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,6 @@ CENTRE = """id => {
                   y: el.y + Math.min(el.height, 60) / 2 - size.height / 2,
                   width: size.width, height: size.height});
 }"""
-SHOTS = Path(os.environ.get("SIF_MODELLER_SHOTS", "/tmp"))
 
 
 def open_modeller(page: Page, key: str = PROCESS) -> None:
@@ -115,7 +114,7 @@ def form_of(task: etree._Element) -> str:
 
 
 def test_a_renamed_task_with_a_new_form_deploys_and_an_older_case_keeps_its_version(
-    page: Page, sif: LiveSif
+    page: Page, sif: LiveSif, tmp_path: Path
 ) -> None:
     before = engine.find_definition(sif.rt, PROCESS).version
     older = sif.start_case()
@@ -130,7 +129,7 @@ def test_a_renamed_task_with_a_new_form_deploys_and_an_older_case_keeps_its_vers
     form = panel.get_by_label("Formulär", exact=True)
     assert form.input_value() == "scientific_review.schema.json"
     form.select_option("economic_review.schema.json")
-    page.screenshot(path=str(SHOTS / "modeller-panel.png"))
+    page.screenshot(path=str(picture_folder(tmp_path) / "modeller.png"))
 
     page.get_by_role("button", name="Spara utkast").click()
     expect(page.locator("#modeller-status")).to_have_text("Utkastet är sparat.")
@@ -165,7 +164,9 @@ def test_a_renamed_task_with_a_new_form_deploys_and_an_older_case_keeps_its_vers
     assert sif.case(older.id).definition_version == before
 
 
-def test_errors_are_marked_on_their_elements_and_nothing_deploys(page: Page, sif: LiveSif) -> None:
+def test_errors_are_marked_on_their_elements_and_nothing_deploys(
+    page: Page, sif: LiveSif, tmp_path: Path
+) -> None:
     before = engine.find_definition(sif.rt, PROCESS).version
     pages.sign_in(page, OWNER)
     open_modeller(page)
@@ -212,7 +213,7 @@ def test_errors_are_marked_on_their_elements_and_nothing_deploys(page: Page, sif
         page.locator('g.djs-element.sif-problem[data-element-id="decide_reservation"]')
     ).to_have_count(1)
     expect(page.locator(".sif-problem-badge").first).to_be_visible()
-    page.screenshot(path=str(SHOTS / "modeller-errors.png"))
+    page.screenshot(path=str(picture_folder(tmp_path) / "modeller-errors.png"))
     pages.assert_accessible(page)
 
     # Clicking the timer's entry opens its file and selects it.

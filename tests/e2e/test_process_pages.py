@@ -18,6 +18,7 @@ import engine
 from tests.conftest import read_scenario
 from tests.e2e import pages
 from tests.e2e.conftest import PROCESS, LiveSif
+from tests.e2e.test_screenshots import picture_folder
 from tests.integration.test_process_versions import changed_review_loop
 
 pytestmark = pytest.mark.e2e
@@ -112,7 +113,7 @@ def test_the_diff_marks_what_changed_on_both_diagrams(
     expect(page.locator("tr[data-field=comment][data-aspect=maxLength] td")).to_have_text(
         ["Största längd", "2000", "4000"]
     )
-    shoot(page, tmp_path, "diff")
+    shoot(page, picture_folder(tmp_path), "diff")
     pages.assert_accessible(page)
 
 
