@@ -103,6 +103,10 @@ def test_the_page_gives_its_script_swedish_role_names_and_the_endpoints(
     config = json.loads(page.split('id="modeller-config">')[1].split("</script>")[0])
     assert {"id": "coordinator", "name": "Samordnare"} in config["choices"]["roles"]
     assert {"id": "granted", "name": "Beviljad"} in config["choices"]["stages"]
+    grant = {"id": "fund.grant", "name": "Boka beviljade medel och reservation (fund.grant)"}
+    assert grant in config["choices"]["services"]
+    consents = "Berörda nämnder har samtyckt (fund.consents_given)"
+    assert {"id": "fund.consents_given", "name": consents} in config["choices"]["rules"]
     assert config["urls"]["validate"] == f"{PAGE}/validera"
     assert config["texts"]["library"]["General"] == "Allmänt"
     assert "style=" not in page and "<script>" not in page

@@ -18,6 +18,7 @@ from web.context import me, runtime
 from web.labels import STAGE_NAMES
 from web.modeller import bp
 from web.modeller.editing import draft_json, newest_version
+from web.modeller.names import RULE_NAMES, SERVICE_NAMES, named
 from web.modeller.texts import script_texts
 from web.roles import ROLE_NAMES
 
@@ -30,8 +31,8 @@ def choices() -> dict[str, Any]:
     return {
         "roles": roles,
         "stages": stages,
-        "services": sorted(services.names()),
-        "rules": sorted(services.rule_names()),
+        "services": named(services.names(), SERVICE_NAMES),
+        "rules": named(services.rule_names(), RULE_NAMES),
     }
 
 

@@ -140,10 +140,9 @@ export function FormRules({ element, id }) {
   const sif = useSif();
   const bo = getBusinessObject(element);
   const chosen = splitList(propertyOf(bo, 'formRule'));
-  const known = new Set(sif.choices.rules);
-  const options = [...sif.choices.rules, ...chosen.filter((rule) => !known.has(rule))].map(
-    (rule) => ({ value: rule, label: rule })
-  );
+  const known = new Set(sif.choices.rules.map((rule) => rule.id));
+  const unknown = chosen.filter((rule) => !known.has(rule)).map((rule) => ({ id: rule, name: rule }));
+  const options = [...sif.choices.rules, ...unknown].map((rule) => ({ value: rule.id, label: rule.name }));
   return (
     <CheckboxGroup
       element={element}
@@ -240,8 +239,9 @@ export function ServiceChoice({ element, id }) {
   const text = sif.choices.texts;
   const options = () => {
     const known = sif.choices.services;
-    const all = current && !known.includes(current) ? [...known, current] : known;
-    return [{ value: '', label: text.noService }, ...all.map((name) => ({ value: name, label: name }))];
+    const listed = known.some((service) => service.id === current);
+    const all = current && !listed ? [...known, { id: current, name: current }] : known;
+    return [{ value: '', label: text.noService }, ...all.map((service) => ({ value: service.id, label: service.name }))];
   };
   return (
     <SelectEntry
