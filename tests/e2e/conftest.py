@@ -19,10 +19,10 @@ import logging
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -37,6 +37,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from werkzeug.serving import BaseWSGIServer, make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 import engine
 from engine import Case, HumanTask, Runtime
@@ -126,12 +129,33 @@ def _copy_database(template: Path, folder: Path) -> Path:
     return folder / template.name
 
 
+def _read_whole(app: WSGIApplication) -> WSGIApplication:
+    """The app, each answer read whole and its iterable closed before the server writes it.
+
+    werkzeug's development server closes an answer's iterable (a static file's open file)
+    only after draining the request socket, and a browser that leaves a page mid-download
+    (a favicon, a font) makes that drain raise first: the file is left to the garbage
+    collector, whose ResourceWarning then fails whichever test runs. Read whole, nothing is
+    left open, whenever the browser goes."""
+
+    def answer(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        parts = app(environ, start_response)
+        try:
+            return [b"".join(parts)]
+        finally:
+            close = getattr(parts, "close", None)
+            if close is not None:
+                close()
+
+    return answer
+
+
 class _Server:
     """The app on a real WSGI server in a background thread."""
 
     def __init__(self, app: Flask) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
