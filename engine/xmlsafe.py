@@ -67,10 +67,40 @@ def parse_xml(content: bytes, max_bytes: int) -> etree._Element:
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as exc:
-        raise FileRefused(f"Filen är inte giltig XML: {exc.msg}", exc.lineno or None) from None
+        raise FileRefused(_syntax_said(exc), exc.lineno or None) from None
     if root is None:
         raise FileRefused("Filen är tom.")
     return root
+
+
+_E = etree.ErrorTypes
+# libxml2's commonest complaints, said in Swedish (its own messages are English).
+_SYNTAX: dict[int, str] = {
+    _E.ERR_TAG_NOT_FINISHED: "ett element avslutas aldrig (filen tar slut före dess sluttagg)",
+    _E.ERR_TAG_NAME_MISMATCH: "en sluttagg stämmer inte med starttaggen",
+    _E.ERR_LTSLASH_REQUIRED: "en sluttagg saknas",
+    _E.ERR_GT_REQUIRED: "en tagg avslutas inte med >",
+    _E.ERR_DOCUMENT_END: "text efter dokumentets slut",
+    _E.ERR_DOCUMENT_EMPTY: "filen börjar inte med ett element",
+    _E.ERR_NAME_REQUIRED: "ett elementnamn saknas eller är ogiltigt",
+    _E.ERR_ATTRIBUTE_NOT_STARTED: "ett attributvärde står inte inom citattecken",
+    _E.ERR_ATTRIBUTE_WITHOUT_VALUE: "ett attribut saknar värde",
+    _E.ERR_ATTRIBUTE_REDEFINED: "samma attribut står två gånger i ett element",
+    _E.NS_ERR_UNDEFINED_NAMESPACE: "ett namnrymdsprefix används utan att vara deklarerat",
+    _E.ERR_UNDECLARED_ENTITY: "en entitet (&namn;) som inte finns",
+    _E.ERR_INVALID_CHAR: "ett tecken som inte får stå i XML",
+    _E.ERR_RESERVED_XML_NAME: "en XML-deklaration som inte står först i filen",
+    _E.ERR_RESOURCE_LIMIT: "elementen är nästlade för djupt (högst 256 nivåer)",
+}
+
+
+def _syntax_said(exc: etree.XMLSyntaxError) -> str:
+    """Why libxml2 refused the file, in Swedish, with the column where it stopped."""
+    what = _SYNTAX.get(getattr(exc, "code", 0), "")
+    column = exc.position[1] if exc.position else 0
+    where = f" (kolumn {column})" if column else ""
+    said = f": {what}" if what else ""
+    return f"Filen är inte giltig XML{said}{where}."
 
 
 def _utf8_text(content: bytes) -> str:

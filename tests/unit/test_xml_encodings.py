@@ -127,3 +127,22 @@ def test_the_ordinary_bundle_still_validates_also_with_a_bom() -> None:
     with_bom = {**with_bom, **{n: c for n, c in GOOD.items() if n.endswith(".json")}}
     [process] = engine.validate_bundle(with_bom, Settings(), frozenset()).processes
     assert process.name == "Idégranskning med återremiss"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"<a>", "ett element avslutas aldrig"),
+        (b"<a></b>", "en sluttagg stämmer inte med starttaggen"),
+        (b"<a/><b/>", "text efter dokumentets slut"),
+        (b"<a x=1/>", "ett attributvärde står inte inom citattecken"),
+        (b"<a>" * 300, "nästlade för djupt"),
+    ],
+)
+def test_a_syntax_error_is_said_in_swedish_with_its_column(content: bytes, said: str) -> None:
+    with pytest.raises(FileRefused) as caught:
+        parse_xml(content, 1 << 20)
+    assert said in caught.value.message
+    assert "kolumn" in caught.value.message
+    english = ("line ", "expected", "Premature", "mismatch", "Excessive", "content")
+    assert not any(word in caught.value.message for word in english)
