@@ -57,6 +57,11 @@ def start_case(
         return read_case(conn, case_id, with_data=False)
 
 
+def business_key_prefix(year: int) -> str:
+    """What every business key of a case started in ``year`` begins with: ``SIF-2026-``."""
+    return f"SIF-{year}-"
+
+
 def _next_business_key(conn: Connection, year: int) -> str:
     """``SIF-2026-0001``: a per-year counter, incremented under the transaction's lock."""
     updated = conn.execute(
@@ -68,7 +73,7 @@ def _next_business_key(conn: Connection, year: int) -> str:
     if updated is None:
         conn.execute(insert(business_key_counters).values(year=year, last=1))
         updated = 1
-    return f"SIF-{year}-{updated:04d}"
+    return f"{business_key_prefix(year)}{updated:04d}"
 
 
 def get_case(rt: Runtime, case_id: int, with_data: bool = True) -> Case:

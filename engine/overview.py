@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, select
 
-from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, to_case
+from engine.cases import CASE_ROWS, MAX_PAGE_SIZE, business_key_prefix, to_case
 from engine.clock import as_utc
 from engine.models import OPEN_TASK_STATES, Case, CaseStatus, Paged
 from engine.runtime import Runtime
@@ -96,8 +96,9 @@ class CaseFilter:
                 )
                 found.append(cases.c.id.in_(tagged))
         if self.year:  # the business key carries the year the case started: SIF-2026-0001
-            found.append(cases.c.business_key >= f"SIF-{self.year}-")
-            found.append(cases.c.business_key < f"SIF-{self.year}.")  # "." sorts after "-"
+            prefix = business_key_prefix(self.year)
+            found.append(cases.c.business_key >= prefix)
+            found.append(cases.c.business_key < prefix[:-1] + ".")  # "." sorts after "-"
         if self.process:
             chosen = select(definitions.c.id).where(definitions.c.process_key == self.process)
             if self.version:
@@ -106,10 +107,7 @@ class CaseFilter:
         if self.q.strip():
             # In the lowercase key-and-title column and its narrow index, never in the wide
             # rows that hold the workflows; the person's % and _ are plain characters.
-            term = self.q.strip().lower()
-            for special in ("\\", "%", "_"):
-                term = term.replace(special, "\\" + special)
-            found.append(cases.c.search_text.like(f"%{term}%", escape="\\"))
+            found.append(cases.c.search_text.contains(self.q.strip().lower(), autoescape=True))
         return found
 
 
