@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/validate.py [--runs 20]
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -53,12 +54,12 @@ def stages(rt: Runtime, files: dict[str, bytes]) -> dict[str, Callable[[], objec
     limit = rt.settings.max_file_bytes
     bpmn = {n: parse_xml(c, limit) for n, c in files.items() if n.endswith(".bpmn")}
     dmn = {n: parse_xml(c, limit) for n, c in files.items() if n.endswith(".dmn")}
-    forms = {n: __import__("json").loads(c) for n, c in files.items() if n.endswith(".json")}
+    forms = {n: json.loads(c) for n, c in files.items() if n.endswith(".json")}
     services, rules = rt.services.names(), rt.services.rule_names()
 
     def xsd() -> object:
-        return [xsd_problems(n, parse_xml(files[n], limit), "bpmn") for n in bpmn] + [
-            xsd_problems(n, parse_xml(files[n], limit), "dmn") for n in dmn
+        return [xsd_problems(n, root, "bpmn") for n, root in bpmn.items()] + [
+            xsd_problems(n, root, "dmn") for n, root in dmn.items()
         ]
 
     return {

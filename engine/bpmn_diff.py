@@ -13,7 +13,6 @@ the runtime itself reads), so a lane renamed for people without changing its rol
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from engine.form_diff import AspectChange, FormChange, aspect_changes, form_changes
+from engine.lint_roles import Lane, lane_of, lanes_of_nodes
 from engine.xmlsafe import parse_xml
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -73,9 +73,9 @@ class _Element:
 
 
 @dataclass
-class _Version:
-    """One version's process, read: its elements in document order (flows last) and the forms
-    its user tasks use."""
+class VersionRead:
+    """One version's process, read for comparing: its elements in document order (flows last)
+    and the forms its user tasks use. Never changed once read (a version is immutable)."""
 
     elements: dict[str, _Element]
     forms: dict[str, Any]
@@ -94,15 +94,8 @@ class _Version:
         return value
 
 
-def compare_versions(
-    process_key: str,
-    old: tuple[Mapping[str, bytes], Mapping[str, Any]],
-    new: tuple[Mapping[str, bytes], Mapping[str, Any]],
-) -> ElementDiff:
-    """Compare the process ``process_key`` in two deployed bundles, each given as its files and
-    the user-task metadata stored at deploy (element id → roles, form, due, rules)."""
-    before = read_version(process_key, *old)
-    after = read_version(process_key, *new)
+def compare_versions(before: VersionRead, after: VersionRead) -> ElementDiff:
+    """Compare two versions of a process, each read by ``read_version``."""
     added = [_bare(e) for i, e in after.elements.items() if i not in before.elements]
     removed = [_bare(e) for i, e in before.elements.items() if i not in after.elements]
     changed = []
@@ -126,16 +119,18 @@ def _bare(element: _Element, aspects: tuple[AspectChange, ...] = ()) -> ElementC
 
 
 def read_version(
-    process_key: str, files: Mapping[str, bytes], user_tasks: Mapping[str, Any]
-) -> _Version:
-    """The process's elements and the forms its user tasks use; an empty version if no BPMN
-    file of the bundle holds the process."""
-    process = _find_process(process_key, files)
+    process_key: str, xml: str, user_tasks: Mapping[str, Any], forms: Mapping[str, Any]
+) -> VersionRead:
+    """The process ``process_key`` of the BPMN ``xml`` (the deployed file that holds it): its
+    elements and the forms its user tasks use. ``user_tasks`` and ``forms`` are the metadata
+    stored at deploy (element id → roles, form, due, rules; file name → parsed schema). An
+    empty version if ``xml`` does not hold the process."""
+    process = _find_process(process_key, xml)
     if process is None:
-        return _Version({}, {})
+        return VersionRead({}, {})
     root = process.getroottree().getroot()
     messages = {m.get("id"): m.get("name") or m.get("id") for m in root.iter(f"{{{BPMN}}}message")}
-    lanes = _lanes(process)
+    lanes = lanes_of_nodes(process)
     nodes: dict[str, _Element] = {}
     flows: dict[str, _Element] = {}
     for el in _flow_elements(process):
@@ -148,8 +143,9 @@ def read_version(
         str(info["form"]) for element_id, info in user_tasks.items()
         if element_id in nodes and info.get("form")
     }  # fmt: skip
-    forms = {name: _json(files[name]) for name in sorted(used) if name in files}
-    version = _Version({**nodes, **flows}, forms, dict(lanes.values()))
+    used_forms = {name: forms[name] for name in sorted(used) if name in forms}
+    lane_names = {lane.lane_id: _name_of(lane.name) for lane in lanes.values()}
+    version = VersionRead({**nodes, **flows}, used_forms, lane_names)
     for flow in flows.values():
         source, target = flow.facts.get("source"), flow.facts.get("target")
         flow.between = (
@@ -159,22 +155,10 @@ def read_version(
     return version
 
 
-def _find_process(process_key: str, files: Mapping[str, bytes]) -> etree._Element | None:
-    for name, content in sorted(files.items()):
-        if not name.endswith(".bpmn") or process_key.encode() not in content:
-            continue
-        root = parse_xml(content, _MAX_XML_BYTES)
-        for process in root.iterfind(f"{{{BPMN}}}process"):
-            if process.get("id") == process_key:
-                return process
-    return None
-
-
-def _json(content: bytes) -> Any:
-    try:
-        return json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {}  # deployed forms were valid JSON; nothing to compare if not
+def _find_process(process_key: str, xml: str) -> etree._Element | None:
+    root = parse_xml(xml.encode("utf-8"), _MAX_XML_BYTES)
+    found = (p for p in root.iterfind(f"{{{BPMN}}}process") if p.get("id") == process_key)
+    return next(found, None)
 
 
 def _local(el: etree._Element) -> str:
@@ -182,7 +166,11 @@ def _local(el: etree._Element) -> str:
 
 
 def _name(el: etree._Element) -> str:
-    return " ".join((el.get("name") or "").split())
+    return _name_of(el.get("name") or "")
+
+
+def _name_of(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _text(el: etree._Element | None) -> str | None:
@@ -201,26 +189,10 @@ def _flow_elements(process: etree._Element) -> Iterator[etree._Element]:
             yield el
 
 
-def _lanes(process: etree._Element) -> dict[str, tuple[str, str]]:
-    """The lane (id, name) of each flow node; a node in a subprocess is in the subprocess's."""
-    found: dict[str, tuple[str, str]] = {}
-    for lane in process.iter(f"{{{BPMN}}}lane"):
-        for ref in lane.iterfind(f"{{{BPMN}}}flowNodeRef"):
-            if ref.text:
-                found[ref.text.strip()] = (str(lane.get("id")), _name(lane))
-    for el in _flow_elements(process):
-        parent = el.getparent()
-        while parent is not None and parent is not process and el.get("id") not in found:
-            if parent.get("id") in found:
-                found[str(el.get("id"))] = found[str(parent.get("id"))]
-            parent = parent.getparent()
-    return found
-
-
 def _facts(
     el: etree._Element,
     user_task: Mapping[str, Any] | None,
-    lanes: Mapping[str, tuple[str, str]],
+    lanes: dict[str, Lane],
     messages: Mapping[str | None, str | None],
 ) -> dict[str, str]:
     """The aspects of one element, as text; an aspect it does not have is left out."""
@@ -231,8 +203,8 @@ def _facts(
         facts["form"] = user_task.get("form")
         facts["form_rules"] = ", ".join(user_task.get("rules") or ()) or None
         facts["due"] = user_task.get("due")
-    elif kind != "sequenceFlow" and str(el.get("id")) in lanes:
-        facts["lane"] = lanes[str(el.get("id"))][0]
+    elif kind != "sequenceFlow" and (lane := lane_of(el, lanes)) is not None:
+        facts["lane"] = lane.lane_id
     facts["stage"] = _property(el, "stage")
     facts["script"] = _text(el.find(f"{{{BPMN}}}script"))
     facts["pre_script"] = _text(next(el.iterfind(f".//{{{SPIFF}}}preScript"), None))

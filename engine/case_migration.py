@@ -28,7 +28,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from engine.bpmn.migration import Judgement, judge, version_changes
 from engine.bpmn.run import Workflow
 from engine.bpmn.scripts import script_engine
-from engine.bpmn.store import load_spec
+from engine.bpmn.store import CompiledSpec, load_spec
 from engine.bpmn.timers import WaitingTimer
 from engine.casestore import SYSTEM, CaseStep, lock_case, workflow_limits
 from engine.definitions import DefinitionBody, definition_body, find_definition
@@ -101,8 +101,12 @@ class MigrationResult:
 
 @dataclass(frozen=True)
 class _Versions:
+    """The two versions, each with its spec loaded once for every case judged or moved."""
+
     old: DefinitionBody
     new: DefinitionBody
+    old_spec: CompiledSpec
+    new_spec: CompiledSpec
 
 
 def plan_migration(
@@ -129,9 +133,7 @@ def plan_migration(
         # Streamed: a dry run of every case holds one case's workflow at a time, not all.
         rows = conn.execution_options(yield_per=100).execute(query)
         moves = [_judged(rt, row, versions, now)[0] for row in rows]
-    summary = version_changes(
-        load_spec(versions.old.spec_json), load_spec(versions.new.spec_json), to_version
-    )
+    summary = version_changes(versions.old_spec, versions.new_spec, to_version)
     return MigrationPlan(process_key, from_version, to_version, moves, int(total), summary)
 
 
@@ -170,9 +172,9 @@ def _versions(
 ) -> _Versions:
     if from_version == to_version:
         raise Conflict("Välj en annan version att flytta ärendena till.")
-    old = find_definition(rt, process_key, from_version)
-    new = find_definition(rt, process_key, to_version)
-    return _Versions(definition_body(rt, conn, old.id), definition_body(rt, conn, new.id))
+    old = definition_body(rt, conn, find_definition(rt, process_key, from_version).id)
+    new = definition_body(rt, conn, find_definition(rt, process_key, to_version).id)
+    return _Versions(old, new, load_spec(old.spec_json), load_spec(new.spec_json))
 
 
 def _listed(definition_id: int, case_keys: Sequence[str] | None, q: str) -> Any:
@@ -204,9 +206,8 @@ def _judged(
     if row.status not in [s.value for s in LISTED]:
         return replace(move, reasons=("Ärendet är avslutat.",)), None
     engine = script_engine(rt.functions, rt.services, conn, row.id)
-    old = load_spec(versions.old.spec_json)
-    workflow = Workflow.load(row.workflow, old, engine, now, workflow_limits(rt))
-    verdict = judge(workflow, load_spec(versions.new.spec_json), versions.new.version)
+    workflow = Workflow.load(row.workflow, versions.old_spec, engine, now, workflow_limits(rt))
+    verdict = judge(workflow, versions.new_spec, versions.new.version)
     if row.status == CaseStatus.ERROR.value and not verdict.failed_steps:
         verdict.refusals.append(
             "Ärendets fel sitter inte i ett steg som kan köras om; rätta det på sin version."
@@ -278,12 +279,13 @@ def _move_locked(
         raise Conflict(f"Ärendet går inte längre på version {versions.old.version}.")
     now = rt.clock.now(conn)
     move, verdict = _judged(rt, row, versions, now, conn)
-    if not move.movable or verdict is None or verdict.moved_text is None:
+    if not move.movable or verdict is None:
         raise _Rollback(move)
     ready, timers = verdict.waits_before
     engine = script_engine(rt.functions, rt.services, conn, case_id)
-    new = load_spec(versions.new.spec_json)
-    moved = Workflow.load(verdict.moved_text, new, engine, now, workflow_limits(rt))
+    # Loaded again on the new version like any step's case: the move ran on the shared spec,
+    # and a case that has started an event subprocess needs its own copy of it.
+    moved = Workflow.load(verdict.moved_text(), versions.new_spec, engine, now, workflow_limits(rt))
     step = CaseStep(rt, conn, row, versions.new, moved, now)
     step.open_before = {t.id: t.element_id for t in ready}
     step.timers_before = {t.task_id: t for t in timers}

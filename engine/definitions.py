@@ -129,12 +129,14 @@ def _definitions_of(conn: Connection, sha: str) -> list[Definition]:
     return [_row_to_definition(r) for r in rows]
 
 
-def list_definitions(rt: Runtime) -> list[Definition]:
-    """Every deployed version, newest first within each process key."""
+def list_definitions(rt: Runtime, process_key: str | None = None) -> list[Definition]:
+    """Every deployed version (of ``process_key`` only, if given), by process key and newest
+    first within each."""
+    query = _select_definitions()
+    if process_key is not None:
+        query = query.where(definitions.c.process_key == process_key)
     with rt.db.reading() as conn:
-        rows = conn.execute(
-            _select_definitions().order_by(definitions.c.process_key, definitions.c.version.desc())
-        )
+        rows = conn.execute(query.order_by(definitions.c.process_key, definitions.c.version.desc()))
         return [_row_to_definition(r) for r in rows]
 
 

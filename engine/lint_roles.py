@@ -24,6 +24,7 @@ ROLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 @dataclass(frozen=True)
 class Lane:
+    lane_id: str
     name: str
     roles: tuple[str, ...] | None  # from the ``roles`` property; None if it has none
 
@@ -42,7 +43,7 @@ def lanes_of_nodes(root: etree._Element) -> dict[str, Lane]:
     """Flow node id → its lane (the innermost lane, if lanes nest)."""
     lanes: dict[str, Lane] = {}
     for lane in root.iter(f"{{{BPMN}}}lane"):
-        found = Lane(lane.get("name") or "", _roles_property(lane))
+        found = Lane(lane.get("id") or "", lane.get("name") or "", _roles_property(lane))
         for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
             if ref.text:
                 lanes[ref.text.strip()] = found
@@ -59,8 +60,9 @@ def _roles_property(lane: etree._Element) -> tuple[str, ...] | None:
     return None
 
 
-def _lane_of(task: etree._Element, lanes: dict[str, Lane]) -> Lane | None:
-    node: etree._Element | None = task
+def lane_of(element: etree._Element, lanes: dict[str, Lane]) -> Lane | None:
+    """The lane of ``element``, or of the (event) subprocess it sits in."""
+    node: etree._Element | None = element
     while node is not None:
         lane = lanes.get(node.get("id", ""))
         if lane is not None:
@@ -74,7 +76,7 @@ def task_roles(task: etree._Element, lanes: dict[str, Lane]) -> TaskRoles:
     groups = split_roles(task.get(f"{{{CAMUNDA}}}candidateGroups") or "")
     if groups:
         return TaskRoles(groups, None)
-    lane = _lane_of(task, lanes)
+    lane = lane_of(task, lanes)
     if lane is None:
         return TaskRoles((), "Användaruppgiften saknar roll: lägg den i en lane med rollen i "
                          "lanens egenskap roles, eller ange camunda:candidateGroups.")  # fmt: skip

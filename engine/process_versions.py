@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
-from engine.bpmn_diff import ElementChange, compare_versions
+from engine.bpmn_diff import ElementChange, VersionRead, compare_versions, read_version
 from engine.definitions import (
     Definition,
-    _row_to_definition,
-    _select_definitions,
     definition_body,
     definition_files,
     find_definition,
+    list_definitions,
 )
 from engine.diagram import process_drawing
 from engine.errors import NotFound
@@ -64,30 +63,23 @@ class VersionDiff:
 def process_versions(rt: Runtime, process_key: str | None = None) -> list[VersionInfo]:
     """Every version of ``process_key`` (of every process if None), by process key and newest
     first, with its case counts (one grouped query over the cases)."""
-    query = _select_definitions()
+    found = list_definitions(rt, process_key)
     counted = (
         select(cases.c.definition_id, cases.c.status, func.count().label("n"))
         .group_by(cases.c.definition_id, cases.c.status)
     )  # fmt: skip
     if process_key is not None:
-        query = query.where(definitions.c.process_key == process_key)
         counted = counted.join(definitions, definitions.c.id == cases.c.definition_id).where(
             definitions.c.process_key == process_key
         )
+    open_cases: dict[int, int] = defaultdict(int)
+    total_cases: dict[int, int] = defaultdict(int)
     with rt.db.reading() as conn:
-        rows = conn.execute(
-            query.order_by(definitions.c.process_key, definitions.c.version.desc())
-        ).all()
-        open_cases: dict[int, int] = defaultdict(int)
-        total_cases: dict[int, int] = defaultdict(int)
         for row in conn.execute(counted):
             total_cases[row.definition_id] += row.n
             if row.status in OPEN_STATUSES:
                 open_cases[row.definition_id] += row.n
-    return [
-        VersionInfo(_row_to_definition(row), open_cases[row.id], total_cases[row.id])
-        for row in rows
-    ]
+    return [VersionInfo(d, open_cases[d.id], total_cases[d.id]) for d in found]
 
 
 def version_bpmn(rt: Runtime, process_key: str, version: int) -> str:
@@ -104,16 +96,27 @@ def version_diff(rt: Runtime, process_key: str, old: int, new: int) -> VersionDi
     before = find_definition(rt, process_key, old)
     after = find_definition(rt, process_key, new)
     with rt.db.reading() as conn:
-        old_meta = definition_body(rt, conn, before.id).meta["user_tasks"]
-        new_meta = definition_body(rt, conn, after.id).meta["user_tasks"]
-    diff = compare_versions(
-        process_key,
-        (definition_files(rt, before.id), old_meta),
-        (definition_files(rt, after.id), new_meta),
-    )
+        diff = compare_versions(_read(rt, conn, before), _read(rt, conn, after))
     return VersionDiff(
         process_key, before, after, diff.added, diff.removed, diff.changed, diff.forms
     )
+
+
+_reads: dict[tuple[str, int], VersionRead] = {}
+
+
+def _read(rt: Runtime, conn: Connection, definition: Definition) -> VersionRead:
+    """A version's process read for comparing, from its drawing's BPMN file and the metadata
+    stored at deploy. A version is immutable, so it is read once per database and id: the diff
+    page and the markers of its two diagrams ask for the same two versions."""
+    key = (rt.db.url, definition.id)
+    hit = _reads.get(key)
+    if hit is None:
+        meta = definition_body(rt, conn, definition.id).meta
+        xml = process_drawing(rt, conn, definition.id).xml
+        hit = read_version(definition.process_key, xml, meta["user_tasks"], meta["forms"])
+        _reads[key] = hit
+    return hit
 
 
 def version_file(rt: Runtime, process_key: str, version: int, name: str) -> bytes:

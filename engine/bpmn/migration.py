@@ -3,8 +3,8 @@
 ``judge`` compares the case's task tree with the new version, element by element
 (``SpecDiff`` aligns by BPMN id, then by structure), says in Swedish why the case cannot move
 or what it will see change, and — when it can move — performs the move on the loaded copy
-and returns the moved state as text. Nothing here touches the database: the dry run and the
-real move call the same function, so what the dry run promised is what a move does.
+and keeps the moved state. Nothing here touches the database: the dry run and the real move
+call the same function, so what the dry run promised is what a move does.
 
 The rules (safe and explainable, DESIGN §2 "a change must never break a running case"):
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
-from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.run import ReadyTask, Workflow
@@ -55,12 +55,16 @@ class Judgement:
     waits_before: tuple[list[ReadyTask], list[WaitingTimer]] = field(
         default_factory=lambda: ([], [])
     )  # what the case waited for before the move (for its projections)
-    moved_text: str | None = None
+    moved: Any = None  # SpiffWorkflow's moved workflow; written out only by a real move
     failed_steps: list[str] = field(default_factory=list)  # names of the steps in error
 
     @property
     def movable(self) -> bool:
-        return not self.refusals and self.moved_text is not None
+        return not self.refusals and self.moved is not None
+
+    def moved_text(self) -> str:
+        """The moved state as text, to load on the new version (a dry run never needs it)."""
+        return dump_workflow(self.moved)
 
 
 def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
@@ -68,7 +72,7 @@ def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
     ``new``. The copy is spent afterwards: load the case again to use it."""
     wf = workflow._wf  # engine.bpmn's own wrapper: the move works on SpiffWorkflow's tree
     verdict = Judgement()
-    top, subs = diff_workflow(_registry, wf, new.spec, new.subprocess_specs)
+    top, subs = _diff_workflow(wf, new, keep=not workflow._private)
     for diff in [top, *(d for d in subs.values() if d is not None)]:
         _judge_tasks(diff, verdict, new_version)
     for sp_id, sp_diff in subs.items():
@@ -101,8 +105,46 @@ def judge(workflow: Workflow, new: CompiledSpec, new_version: int) -> Judgement:
         )
         return verdict
     _note_collections(wf, verdict)
-    verdict.moved_text = dump_workflow(wf)
+    verdict.moved = wf
     return verdict
+
+
+def _diff_workflow(
+    wf: Any, new: CompiledSpec, keep: bool
+) -> tuple[WorkflowDiff, dict[Any, WorkflowDiff | None]]:
+    """SpiffWorkflow's ``diff_workflow``: the workflow's tasks against the new top process, and
+    each subprocess's against its new spec (None for one the new version does not have). The
+    spec comparisons are kept (``keep``) when the case runs on its version's shared spec."""
+    top = WorkflowDiff(wf, _spec_diff(wf.spec, new.spec, keep))
+    subs: dict[Any, WorkflowDiff | None] = {}
+    for sp_id, sp in wf.subprocesses.items():
+        new_sp = new.subprocess_specs.get(sp.spec.name)
+        subs[sp_id] = (
+            None if new_sp is None else WorkflowDiff(sp, _spec_diff(sp.spec, new_sp, keep))
+        )
+    return top, subs
+
+
+#: (id of the old spec, id of the new) → the two specs (held, so the ids stay theirs) and
+#: their comparison, for the specs every case of a version shares (never changed).
+_spec_diffs: dict[tuple[int, int], tuple[Any, Any, SpecDiff]] = {}
+_SPEC_DIFFS = 16
+
+
+def _spec_diff(old: Any, new: Any, keep: bool) -> SpecDiff:
+    """SpiffWorkflow's comparison of two process specs (every element of both converted and
+    compared): the same for every case of a version, so with ``keep`` made once per pair
+    rather than once per case judged. A case on its own copy of a spec is compared afresh."""
+    key = (id(old), id(new))
+    hit = _spec_diffs.get(key) if keep else None
+    if hit is not None:
+        return hit[2]
+    diff = SpecDiff(_registry, old, new)
+    if keep:
+        if len(_spec_diffs) >= _SPEC_DIFFS:
+            _spec_diffs.clear()
+        _spec_diffs[key] = (old, new, diff)
+    return diff
 
 
 def _judge_tasks(diff: WorkflowDiff, verdict: Judgement, new_version: int) -> None:

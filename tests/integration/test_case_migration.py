@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from SpiffWorkflow.bpmn.util.diff import SpecDiff
 from sqlalchemy import select
 
 import engine
 from engine import Runtime
+from engine.bpmn import migration as bpmn_migration
 from engine.schema import cases, human_task_roles
 from tests.conftest import make_runtime, read_scenario
 from tests.integration.migration_scenario import (
@@ -60,6 +62,26 @@ def test_the_dry_run_says_which_cases_can_move_and_why_not(vrt: Runtime) -> None
     assert plan.total == 5 and len(plan.movable) == 3
     assert "'Komplettera ärendet' finns inte i version 2." in plan.version_changes
     assert {k: stored(vrt, c.id) for k, c in at.items()} == before  # a dry run changes nothing
+
+
+def test_the_versions_are_compared_once_for_all_the_cases(
+    vrt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SpiffWorkflow's comparison of the two specs is the same for every case: made once, not
+    once per case judged, and a dry run writes no moved case out."""
+    case_at_each_step(vrt)
+    engine.deploy(vrt, read_scenario("migration/v2"), "owner")
+    compared: list[object] = []
+
+    def counted(*args: object) -> SpecDiff:
+        compared.append(args)
+        return SpecDiff(*args)
+
+    monkeypatch.setattr(bpmn_migration, "_spec_diffs", {})
+    monkeypatch.setattr(bpmn_migration, "SpecDiff", counted)
+    monkeypatch.setattr(bpmn_migration, "dump_workflow", lambda *a: pytest.fail("written out"))
+    plan = engine.plan_migration(vrt, "case_flow", 1, 2)
+    assert plan.total == 5 and len(compared) == 1
 
 
 def test_moving_moves_the_movable_and_leaves_the_others_untouched(vrt: Runtime) -> None:

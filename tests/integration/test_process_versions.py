@@ -10,11 +10,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import engine
-from engine import AspectChange, ElementChange, FieldChange, FormChange, NotFound, Runtime
+from engine import (
+    AspectChange,
+    ElementChange,
+    FieldChange,
+    FormChange,
+    NotFound,
+    Runtime,
+    bpmn_diff,
+    xmlsafe,
+)
 from tests.conftest import read_scenario
 from tests.integration.fund import ROOT
 
@@ -176,6 +186,24 @@ def test_the_diff_read_backwards_swaps_added_and_removed(two_versions: Runtime) 
     assert {e.element_id for e in backwards.added} == {e.element_id for e in forwards.removed}
     assert {e.element_id for e in backwards.removed} == {e.element_id for e in forwards.added}
     assert backwards.forms[0].fields[-1] == FieldChange("grade", "Betyg", "removed")
+
+
+def test_each_version_is_read_once_however_often_it_is_compared(
+    two_versions: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The diff page and the markers of its two diagrams ask for the same pair of versions."""
+    parsed: list[bytes] = []
+    parse = xmlsafe.parse_xml
+
+    def counted(content: bytes, max_bytes: int) -> Any:
+        parsed.append(content)
+        return parse(content, max_bytes)
+
+    monkeypatch.setattr(bpmn_diff, "parse_xml", counted)
+    first = engine.version_diff(two_versions, "review_loop", 1, 2)
+    assert engine.version_diff(two_versions, "review_loop", 1, 2) == first
+    engine.version_diff(two_versions, "review_loop", 2, 1)
+    assert len(parsed) == 2
 
 
 def test_a_version_against_itself_has_no_differences(two_versions: Runtime) -> None:
