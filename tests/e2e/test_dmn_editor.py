@@ -15,6 +15,7 @@ import engine
 from tests.conftest import read_scenario
 from tests.e2e import pages
 from tests.e2e.conftest import PROCESS, ROOT, LiveSif
+from tests.e2e.test_modeller import assert_leaving_asks_first
 
 pytestmark = pytest.mark.e2e
 
@@ -116,3 +117,16 @@ def test_the_decision_pages_pass_axe(page: Page, scenarios: LiveSif) -> None:
     pages.assert_accessible(page)
     _open(page, scenarios, PROCESS, "evaluation_outcome.dmn")
     pages.assert_accessible(page)
+
+
+def test_leaving_with_unsaved_changes_asks_first(page: Page, scenarios: LiveSif) -> None:
+    pages.sign_in(page, OWNER)
+    _open(page, scenarios, PROCESS, "idea_screening.dmn")
+    cell = page.locator('[data-element-id="idea_screening_rule_not_met_not_met"]')
+    cell.click()
+    page.keyboard.press("End")
+    page.keyboard.type("1")
+    editor = page.locator("[data-dmn-editor]")
+    expect(editor).to_have_attribute("data-state", "unsaved")
+    assert_leaving_asks_first(page, page.get_by_role("link", name="Till beslutstabellerna"))
+    expect(editor).to_have_attribute("data-state", "unsaved")

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 import engine
 from tests.e2e import pages
 from tests.e2e.conftest import PROCESS, LiveSif
+from tests.e2e.test_modeller import assert_leaving_asks_first
 
 pytestmark = pytest.mark.e2e
 
@@ -126,3 +127,12 @@ def test_the_helper_adds_a_field_the_preview_shows(page: Page) -> None:
     page.get_by_role("button", name="Lägg till fältet").click()
     expect(page.locator("[data-field-said]")).to_contain_text("Namnet får bara ha")
     pages.assert_accessible(page)
+
+
+def test_leaving_with_unsaved_changes_asks_first(page: Page) -> None:
+    pages.sign_in(page, OWNER)
+    page.goto(EDITOR)
+    _select(page, '"Huvudansvarig förvaltning"')
+    page.keyboard.type('"Förvaltning som leder projektet"')
+    assert_leaving_asks_first(page, page.get_by_role("link", name="Till formulären"))
+    assert "Förvaltning som leder projektet" in page.locator("#schema-text").input_value()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 import engine
 from engine import Runtime
@@ -70,6 +70,22 @@ def type_into(page: Page, field: Locator, text: str) -> None:
     field.fill(text)
     field.press("Tab")
     page.wait_for_function("n => window.sifModeller.changes > n", arg=before)
+
+
+def assert_leaving_asks_first(page: Page, link: Locator) -> None:
+    """Following ``link`` with unsaved changes makes the browser ask first; staying keeps the
+    page (and the changes) as they were."""
+    before = page.url
+    asked: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    link.click()
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(before)
 
 
 def status(page: Page) -> str:
@@ -375,3 +391,28 @@ def test_going_to_the_forms_keeps_the_changes_in_the_draft(page: Page, sif: Live
     open_modeller(page, "reservation_decision")
     expect(page.locator("#modeller-draft-status")).to_contain_text("Utkast sparat")
     engine.discard_process_draft(sif.rt, OWNER, "reservation_decision")
+
+
+def test_leaving_with_unsaved_changes_asks_first(page: Page) -> None:
+    pages.sign_in(page, OWNER)
+    open_modeller(page)
+    select(page, "scientific_review")
+    name = page.locator("#modeller-properties").get_by_label("Namn", exact=True)
+    type_into(page, name, "Granskning som ännu inte är sparad")
+    breadcrumbs = page.get_by_role("navigation", name="Du är här")
+    assert_leaving_asks_first(page, breadcrumbs.get_by_role("link", name="Processer"))
+    assert page.evaluate("() => window.sifModeller.changes") > 0
+
+
+def test_an_answer_that_is_not_sifs_is_said_in_swedish(page: Page) -> None:
+    pages.sign_in(page, OWNER)
+    open_modeller(page)
+    # A proxy in between refuses a large bundle with its own (English, HTML) error page.
+    page.route(
+        f"**/modellera/{PROCESS}/validera",
+        lambda route: route.fulfill(
+            status=413, content_type="text/html", body="<h1>413 Request Entity Too Large</h1>"
+        ),
+    )
+    validate(page)
+    expect(page.locator("#modeller-status")).to_have_text("Servern kunde inte nås. Försök igen.")

@@ -6,15 +6,13 @@
 // contains (dmn-js's licence asks that its bpmn.io watermark stay). The results are committed,
 // so `make run` needs no npm.
 
-import { build } from 'esbuild';
-import { bundledPackages, copyLicences } from './licences.mjs';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+import { bundle, root, vendorLicences, writeReadme, writeStylesheet } from './bundling.mjs';
+
 const assets = join(root, 'node_modules/dmn-js/dist/assets');
 const vendor = join(root, 'web/static/vendor/dmn-js');
-const bundle = join(root, 'web/static/js/dmn.bundle.js');
 const SHEETS = [
   'diagram-js.css',
   'dmn-js-shared.css',
@@ -61,29 +59,14 @@ const adoptedStyles = {
   }
 };
 
-const result = await build({
-  entryPoints: [join(root, 'web/frontend/dmn/index.js')],
-  outfile: bundle,
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: ['es2020'],
-  legalComments: 'none', // the licences are copied whole below
-  metafile: true,
-  plugins: [cspDomify, adoptedStyles],
-  logLevel: 'warning'
+const result = await bundle('web/frontend/dmn/index.js', 'web/static/js/dmn.bundle.js', {
+  plugins: [cspDomify, adoptedStyles]
 });
-
-rmSync(vendor, { recursive: true, force: true });
-mkdirSync(join(vendor, 'licenses'), { recursive: true });
-mkdirSync(join(vendor, 'font'), { recursive: true });
+const lines = vendorLicences(vendor, result.metafile, 'dmn-js');
+mkdirSync(join(vendor, 'font'));
 for (const [font] of FONTS) {
   copyFileSync(join(assets, 'dmn-font/font', font), join(vendor, 'font', font));
 }
-
-const packages = bundledPackages(result.metafile);
-const lines = copyLicences(root, vendor, packages);
-copyFileSync(join(root, 'node_modules/dmn-js/LICENSE'), join(vendor, 'LICENSE'));
 
 // The icon font from our own server: only the @font-face is ours, the icon classes are dmn-js's.
 const fontSheet = readFileSync(join(assets, 'dmn-font/css/dmn.css'), 'utf8');
@@ -102,23 +85,19 @@ const sheets = SHEETS.map((name) => [
   `/* dmn-js ${name} (web/static/vendor/dmn-js/LICENSE) */`,
   readFileSync(join(assets, name), 'utf8')
 ]);
-writeFileSync(
-  join(root, 'web/static/css/dmn.css'),
-  '/* Built by `npm run build` from dmn-js and web/frontend/dmn/dmn.css; do not edit. */\n' +
-    [
-      ...sheets.flat(),
-      '/* dmn-js dmn-font/css/dmn.css (web/static/vendor/dmn-js/LICENSE), served locally */',
-      fontFace,
-      iconRules,
-      readFileSync(join(root, 'web/frontend/dmn/dmn.css'), 'utf8')
-    ].join('\n')
+writeStylesheet(
+  'web/static/css/dmn.css',
+  '/* Built by `npm run build` from dmn-js and web/frontend/dmn/dmn.css; do not edit. */\n',
+  [
+    ...sheets.flat(),
+    '/* dmn-js dmn-font/css/dmn.css (web/static/vendor/dmn-js/LICENSE), served locally */',
+    fontFace,
+    iconRules,
+    readFileSync(join(root, 'web/frontend/dmn/dmn.css'), 'utf8')
+  ]
 );
-writeFileSync(
-  join(vendor, 'README.txt'),
-  'Built by `npm run build` (web/frontend/build_dmn.mjs); do not edit.\n' +
-    'font/ is dmn-js\'s icon font (dmn-js/dist/assets/dmn-font), used by web/static/css/dmn.css.\n' +
-    'web/static/js/dmn.bundle.js contains these packages:\n\n' +
-    lines.join('\n') +
-    '\n'
-);
-console.log(`dmn.bundle.js: ${packages.length} packages`);
+writeReadme(vendor, 'web/frontend/build_dmn.mjs', [
+  "font/ is dmn-js's icon font (dmn-js/dist/assets/dmn-font), used by web/static/css/dmn.css.",
+  'web/static/js/dmn.bundle.js contains these packages:'
+], lines);
+console.log(`dmn.bundle.js: ${lines.length} packages`);

@@ -6,14 +6,12 @@
 // package in the bundle and a README listing them (bpmn-js's licence asks that its bpmn.io
 // watermark stay, and it does). The results are committed, so `make run` needs no npm.
 
-import { build } from 'esbuild';
-import { bundledPackages, copyLicences } from './licences.mjs';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+import { bundle, root, vendorLicences, writeReadme, writeStylesheet } from './bundling.mjs';
+
 const vendor = join(root, 'web/static/vendor/modeller');
-const bundle = join(root, 'web/static/js/modeller.bundle.js');
 
 // bpmn-js-properties-panel writes two containers as HTML with style="" attributes, which the
 // Content-Security-Policy (style-src 'self') refuses, with a console error each time. The
@@ -35,33 +33,19 @@ const noInlineStyles = {
   }
 };
 
-const result = await build({
-  entryPoints: [join(root, 'web/frontend/modeller/index.js')],
-  outfile: bundle,
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: ['es2020'],
+const result = await bundle('web/frontend/modeller/index.js', 'web/static/js/modeller.bundle.js', {
   jsx: 'automatic',
   jsxImportSource: '@bpmn-io/properties-panel/preact',
   // The panel and bpmn-js-properties-panel must share one preact (hooks keep global state).
   alias: { preact: '@bpmn-io/properties-panel/preact' },
-  legalComments: 'none', // the licences are copied whole below
-  metafile: true,
-  logLevel: 'warning',
   plugins: [noInlineStyles]
 });
 
-rmSync(vendor, { recursive: true, force: true });
-mkdirSync(join(vendor, 'licenses'), { recursive: true });
-
-const packages = bundledPackages(result.metafile);
-const lines = copyLicences(root, vendor, packages);
+const lines = vendorLicences(vendor, result.metafile, 'bpmn-js');
 // preact ships inside @bpmn-io/properties-panel with its own licence.
 const preactLicence = join(root, 'node_modules/@bpmn-io/properties-panel/preact/LICENSE');
 copyFileSync(preactLicence, join(vendor, 'licenses', 'preact.LICENSE.txt'));
 lines.push('preact (bundled in @bpmn-io/properties-panel/preact; MIT): licenses/preact.LICENSE.txt');
-copyFileSync(join(root, 'node_modules/bpmn-js/LICENSE'), join(vendor, 'LICENSE'));
 // The palette's icon font, served from here: the CSP allows fonts from 'self' only, so not the
 // font embedded as a data: URL.
 mkdirSync(join(vendor, 'bpmn-font'));
@@ -81,22 +65,19 @@ const sheets = [
   ['@bpmn-io/properties-panel', 'node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css'],
   ['bpmn-js-properties-panel', 'node_modules/bpmn-js-properties-panel/dist/assets/bpmn-js-properties-panel.css']
 ].filter(([, path]) => existsSync(join(root, path)));
-writeFileSync(
-  join(root, 'web/static/css/modeller.css'),
+writeStylesheet(
+  'web/static/css/modeller.css',
   '/* Built by `npm run build` (web/frontend/build_modeller.mjs) from bpmn-js, its properties\n' +
-    '   panel and web/frontend/modeller/modeller.css; do not edit. */\n' +
-    sheets
-      .map(([name, path]) => `/* ${name}: ${path.replace('node_modules/', '')} (web/static/vendor/modeller/licenses) */\n` +
-        fontFace(readFileSync(join(root, path), 'utf8')))
-      .join('\n') +
-    '\n' +
+    '   panel and web/frontend/modeller/modeller.css; do not edit. */\n',
+  [
+    ...sheets.map(([name, path]) =>
+      `/* ${name}: ${path.replace('node_modules/', '')} (web/static/vendor/modeller/licenses) */\n` +
+        fontFace(readFileSync(join(root, path), 'utf8'))
+    ),
     readFileSync(join(root, 'web/frontend/modeller/modeller.css'), 'utf8')
+  ]
 );
-writeFileSync(
-  join(vendor, 'README.txt'),
-  'Built by `npm run build` (web/frontend/build_modeller.mjs); do not edit.\n' +
-    'web/static/js/modeller.bundle.js and web/static/css/modeller.css contain these packages:\n\n' +
-    lines.join('\n') +
-    '\n'
-);
-console.log(`modeller.bundle.js: ${packages.length} packages`);
+writeReadme(vendor, 'web/frontend/build_modeller.mjs', [
+  'web/static/js/modeller.bundle.js and web/static/css/modeller.css contain these packages:'
+], lines);
+console.log(`modeller.bundle.js: ${lines.length} packages`);

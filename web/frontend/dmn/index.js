@@ -7,6 +7,8 @@
 
 import DmnModeler from 'dmn-js/lib/Modeler';
 
+import { askBeforeLeaving } from '../leaving.js';
+import { request } from '../request.js';
 import swedish from './sv.js';
 
 const root = document.querySelector('[data-dmn-editor]');
@@ -42,16 +44,16 @@ function listing(title, items) {
   return box;
 }
 
-async function post(url, body) {
-  const token = root.querySelector('input[name="csrf_token"]').value;
-  const response = await fetch(url, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
-    body: JSON.stringify(body)
-  });
-  const answer = await response.json().catch(() => ({}));
-  return { ok: response.ok, answer };
+// The file's XML posted to `url`; a request that does not reach the server is an answer too.
+async function post(url, xml) {
+  const csrf = root.querySelector('input[name="csrf_token"]').value;
+  const failed = text('saveFailed');
+  try {
+    const { ok, body } = await request(url, { method: 'POST', csrf, body: { xml }, failed });
+    return { ok, answer: body };
+  } catch (error) {
+    return { ok: false, answer: { message: failed } };
+  }
 }
 
 class DecisionEditor {
@@ -77,22 +79,29 @@ class DecisionEditor {
 
   async load() {
     root.dataset.state = 'loading';
+    const unreached = { ok: false, body: {} };
+    const { ok, body } = await request(text('xmlUrl'), { failed: '' }).catch(() => unreached);
+    if (!ok) {
+      this.loadFailed(body.message || '');
+      return;
+    }
     try {
-      const response = await fetch(text('xmlUrl'), { credentials: 'same-origin' });
-      const answer = await response.json();
-      if (!response.ok) {
-        throw new Error(answer.message || text('loadFailed'));
-      }
-      const { warnings } = await this.modeler.importXML(answer.xml);
+      const { warnings } = await this.modeler.importXML(body.xml);
       this.openFirstTable();
       this.showWarnings(warnings);
       this.watchChanges();
       root.dataset.state = 'ready';
     } catch (error) {
-      root.dataset.state = 'failed';
+      // dmn-js's reason is English: kept for the curious, not said.
+      root.dataset.loadError = error.message;
       root.dataset.warnings = JSON.stringify((error.warnings || []).map((w) => w.message));
-      say(this.status, `${text('loadFailed')} ${error.message || ''}`, 'error');
+      this.loadFailed('');
     }
+  }
+
+  loadFailed(reason) {
+    root.dataset.state = 'failed';
+    say(this.status, `${text('loadFailed')} ${reason}`.trim(), 'error');
   }
 
   openFirstTable() {
@@ -152,22 +161,22 @@ class DecisionEditor {
   async save() {
     root.dataset.state = 'saving';
     const { xml } = await this.modeler.saveXML({ format: true });
-    const { ok, answer } = await post(text('saveUrl'), { xml });
+    const { ok, answer } = await post(text('saveUrl'), xml);
     root.dataset.state = ok ? 'saved' : 'unsaved';
     const source = document.querySelector('[data-source-text]');
     if (ok && source && answer.source) {
       source.textContent = answer.source;
     }
-    say(this.status, ok ? answer.message : answer.message || text('saveFailed'), ok ? 'success' : 'error');
+    say(this.status, answer.message, ok ? 'success' : 'error');
   }
 
   async validate() {
     const { xml } = await this.modeler.saveXML({ format: true });
-    const { ok, answer } = await post(text('validateUrl'), { xml });
+    const { ok, answer } = await post(text('validateUrl'), xml);
     const found = (answer.problems || []).map((p) => (p.line ? `${p.file}:${p.line}: ` : '') + p.message);
     root.dataset.validation = ok && !found.length ? 'valid' : 'problems';
     if (!ok && !found.length) {
-      found.push(answer.message || text('saveFailed'));
+      found.push(answer.message);
     }
     this.problems.replaceChildren();
     if (found.length) {
@@ -180,4 +189,5 @@ class DecisionEditor {
 
 if (root) {
   new DecisionEditor().load();
+  askBeforeLeaving(() => root.dataset.state === 'unsaved');
 }

@@ -5,7 +5,8 @@
 // and are drawn on the diagram and listed (problems.js).
 
 import { Problems } from './problems.js';
-import { bpmnDeclares, bundleInfo, nameIn, request } from './server.js';
+import { request } from '../request.js';
+import { bpmnDeclares, bundleInfo, nameIn } from './bundle_files.js';
 
 export class Editor {
   constructor({ root, config, csrf, modeler, bundleState }) {
@@ -60,6 +61,11 @@ export class Editor {
       this.modeler.get('selection').select(element);
       this.modeler.get('canvas').scrollToElement(element, { top: 120, right: 120, bottom: 120, left: 120 });
     }
+  }
+
+  // A request to one of the modeller's endpoints (web/modeller/editing.py).
+  ask(url, method, body) {
+    return request(url, { method, csrf: this.csrf, body, failed: this.text.requestFailed });
   }
 
   say(message, kind = 'info') {
@@ -142,9 +148,9 @@ export class Editor {
   // The bundle from the server: the person's draft, else the newest version's files.
   async load() {
     this.say(this.text.loading);
-    const answer = await request(this.urls.bundle, 'GET', this.csrf);
+    const answer = await this.ask(this.urls.bundle, 'GET');
     if (!answer.ok) {
-      this.say(answer.body.message || this.text.loadFailed, 'error');
+      this.say(answer.body.message, 'error');
       throw new Error(this.text.loadFailed);
     }
     this.files = answer.body.files;
@@ -165,7 +171,7 @@ export class Editor {
   async saveDraft() {
     this.say(this.text.saving);
     const files = await this.diagrams();
-    const answer = await request(this.urls.draft, 'POST', this.csrf, { files });
+    const answer = await this.ask(this.urls.draft, 'POST', { files });
     if (!answer.ok) {
       this.say(answer.body.message, 'error');
       this.problems.show(answer.body.problems || [], answer.body.message);
@@ -180,7 +186,7 @@ export class Editor {
     if (!window.confirm(this.text.discardConfirm)) {
       return;
     }
-    const answer = await request(this.urls.draft, 'DELETE', this.csrf);
+    const answer = await this.ask(this.urls.draft, 'DELETE');
     if (!answer.ok) {
       this.say(answer.body.message, 'error');
       return;
@@ -193,7 +199,7 @@ export class Editor {
   async validate() {
     this.say(this.text.validating);
     const files = await this.diagrams();
-    const { ok, body } = await request(this.urls.validate, 'POST', this.csrf, { files });
+    const { ok, body } = await this.ask(this.urls.validate, 'POST', { files });
     this.problems.show(body.problems || [], body.message);
     this.say(body.message, ok && body.valid ? 'success' : 'error');
   }
@@ -201,14 +207,10 @@ export class Editor {
   async deploy(comment) {
     this.say(this.text.deploying);
     const files = await this.diagrams();
-    let { ok, status, body } = await request(this.urls.deploy, 'POST', this.csrf, { files, comment });
+    let { ok, status, body } = await this.ask(this.urls.deploy, 'POST', { files, comment });
     // A draft begun on an older version would undo what was deployed since: only if asked.
     if (status === 409 && body.error === 'newer_version' && window.confirm(`${body.message}\n\n${this.text.replaceNewer}`)) {
-      ({ ok, status, body } = await request(this.urls.deploy, 'POST', this.csrf, {
-        files,
-        comment,
-        replace_newer: true
-      }));
+      ({ ok, status, body } = await this.ask(this.urls.deploy, 'POST', { files, comment, replace_newer: true }));
     }
     if (!ok) {
       this.problems.show(body.problems || [], body.message);

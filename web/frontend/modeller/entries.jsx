@@ -25,6 +25,19 @@ function useSif() {
   };
 }
 
+// A select's options: "none" first, then `known`; a current value not among them (a file or id
+// no longer in the bundle) is kept as its own option, labelled by `missing`, so it can be seen.
+function choiceOptions(none, known, current, missing) {
+  const listed = known.some((option) => option.value === current);
+  const kept = current && !listed ? [{ value: current, label: missing(current) }] : [];
+  return [{ value: '', label: none }, ...known, ...kept];
+}
+
+// "Name (id)", or the id alone when there is no other name.
+function named(name, id) {
+  return name && name !== id ? `${name} (${id})` : id;
+}
+
 function roleOptions(choices, chosen) {
   const known = new Set(choices.roles.map((role) => role.id));
   const other = chosen
@@ -92,16 +105,8 @@ export function FormChoice({ element, id }) {
   const text = sif.choices.texts;
   const current = attributeOrProperty(bo, 'camunda:formKey', 'formJsonSchemaFilename');
   const options = () => {
-    const forms = sif.bundle.forms.map((form) => ({
-      value: form.file,
-      label: form.title ? `${form.title} (${form.file})` : form.file
-    }));
-    const missing = current && !sif.bundle.forms.some((form) => form.file === current);
-    return [
-      { value: '', label: text.noForm },
-      ...forms,
-      ...(missing ? [{ value: current, label: `${current} – ${text.missingForm}` }] : [])
-    ];
+    const forms = sif.bundle.forms.map((form) => ({ value: form.file, label: named(form.title, form.file) }));
+    return choiceOptions(text.noForm, forms, current, (file) => `${file} – ${text.missingForm}`);
   };
   return (
     <SelectEntry
@@ -238,10 +243,8 @@ export function ServiceChoice({ element, id }) {
   const current = (operator && operator.get('id')) || '';
   const text = sif.choices.texts;
   const options = () => {
-    const known = sif.choices.services;
-    const listed = known.some((service) => service.id === current);
-    const all = current && !listed ? [...known, { id: current, name: current }] : known;
-    return [{ value: '', label: text.noService }, ...all.map((service) => ({ value: service.id, label: service.name }))];
+    const services = sif.choices.services.map((service) => ({ value: service.id, label: service.name }));
+    return choiceOptions(text.noService, services, current, (id) => id);
   };
   return (
     <SelectEntry
@@ -291,16 +294,8 @@ export function CalledDecision({ element, id }) {
   const current = bodyOf(bo, 'spiffworkflow:CalledDecisionId');
   const text = sif.choices.texts;
   const options = () => {
-    const decisions = sif.bundle.decisions.map((d) => ({
-      value: d.id,
-      label: d.name && d.name !== d.id ? `${d.name} (${d.id})` : d.id
-    }));
-    const missing = current && !sif.bundle.decisions.some((d) => d.id === current);
-    return [
-      { value: '', label: text.noDecision },
-      ...decisions,
-      ...(missing ? [{ value: current, label: `${current} – ${text.missingForm}` }] : [])
-    ];
+    const decisions = sif.bundle.decisions.map((d) => ({ value: d.id, label: named(d.name, d.id) }));
+    return choiceOptions(text.noDecision, decisions, current, (id) => `${id} – ${text.missingForm}`);
   };
   return (
     <SelectEntry
@@ -321,12 +316,7 @@ export function Stage({ element, id }) {
   const text = sif.choices.texts;
   const options = () => {
     const stages = sif.choices.stages.map((s) => ({ value: s.id, label: s.name }));
-    const missing = current && !sif.choices.stages.some((s) => s.id === current);
-    return [
-      { value: '', label: text.noStage },
-      ...stages,
-      ...(missing ? [{ value: current, label: current }] : [])
-    ];
+    return choiceOptions(text.noStage, stages, current, (id) => id);
   };
   return (
     <SelectEntry
@@ -368,7 +358,7 @@ export function LoopCollection({ element, id, field }) {
   const current = loop.get(field);
   const options = () => [
     { value: '', label: text.noCollection },
-    ...objects.map((o) => ({ value: o.id, label: o.name && o.name !== o.id ? `${o.name} (${o.id})` : o.id }))
+    ...objects.map((o) => ({ value: o.id, label: named(o.name, o.id) }))
   ];
   return (
     <SelectEntry

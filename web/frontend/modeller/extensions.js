@@ -48,12 +48,12 @@ function ensureExtensions(element, bo, bpmnFactory, commands) {
   return ext;
 }
 
-// The commands that give `bo` an extension element of `type` (made by `create`), and it.
-function ensureExtension(element, bo, type, create, bpmnFactory, commands) {
+// The commands that give `bo` an extension element of `type` (made with `attributes`), and it.
+function ensureExtension(element, bo, type, attributes, bpmnFactory, commands) {
   const ext = ensureExtensions(element, bo, bpmnFactory, commands);
   let found = ext.get('values').find((value) => is(value, type));
   if (!found) {
-    found = create();
+    found = bpmnFactory.create(type, attributes);
     found.$parent = ext;
     commands.push(update(element, ext, { values: [...ext.get('values'), found] }));
   }
@@ -79,12 +79,7 @@ export function setProperty(element, name, value, { bpmnFactory, commandStack })
     return;
   }
   const container =
-    props ||
-    ensureExtension(
-      element, bo, 'spiffworkflow:Properties',
-      () => bpmnFactory.create('spiffworkflow:Properties', { properties: [] }),
-      bpmnFactory, commands
-    );
+    props || ensureExtension(element, bo, 'spiffworkflow:Properties', { properties: [] }, bpmnFactory, commands);
   const list = container.get('properties');
   const existing = list.find((p) => p.get('name') === name);
   if (existing && value) {
@@ -130,8 +125,7 @@ export function setBody(element, type, value, { bpmnFactory, commandStack }) {
     const ext = bo.get('extensionElements');
     commands.push(update(element, ext, { values: ext.get('values').filter((v) => v !== found) }));
   } else if (value) {
-    const made = bpmnFactory.create(type, { value });
-    ensureExtension(element, bo, type, () => made, bpmnFactory, commands);
+    ensureExtension(element, bo, type, { value }, bpmnFactory, commands);
   }
   run(commandStack, commands);
 }
@@ -141,14 +135,15 @@ export function operatorOf(bo) {
   return extensionOf(bo, 'spiffworkflow:ServiceTaskOperator');
 }
 
-export function setOperator(element, properties, { bpmnFactory, commandStack }) {
+// The commands that give the element an operator (with no service chosen yet), and it.
+function ensureOperator(element, bpmnFactory, commands) {
   const bo = getBusinessObject(element);
+  return ensureExtension(element, bo, 'spiffworkflow:ServiceTaskOperator', { id: '' }, bpmnFactory, commands);
+}
+
+export function setOperator(element, properties, { bpmnFactory, commandStack }) {
   const commands = [];
-  const operator = ensureExtension(
-    element, bo, 'spiffworkflow:ServiceTaskOperator',
-    () => bpmnFactory.create('spiffworkflow:ServiceTaskOperator', { id: '' }),
-    bpmnFactory, commands
-  );
+  const operator = ensureOperator(element, bpmnFactory, commands);
   commands.push(update(element, operator, properties));
   run(commandStack, commands);
 }
@@ -160,13 +155,8 @@ export function parametersOf(bo) {
 }
 
 export function addParameter(element, { bpmnFactory, commandStack }) {
-  const bo = getBusinessObject(element);
   const commands = [];
-  const operator = ensureExtension(
-    element, bo, 'spiffworkflow:ServiceTaskOperator',
-    () => bpmnFactory.create('spiffworkflow:ServiceTaskOperator', { id: '' }),
-    bpmnFactory, commands
-  );
+  const operator = ensureOperator(element, bpmnFactory, commands);
   let list = operator.get('parameterList');
   if (!list) {
     list = bpmnFactory.create('spiffworkflow:Parameters', { parameters: [] });

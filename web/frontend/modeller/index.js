@@ -13,6 +13,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
 import spiffModdle from './spiffworkflow.json';
+import { askBeforeLeaving } from '../leaving.js';
 import { Editor } from './editor.js';
 import { SifPropertiesProviderModule } from './provider.js';
 import { translateModule } from './translate.js';
@@ -59,6 +60,7 @@ function start(root) {
   bindToolbar(root, editor, act);
   bindPartLinks(root, editor, act);
   bindZoom(root, modeler);
+  askBeforeLeaving(() => editor.dirty);
   const ready = editor.load().catch((error) => {
     root.dataset.ready = 'failed';
     // Nothing can be saved from a diagram that is not shown; a draft can still be thrown away.

@@ -147,8 +147,24 @@
         validation.replaceChildren(fine);
       }
       validation.dataset.state = found.length ? 'problems' : 'valid';
+    }).catch(function () {
+      // Not reached, or an answer that is not Sif's (a proxy's error page): say so, in Swedish.
+      var said = editor.dataset.validateFailed || editor.dataset.offlineTitle;
+      validation.replaceChildren(problemList(said, []));
+      validation.dataset.state = 'failed';
     });
   }
+
+  // Unsaved edits are not lost by leaving the page by mistake: the browser asks first (in its
+  // own words). Saving the form is not leaving.
+  var saving = false;
+  text.form.addEventListener('submit', function () { saving = true; });
+  window.addEventListener('beforeunload', function (event) {
+    if (!saving && text.value !== text.defaultValue) {
+      event.preventDefault();
+      event.returnValue = ''; // what older browsers look at
+    }
+  });
 
   // The field-by-field helper: one new property at the end of "properties", written back as
   // the whole text (two-space indents, as the shipped forms are written).

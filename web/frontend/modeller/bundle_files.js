@@ -1,27 +1,5 @@
-// Talking to the modeller's JSON endpoints (web/modeller/editing.py), and what the panel needs
-// to know about the bundle being edited: its forms (file and title) and decisions (id, name).
-
-// The answer as {ok, status, body}; a body that is not JSON (a proxy's error page, say) is
-// given a message so the page can always say something.
-export async function request(url, method, csrf, body) {
-  const options = {
-    method,
-    credentials: 'same-origin',
-    headers: { Accept: 'application/json', 'X-CSRFToken': csrf }
-  };
-  if (body !== undefined) {
-    options.headers['Content-Type'] = 'application/json';
-    options.body = JSON.stringify(body);
-  }
-  const response = await fetch(url, options);
-  let parsed;
-  try {
-    parsed = await response.json();
-  } catch (error) {
-    parsed = { message: `${response.status} ${response.statusText}`, problems: [] };
-  }
-  return { ok: response.ok, status: response.status, body: parsed };
-}
+// What the modeller needs to know about the bundle being edited: its forms (file and title) and
+// decisions (id, name) for the panel, an element's name and which file declares the process.
 
 function formTitle(text) {
   try {
