@@ -249,3 +249,21 @@ def test_a_lone_surrogate_is_a_bad_request_not_a_crash(
         sent = body if "beslut" not in path else body.replace('"schema"', '"xml"')
         answer = client.post(path, data=sent, headers=headers)
         assert answer.status_code == 400 and answer.is_json, path
+
+
+def test_a_schema_the_renderer_cannot_draw_is_said_in_the_preview(
+    owners: Runtime,
+    client: FlaskClient,
+    sign_in: Callable[[str], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def cannot_draw(*_: object) -> None:
+        raise ValueError("the renderer fails")
+
+    monkeypatch.setattr("web.modeller.forms.render_form", cannot_draw)
+    sign_in("petra")
+    answer = _post_json(client, PREVIEW, {"schema": '{"type": "object", "title": "<b>T</b>"}'})
+    assert answer.status_code == 200  # type: ignore[attr-defined]
+    html = answer.get_json()["html"]  # type: ignore[attr-defined]
+    assert "Formuläret går inte att visa." in html
+    assert "&lt;b&gt;T&lt;/b&gt;" in html

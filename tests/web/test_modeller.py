@@ -121,6 +121,22 @@ def test_a_process_that_does_not_exist_is_not_found(
     assert answer.status_code == 404 and answer.get_json()["error"] == "not_found"
 
 
+def test_every_endpoint_says_alike_that_a_process_does_not_exist(
+    modeller: Modeller, sign_in: Callable[[str], None], owners: None
+) -> None:
+    sign_in("petra")
+    said = "Processen no_such_process finns inte."
+    assert said in modeller.client.get("/modellera/no_such_process").get_data(as_text=True)
+    assert said in modeller.client.get("/modellera/no_such_process/formular").get_data(as_text=True)
+    headers = {"X-CSRFToken": csrf_token(modeller.client, "/")}
+    for method, path in [("GET", "/paket"), ("POST", "/utkast"), ("POST", "/validera")]:
+        answer = modeller.client.open(
+            f"/modellera/no_such_process{path}", method=method,
+            json={"files": {"a.bpmn": "<x/>"}}, headers=headers,
+        )  # fmt: skip
+        assert answer.status_code == 404 and answer.get_json()["message"] == said, path
+
+
 def test_without_a_draft_the_newest_version_is_edited(
     modeller: Modeller, sign_in: Callable[[str], None], owners: None
 ) -> None:

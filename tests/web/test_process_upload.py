@@ -136,3 +136,14 @@ def test_an_upload_without_the_csrf_token_is_refused(
     answer = client.post(PAGE, data=data, content_type="multipart/form-data")
     assert answer.status_code == 400
     assert _versions(web_rt) == [1]
+
+
+def test_a_process_id_longer_than_any_key_is_not_kept_as_a_draft(
+    client: FlaskClient, web_rt: Runtime, owner: None
+) -> None:
+    key = "p" * 300
+    bpmn = _renamed(read_scenario("due_dates"), 'id="due_dates"', f'id="{key}"')
+    answer = _post(client, "utkast", {"long.bpmn": bpmn["due_dates.bpmn"]})
+    assert answer.headers["Location"] == PAGE
+    assert "för långt" in client.get(PAGE).get_data(as_text=True)
+    assert engine.process_draft(web_rt, "petra", key) is None

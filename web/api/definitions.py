@@ -13,9 +13,7 @@ from web.api.auth import caller
 from web.api.schemas import DefinitionList, DefinitionOut, DefinitionQuery, Deployment
 from web.api.spec import endpoint
 from web.context import runtime
-from web.uploads import bundle_from_uploads
-
-MAX_COMMENT = 2000
+from web.uploads import MAX_COMMENT, bundle_from_uploads
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -25,8 +23,9 @@ def _as_list(value: Any) -> list[Any]:
 class Bundle(BaseModel):
     """A bundle: its .bpmn, .dmn and .schema.json files, each under the field ``files``.
 
-    Anything is let through here and judged in ``_files``, so that whatever is wrong with an
-    upload is answered as a refused bundle (spectree's own error answer cannot hold a file)."""
+    Anything is let through here and judged by ``bundle_from_uploads``, so that whatever is
+    wrong with an upload is answered as a refused bundle (spectree's own error answer cannot
+    hold a file)."""
 
     files: Annotated[
         list[Any],
@@ -36,7 +35,10 @@ class Bundle(BaseModel):
     comment: Annotated[
         Any,
         WithJsonSchema(
-            {"type": "string", "description": "Vad versionen ändrar (valfritt, högst 2000 tecken)."}
+            {
+                "type": "string",
+                "description": f"Vad versionen ändrar (valfritt, högst {MAX_COMMENT} tecken).",
+            }
         ),
     ] = ""
 
@@ -44,9 +46,7 @@ class Bundle(BaseModel):
 @endpoint("/definitions", ok={200: DefinitionList}, errors=(422,), tag="Processer")
 def list_definitions(query: DefinitionQuery) -> DefinitionList:
     """Driftsatta processer och versioner, nyaste versionen först inom varje process."""
-    found = engine.list_definitions(runtime())
-    if query.process_key:
-        found = [d for d in found if d.process_key == query.process_key]
+    found = engine.list_definitions(runtime(), query.process_key or None)
     start = (query.page - 1) * query.page_size
     items = [DefinitionOut.of(d) for d in found[start : start + query.page_size]]
     return DefinitionList(items=items, total=len(found), page=query.page, page_size=query.page_size)

@@ -88,9 +88,10 @@ def _moved(detail: Mapping[str, Any]) -> str:
     """A move to another version: from which, to which, and what changed for the case."""
     moved = gettext("Från version %(old)s till version %(new)s.",
                     old=detail.get("from_version"), new=detail["to_version"])  # fmt: skip
-    roles = detail.get("roles") if isinstance(detail.get("roles"), Mapping) else {}
+    roles = detail.get("roles")
     offered = [gettext("Uppgiften '%(step)s' erbjuds nu: %(roles)s.", step=step,
-                       roles=role_names(ids)) for step, ids in (roles or {}).items()]  # fmt: skip
+                       roles=role_names(ids))
+               for step, ids in (roles.items() if isinstance(roles, Mapping) else ())]  # fmt: skip
     return " ".join([moved, *map(str, detail.get("notes") or []), *offered])
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -36,12 +35,7 @@ class BadRequest(SifError):
 def json_view(view: F) -> F:
     """Mark a view as a JSON endpoint: its errors are answered as JSON."""
     JSON_VIEWS.add(f"{bp.name}.{view.__name__}")
-
-    @wraps(view)
-    def answered(*args: Any, **kwargs: Any) -> Any:
-        return view(*args, **kwargs)
-
-    return cast(F, answered)
+    return view
 
 
 def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:

@@ -1,9 +1,10 @@
-"""The files a process owner edits in the form and decision editors: their draft of the
-process if they have one, else the newest deployed version's files. Saving one file keeps the
-whole bundle as their draft (created from the deployed files when there is none)."""
+"""The files a process owner edits in the modeller and in the form and decision editors: their
+draft of the process if they have one, else the newest deployed version's files. Saving one file
+keeps the whole bundle as their draft (created from the deployed files when there is none)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from flask_babel import gettext
 from lxml import etree
 
 import engine
-from engine import NotFound, Runtime
+from engine import Definition, NotFound, ProcessDraft, Runtime
 from engine.bundle import kind_of
 from engine.lint import BPMN, CAMUNDA, SPIFF
 from engine.xmlsafe import FileRefused, parse_xml
@@ -22,36 +23,62 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 
 @dataclass(frozen=True)
 class WorkingCopy:
-    """The bundle being edited: its files, the version it started from, and whether it is the
-    person's saved draft (False: the deployed files, untouched)."""
+    """The bundle being edited: its files, the version it started from, the person's saved
+    draft it comes from (None: the deployed files, untouched) and the newest deployed version
+    (None if the process was never deployed)."""
 
     process_key: str
     files: dict[str, bytes]
     base_version: int | None
-    from_draft: bool
-    process_name: str = ""  # the newest version's name, for the pages (the key if none)
+    draft: ProcessDraft | None
+    newest: Definition | None
+
+    @property
+    def from_draft(self) -> bool:
+        return self.draft is not None
+
+    @property
+    def process_name(self) -> str:
+        """The newest version's name, for the pages (the key if it was never deployed)."""
+        return self.newest.name if self.newest else self.process_key
+
+
+def newest_version(rt: Runtime, process_key: str) -> Definition | None:
+    """The newest deployed version of ``process_key``, if it was ever deployed."""
+    with contextlib.suppress(NotFound):
+        return engine.find_definition(rt, process_key)
+    return None
+
+
+def draft_and_newest(
+    rt: Runtime, user_name: str, process_key: str
+) -> tuple[ProcessDraft | None, Definition | None]:
+    """``user_name``'s draft of ``process_key`` and its newest deployed version; ``NotFound``
+    when the process has neither."""
+    draft = engine.process_draft(rt, user_name, process_key)
+    newest = newest_version(rt, process_key)
+    if draft is None and newest is None:
+        raise NotFound(gettext("Processen %(key)s finns inte.", key=process_key))
+    return draft, newest
 
 
 def working_copy(rt: Runtime, user_name: str, process_key: str) -> WorkingCopy:
     """``user_name``'s draft of ``process_key``, else its newest deployed version's files;
     ``NotFound`` when the process has neither."""
-    draft = engine.process_draft(rt, user_name, process_key)
+    draft, newest = draft_and_newest(rt, user_name, process_key)
     if draft is not None:
-        try:
-            name = engine.find_definition(rt, process_key).name
-        except NotFound:
-            name = process_key
-        return WorkingCopy(process_key, draft.files, draft.base_version, True, name)
-    definition = engine.find_definition(rt, process_key)
-    files = engine.definition_files(rt, definition.id)
-    return WorkingCopy(process_key, files, definition.version, False, definition.name)
+        return WorkingCopy(process_key, draft.files, draft.base_version, draft, newest)
+    assert newest is not None  # draft_and_newest: one of the two
+    files = engine.definition_files(rt, newest.id)
+    return WorkingCopy(process_key, files, newest.version, None, newest)
 
 
 def file_of_kind(copy: WorkingCopy, name: str, kind: str) -> bytes:
     """The bundle's file ``name`` if it is of ``kind`` (``form``, ``dmn``); ``NotFound``
     otherwise, so a forged or foreign name reads exactly like a missing one."""
     if kind_of(name) != kind or name not in copy.files:
-        raise NotFound(f"Processen {copy.process_key} har ingen fil som heter {name!r}.")
+        raise NotFound(gettext("Processen %(key)s har ingen fil som heter %(name)s.",
+                               key=copy.process_key, name=name))  # fmt: skip
     return copy.files[name]
 
 

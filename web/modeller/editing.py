@@ -11,7 +11,6 @@ person who saved it."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from flask import jsonify, url_for
@@ -19,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 import engine
-from engine import BundleInvalid, Conflict, Definition, NotFound, Problem, ProcessDraft
+from engine import BundleInvalid, Conflict, Definition, Problem, ProcessDraft
 from engine.bundle import kind_of
 from web.access import process_owner_required
 from web.context import me, runtime
@@ -33,8 +32,7 @@ from web.modeller.answers import (
     request_json,
 )
 from web.modeller.bundle_files import WorkingCopy, working_copy
-
-MAX_COMMENT = 2000
+from web.uploads import MAX_COMMENT
 
 
 class NewerVersion(Conflict):
@@ -42,13 +40,6 @@ class NewerVersion(Conflict):
     was deployed since (the page asks the person first)."""
 
     code = "newer_version"
-
-
-def newest_version(key: str) -> Definition | None:
-    """The newest deployed version of ``key``, if it was ever deployed."""
-    with contextlib.suppress(NotFound):
-        return engine.find_definition(runtime(), key)
-    return None
 
 
 def draft_json(draft: ProcessDraft | None) -> dict[str, Any]:
@@ -64,21 +55,13 @@ def draft_json(draft: ProcessDraft | None) -> dict[str, Any]:
 @json_view
 def bundle(key: str) -> ResponseReturnValue:
     """The bundle to edit: the person's draft if they have one, else the newest version's files."""
-    rt = runtime()
-    draft = engine.process_draft(rt, me().name, key)
-    newest = newest_version(key)
-    if draft is not None:
-        files, base = draft.files, draft.base_version
-    elif newest is not None:
-        files, base = engine.definition_files(rt, newest.id), newest.version
-    else:
-        raise NotFound(gettext("Processen %(key)s finns inte.", key=key))
+    copy = working_copy(runtime(), me().name, key)
     return jsonify(
         process_key=key,
-        files={name: content.decode("utf-8") for name, content in sorted(files.items())},
-        base_version=base,
-        newest_version=newest.version if newest else None,
-        draft=draft_json(draft),
+        files={name: content.decode("utf-8") for name, content in sorted(copy.files.items())},
+        base_version=copy.base_version,
+        newest_version=copy.newest.version if copy.newest else None,
+        draft=draft_json(copy.draft),
     )
 
 
@@ -144,7 +127,7 @@ def deploy(key: str) -> ResponseReturnValue:
         raise BadRequest(gettext("Kommentaren får vara högst %(n)d tecken.", n=MAX_COMMENT))
     files, copy = edited_bundle(key, body)
     rt = runtime()
-    newest = newest_version(key)
+    newest = copy.newest
     if newest is not None and _behind(copy, newest) and body.get("replace_newer") is not True:
         raise NewerVersion(_newer_said(copy, newest))
     deployment = engine.deploy(rt, files, me().name, comment)  # BundleInvalid: 422, problems

@@ -195,14 +195,14 @@ def json_problem(exc: json.JSONDecodeError) -> str:
     return str(gettext("Rad %(line)d, kolumn %(column)d: %(why)s.", **where, why=str(why)))
 
 
-def preview_fields(schema: Mapping[str, Any]) -> Markup:
-    """The form's fields as the task page draws them (a fresh form with the defaults)."""
+def preview_fields(schema: Mapping[str, Any]) -> Markup | None:
+    """The form's fields as the task page draws them (a fresh form with the defaults); None
+    if the renderer cannot draw them (the preview says so)."""
     try:
         return render_form(schema, None)
     except Exception:  # a schema the checks let through but the renderer cannot draw
         log.exception("the form preview could not draw a schema")
-        message: str = gettext("Formuläret går inte att visa.")
-        return Markup("<p>{}</p>").format(message)
+        return None
 
 
 def _editor_page(

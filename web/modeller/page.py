@@ -9,15 +9,13 @@ from typing import Any
 
 from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 
-import engine
-from engine import NotFound
 from web.access import process_owner_required
 from web.context import me, runtime
 from web.labels import STAGE_NAMES
 from web.modeller import bp
-from web.modeller.editing import draft_json, newest_version
+from web.modeller.bundle_files import draft_and_newest
+from web.modeller.editing import draft_json
 from web.modeller.names import RULE_NAMES, SERVICE_NAMES, named
 from web.modeller.texts import script_texts
 from web.roles import ROLE_NAMES
@@ -44,10 +42,7 @@ def _by_name(item: dict[str, str]) -> str:
 @process_owner_required
 def page(key: str) -> ResponseReturnValue:
     """The modeller on ``key``'s draft or newest version (404 if the process has neither)."""
-    draft = engine.process_draft(runtime(), me().name, key)
-    newest = newest_version(key)
-    if draft is None and newest is None:
-        raise NotFound(gettext("Processen %(key)s finns inte.", key=key))
+    draft, newest = draft_and_newest(runtime(), me().name, key)
     config = {
         "processKey": key,
         "urls": {

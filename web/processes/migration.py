@@ -23,13 +23,13 @@ from web.access import process_owner_required
 from web.cases.status import STATUS_NAMES
 from web.context import me, runtime
 from web.processes import bp
+from web.processes.pages import MAX_KEY, MAX_VERSION
 from web.roles import role_names
 
 PAGE_SIZE = 50
 MAX_KEYS = 1000  # marked cases in one request; a page shows 50
 MAX_KEY_LENGTH = 40  # cases.business_key
 MAX_QUERY = 100
-MAX_VERSION = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _versions(process_key: str, version: int) -> list[VersionInfo]:
     """The process's versions, newest first; 404 unless ``version`` is one of them."""
     if not 0 < version <= MAX_VERSION:
         abort(404)
-    found = engine.process_versions(runtime(), process_key[:255])
+    found = engine.process_versions(runtime(), process_key[:MAX_KEY])
     if not any(v.definition.version == version for v in found):
         abort(404)
     return found

@@ -100,8 +100,9 @@ def process_page(process_key: str) -> ResponseReturnValue:
 @bp.route("/processer/<process_key>/<int:version>")
 @process_owner_required
 def version_page(process_key: str, version: int) -> ResponseReturnValue:
+    _version(version)
     versions = _versions(process_key)
-    this = next((v for v in versions if v.definition.version == _version(version)), None)
+    this = next((v for v in versions if v.definition.version == version), None)
     if this is None:
         raise NotFound(gettext("Processen %(key)s har ingen version %(version)d.",
                                key=process_key, version=version))  # fmt: skip

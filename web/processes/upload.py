@@ -21,20 +21,19 @@ from wtforms.validators import Length
 import engine
 from engine import BundleInvalid, NotFound, Problem
 from engine.bundle import kind_of
+from engine.lint import BPMN
 from engine.xmlsafe import FileRefused, parse_xml
 from web.access import process_owner_required
 from web.context import me, runtime
 from web.processes import bp
-from web.uploads import bundle_from_uploads
-
-BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
-ACTIONS = ("validera", "driftsatt", "utkast")
+from web.processes.pages import MAX_KEY
+from web.uploads import MAX_COMMENT, bundle_from_uploads
 
 
 class UploadForm(FlaskForm):  # type: ignore[misc]
     files = MultipleFileField(_("Filer"))
     base = SelectField(_("Komplettera med filerna i"), choices=[], validate_choice=False)
-    comment = TextAreaField(_("Vad ändras? (visas i versionslistan)"), [Length(max=2000)])
+    comment = TextAreaField(_("Vad ändras? (visas i versionslistan)"), [Length(max=MAX_COMMENT)])
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,13 @@ def upload() -> ResponseReturnValue:
     except BundleInvalid as invalid:
         return _report(form, Checked([], invalid.problems, {}))
     if action == "utkast":
-        return _keep_as_draft(files, form.base.data or "")
+        return _keep_as_draft(form, files)
     if action == "driftsatt":
         return _deploy(form, files, origin)
     problems = engine.check_bundle(runtime(), files)
     if not problems:
         flash(gettext("Paketet är giltigt och kan driftsättas."), "success")
-    return _report(form, Checked(origin, problems, _element_names(files)))
+    return _report(form, Checked(origin, problems, _element_names(files) if problems else {}))
 
 
 def _processes() -> list[tuple[str, str]]:
@@ -81,7 +80,7 @@ def _complete(
 ) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
     """The uploaded files over the newest version's files of ``base`` (if one was chosen)."""
     if not uploaded:
-        raise BundleInvalid([Problem("", None, None, "Välj minst en fil att ladda upp.")])
+        raise BundleInvalid([Problem("", None, None, gettext("Välj minst en fil att ladda upp."))])
     files: dict[str, bytes] = {}
     if base:
         try:
@@ -110,10 +109,12 @@ def _deploy(
     return redirect(f"/processer/{first.process_key}/{first.version}")
 
 
-def _keep_as_draft(files: dict[str, bytes], base: str) -> ResponseReturnValue:
-    key = base or _process_key(files)
-    if not key:
-        flash(gettext("Paketet har ingen process att spara ett utkast för."), "error")
+def _keep_as_draft(form: UploadForm, files: dict[str, bytes]) -> ResponseReturnValue:
+    key = form.base.data or _process_key(files)
+    if not key or len(key) > MAX_KEY:
+        no_key = gettext("Paketet har ingen process att spara ett utkast för.")
+        too_long = gettext("Processens id är för långt (högst %(n)d tecken).", n=MAX_KEY)
+        flash(too_long if key else no_key, "error")
         return redirect(url_for("processes.upload"))
     version = None
     with contextlib.suppress(NotFound):
@@ -121,7 +122,7 @@ def _keep_as_draft(files: dict[str, bytes], base: str) -> ResponseReturnValue:
     try:
         engine.save_process_draft(runtime(), me().name, key, files, version)
     except BundleInvalid as invalid:
-        return _report(UploadForm(), Checked([], invalid.problems, {}))
+        return _report(form, Checked([], invalid.problems, {}))
     flash(gettext("Filerna sparades som ditt utkast. Rätta felen i modelleraren."), "success")
     return redirect(f"/modellera/{key}")
 
@@ -134,7 +135,7 @@ def _report(form: UploadForm, checked: Checked) -> ResponseReturnValue:
 def _process_key(files: dict[str, bytes]) -> str:
     """The first executable process declared by the bundle's BPMN files (in name order)."""
     for root in _bpmn_roots(files):
-        for process in root.iter(f"{BPMN}process"):
+        for process in root.iter(f"{{{BPMN}}}process"):
             if process.get("isExecutable", "true") != "false" and process.get("id"):
                 return str(process.get("id"))
     return ""
