@@ -52,7 +52,7 @@ def start_case(
         step = CaseStep(rt, conn, row, body, workflow, now)
         step.event("case_started", actor, process_key=process_key, version=body.version,
                    data=dict(data or {}))  # fmt: skip
-        failed = step.run()
+        failed = step.run(actor=actor)
         step.save(failed)
         return read_case(conn, case_id, with_data=False)
 
@@ -187,7 +187,7 @@ def retry_case(rt: Runtime, case_id: int, actor: str) -> Case:
         step = CaseStep.open(rt, conn, case_id)
         step.require_status(CaseStatus.ERROR)
         step.event("case_retried", actor)
-        failed = step.run(step.workflow.retry)
+        failed = step.run(step.workflow.retry, actor)
         step.save(failed)
         return read_case(conn, case_id, with_data=False)
 
@@ -202,7 +202,7 @@ def send_message(rt: Runtime, case_id: int, name: str, data: Mapping[str, Any], 
         step.event("message_received", user.name, message=name, data=dict(data))
         payload = {**data, "message_sent_by": user.name}
         try:
-            failed = step.run(lambda: step.workflow.deliver_message(name, payload))
+            failed = step.run(lambda: step.workflow.deliver_message(name, payload), user.name)
         except MessageNotAwaited:
             raise Conflict(f"Ärendet väntar inte på meddelandet {name!r} nu.") from None
         step.save(failed)

@@ -30,6 +30,7 @@ from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
 from engine.scripting.guard import ScriptError
 from engine.tags import sync_tags, tag_values
+from engine.task_roles import RolesFailed, offered_roles
 from engine.timer_sync import record_fired_on_arrival, sync_timers
 
 STAGE_DONE = "Avslutad"
@@ -206,9 +207,11 @@ class CaseStep:
              "detail": json.dumps(detail, default=str, ensure_ascii=False)}
         )  # fmt: skip
 
-    def run(self, action: Any = None) -> StepFailed | None:
-        """Run ``action`` (if any) and then the engine; a failure becomes the case's incident."""
+    def run(self, action: Any = None, actor: str = SYSTEM) -> StepFailed | None:
+        """Run ``action`` (if any) and then the engine as caused by ``actor``; a failure becomes
+        the case's incident."""
         self.ran = True
+        self.workflow.act_as(actor)
         try:
             if action is not None:
                 action()
@@ -306,6 +309,22 @@ class CaseStep:
             self.event("due_date_failed", SYSTEM, task_id, element_id, message=message)
             return None
 
+    def _roles(self, task_id: str, element_id: str, info: Mapping[str, Any]) -> list[str]:
+        """The roles a newly offered task is for: its ``rolesExpression`` on the task's data
+        if it declares one (``engine.task_roles``), else its lane's or candidate groups'. An
+        expression that fails offers the lane's roles and says why in the case's history."""
+        expression = info.get("roles_expression")
+        static = list(info.get("roles") or [])
+        if not expression:
+            return static
+        try:
+            data = self.workflow.task_data(task_id)
+            return list(offered_roles(expression, data, self.rt.functions))
+        except RolesFailed as exc:
+            self.event("roles_failed", SYSTEM, task_id, element_id, message=exc.message,
+                       roles=static)  # fmt: skip
+            return static
+
     def _status(self, ready: list[Any], failed: StepFailed | None) -> CaseStatus:
         if failed is not None:
             return CaseStatus.ERROR
@@ -373,7 +392,7 @@ class CaseStep:
     def _insert_task(self, task: Any) -> None:
         self.tasks_changed = True
         info = self.body.user_task(task.element_id)
-        roles = info.get("roles") or []
+        roles = self._roles(task.id, task.element_id, info)
         values = {
             "id": task.id, "case_id": self.case_id, "element_id": task.element_id,
             "name": info.get("name") or task.name or task.element_id,

@@ -7,6 +7,7 @@ Read in one transaction after checking that the person may see the task.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,7 @@ from engine.drafts import Draft, get_draft
 from engine.models import OPEN_TASK_STATES, Case, HumanTask
 from engine.runtime import Runtime
 from engine.schema import cases, events
-from engine.worklist import may_act, visible_task
+from engine.worklist import answered_before, may_act, visible_task
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,23 @@ class TaskView:
     answers: list[Answer]
     draft: Draft | None
     may_act: bool  # the person holds one of the task's roles
+    answers_key: str | None = None  # the task keeps its answers under this name (answersKey)
+
+    @property
+    def form_values(self) -> dict[str, Any]:
+        """The case's values for this task's form: its own earlier answers when it keeps them
+        under one name (so another decision's fields never fill it), with read-only fields
+        (facts the form shows) from the case; else the case's data."""
+        data = self.case.data or {}
+        if not self.answers_key:
+            return dict(data)
+        fields = (self.schema or {}).get("properties") or {}
+        shown = {
+            key: data[key]
+            for key, spec in fields.items()
+            if isinstance(spec, Mapping) and spec.get("readOnly") and key in data
+        }
+        return {**shown, **answered_before(data, self.answers_key)}
 
 
 def task_view(rt: Runtime, task_id: str, user_name: str) -> TaskView:
@@ -59,7 +77,7 @@ def task_view(rt: Runtime, task_id: str, user_name: str) -> TaskView:
         answers = _answers(conn, body, task.case_id, task.id if still_open else "")
     return TaskView(
         task, body.form(task.form), case, answers, get_draft(rt, task_id, user.name),
-        may_act(user, task),
+        may_act(user, task), body.user_task(task.element_id).get("answers"),
     )  # fmt: skip
 
 

@@ -63,6 +63,13 @@ class UserTaskInfo:
     line: int
     rules: tuple[str, ...] = ()
     due: str | None = None  # camunda:dueDate or the dueDate property (engine.due)
+    answers: str | None = None  # the property answersKey: the answers are kept under this name
+    roles_expression: str | None = None  # the property rolesExpression (see engine.task_roles)
+
+
+#: The property ``answersKey`` of a user task: its form's answers are kept under this one name
+#: (e.g. ``ks_decision``), so a later form with the same field names never overwrites them.
+ANSWERS_KEY = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 
 @dataclass
@@ -134,8 +141,17 @@ def _lint_user_tasks(
         due = spiff_property(task, "dueDate", f"{{{CAMUNDA}}}dueDate")
         if due is not None and not literal_due(due):
             result.problems.extend(_guarded(file, task, due, "eval", element_id))
+        answers = spiff_property(task, "answersKey")
+        if answers is not None and not ANSWERS_KEY.fullmatch(answers):
+            message = (f"Svarsnyckeln {answers!r} (answersKey) måste vara ett variabelnamn: "
+                       "små bokstäver a–z, siffror och _, och börja med en bokstav.")  # fmt: skip
+            result.problems.append(Problem(file, line, element_id, message))
+        roles_expression = spiff_property(task, "rolesExpression")
+        if roles_expression is not None:
+            result.problems.extend(_guarded(file, task, roles_expression, "eval", element_id))
         name = task.get("name") or element_id
-        info = UserTaskInfo(element_id, name, roles, form, file, line, task_rules, due)
+        info = UserTaskInfo(element_id, name, roles, form, file, line, task_rules, due, answers,
+                            roles_expression)  # fmt: skip
         result.user_tasks[element_id] = info
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -19,13 +20,17 @@ from engine.errors import FieldError, NotFound
 
 @dataclass(frozen=True)
 class ServiceCall:
-    """What a handler gets: its parameters, the task data, and the case's transaction."""
+    """What a handler gets: its parameters, the task data, the case's transaction, who caused
+    the step (the person who completed a task or sent a message; ``system`` for a timer) and
+    when it ran (the step's clock time, not a business date)."""
 
     operation: str
     params: Mapping[str, Any]
     data: Mapping[str, Any]
     connection: Connection | None
     case_id: int | None
+    actor: str = "system"
+    now: datetime | None = None
 
 
 Handler = Callable[[ServiceCall], object]

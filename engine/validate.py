@@ -64,6 +64,8 @@ def validate_bundle(
             "form": t.form,
             "rules": list(t.rules),
             "due": t.due,
+            "answers": t.answers,
+            "roles_expression": t.roles_expression,
         }
         for key, t in lint.user_tasks.items()
     }

@@ -296,6 +296,11 @@ def spiff_property(el: etree._Element, name: str, attribute: str | None = None) 
 
 
 def _form_fields(task: etree._Element, forms: Mapping[str, Any]) -> Names:
+    """The names a user task's answers define: its form's fields, or only the name given by
+    its property ``answersKey`` (the answers are kept under it)."""
+    answers = spiff_property(task, "answersKey")
+    if answers:
+        return frozenset({answers})
     names = {
         str(field.get("id")) for field in task.iter(f"{{{CAMUNDA}}}formField") if field.get("id")
     }

@@ -196,25 +196,37 @@ def complete_task(
             if errors:
                 raise ValidationFailed(errors)
         before = _task_data(step, task_id)
+        info = step.body.user_task(task.element_id)
         broken = [
             error
-            for rule in step.body.user_task(task.element_id).get("rules") or []
+            for rule in info.get("rules") or []
             for error in rt.services.check(RuleCall(rule, submitted, before, conn, step.case_id))
         ]
         if broken:
             raise ValidationFailed(broken)
         try:
-            failed = step.run(lambda: step.workflow.complete(task_id, submitted))
+            failed = step.run(
+                lambda: step.workflow.complete(task_id, submitted, info.get("answers")), user.name
+            )
         except TaskNotReady:
             raise Conflict("Uppgiften väntar inte längre på någon.") from None
         step.complete_task_row(task_id, user.name)
         step.event("task_completed", user.name, task_id, task.element_id,
-                   changes=_diff(before, submitted), data=submitted)  # fmt: skip
+                   changes=_diff(answered_before(before, info.get("answers")), submitted),
+                   data=submitted)  # fmt: skip
         step.save(failed)
         known = step.open_tasks_if_all_new()
         if known is not None:
             return known
         return open_tasks_of(conn, [step.case_id]).get(step.case_id, [])
+
+
+def answered_before(data: Mapping[str, Any], answers_key: str | None) -> dict[str, Any]:
+    """A task's earlier answers in ``data``: all of it, or what is kept under ``answers_key``."""
+    if not answers_key:
+        return dict(data)
+    kept = data.get(answers_key)
+    return dict(kept) if isinstance(kept, Mapping) else {}
 
 
 def _task_data(step: CaseStep, task_id: str) -> dict[str, Any]:

@@ -155,6 +155,13 @@ class Workflow:
             return ""
         return str(last.task_spec.bpmn_name or last.task_spec.bpmn_id or last.task_spec.name)
 
+    def act_as(self, actor: str) -> None:
+        """Name who causes what runs next (service tasks see it), at the step's time."""
+        environment = getattr(self._wf.script_engine, "environment", None)
+        if environment is not None:
+            environment.actor = actor
+            environment.now = self.now
+
     def run(self) -> None:
         """Run engine tasks until only people, timers or messages are awaited."""
         guard = StepGuard(self.limits.max_engine_tasks)
@@ -262,12 +269,16 @@ class Workflow:
             raise TaskNotReady(task_id)
         return dict(task.data)
 
-    def complete(self, task_id: str, data: dict[str, Any]) -> None:
-        """Complete a READY user task with the submitted data; then call ``run``."""
+    def complete(self, task_id: str, data: dict[str, Any], under: str | None = None) -> None:
+        """Complete a READY user task with the submitted data, kept under the one name
+        ``under`` when given (else each answer under its own field name); then call ``run``."""
         task = self._wf.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(task_id)
-        task.data.update(copy.deepcopy(data))
+        if under:
+            task.data[under] = copy.deepcopy(data)
+        else:
+            task.data.update(copy.deepcopy(data))
         try:
             with self._in_step():
                 task.run()

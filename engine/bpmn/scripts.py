@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import ChainMap
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -40,6 +41,8 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         self.connection = connection
         self.case_id = case_id
         self.step = step if step is not None else guard.StepBudget()
+        self.actor = "system"  # who caused the running step; set by the step before it runs
+        self.now: datetime | None = None
 
     def evaluate(
         self,
@@ -72,7 +75,9 @@ class GuardedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         **_: Any,
     ) -> str:
         params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
-        call = ServiceCall(operation_name, params, context, self.connection, self.case_id)
+        call = ServiceCall(
+            operation_name, params, context, self.connection, self.case_id, self.actor, self.now
+        )
         return json.dumps(self.services.call(call))
 
 

@@ -54,7 +54,8 @@ def get_task(task_id: UUID) -> TaskDetail:
     access.visible_task(rt, user, str(task_id))
     view = engine.task_view(rt, str(task_id), user.name)
     fields = (view.schema or {}).get("properties") or {}
-    data = {key: view.case.data[key] for key in fields if key in view.case.data}
+    values = view.form_values
+    data = {key: values[key] for key in fields if key in values}
     return TaskDetail(
         **TaskOut.of(view.task).model_dump(), form_schema=view.schema, data=data,
         draft=DraftOut.of(view.draft), may_act=view.may_act, case=CaseOut.of(view.case),

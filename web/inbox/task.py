@@ -64,9 +64,9 @@ def task(task_id: str) -> ResponseReturnValue:
     if view.task.state not in OPEN_TASK_STATES and request.method == "GET":
         return _closed(view, schema)  # a late POST gets the conflict, with its answers kept
     if request.method == "GET":
-        data = view.draft.data if view.draft else _prefill(schema, view.case.data)
+        data = view.draft.data if view.draft else _prefill(schema, view.form_values)
         return _page(view, schema, data)
-    data = _keep_read_only(schema, parse_submission(schema, request.form), view.case.data)
+    data = _keep_read_only(schema, parse_submission(schema, request.form), view.form_values)
     action = request.form.get(ACTION_FIELD, "")
     if action:
         return _page(view, schema, apply_action(schema, data, action))
