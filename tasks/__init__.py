@@ -4,6 +4,7 @@ tasks and form rules the fund process names. ``install`` plugs them into a runti
 
 from engine import Runtime
 from tasks.calendar import CALENDAR_FUNCTIONS
+from tasks.deciders import DECIDER_FUNCTIONS
 from tasks.fund_rules import register_rules
 from tasks.fund_services import register_services
 from tasks.store import MIGRATIONS
@@ -22,6 +23,7 @@ def install(rt: Runtime) -> Runtime:
     register_services(rt.services)
     register_rules(rt.services)
     rt.functions.update(CALENDAR_FUNCTIONS)
+    rt.functions.update(DECIDER_FUNCTIONS)
     rt.case_tags.update(CASE_TAGS)
     return rt
 

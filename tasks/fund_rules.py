@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from engine import FieldError, RuleCall, ServiceRegistry
 from tasks.ledger import tkr
 from tasks.profiles import Profile, load_profile
-from tasks.repayment import PlanLine, check_plan, check_project_length
+from tasks.repayment import PlanLine, check_plan, check_project_length, plan_covers_what_is_left
 from tasks.store import case_connection, fund_code, get_fund, load_ledger
 
 
@@ -100,7 +100,8 @@ def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
     ]
     case = call.case_data
     project = str(case.get("project") or "")
-    cap = load_ledger(_conn(call), _fund(call)).project(project).net_disbursed
+    balance = load_ledger(_conn(call), _fund(call)).project(project)
+    cap = balance.net_disbursed - balance.relieved  # what was paid out and not relieved
     profile = _profile(call)
     ref_key = {"actual_start": "actual_start", "decision_date": "grant_date"}.get(
         profile.project_start_ref, "actual_start"
@@ -109,7 +110,10 @@ def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
     end = case.get("planned_end")
     investment_end = date.fromisoformat(str(end)) if end else None
     boards = [str(b) for b in case.get("affected_board_codes") or []]
-    return check_plan(profile, lines, cap, start_ref, investment_end, boards)
+    errors = check_plan(profile, lines, cap, start_ref, investment_end, boards)
+    return errors + plan_covers_what_is_left(
+        profile, lines, cap, int(case.get("repaid_through") or 0)
+    )
 
 
 def relief_within_outstanding(call: RuleCall) -> list[FieldError]:

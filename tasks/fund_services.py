@@ -7,6 +7,7 @@ on the form field, so a person sees them before anything is posted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,16 +15,17 @@ from typing import Any
 from sqlalchemy import Connection
 
 from engine import ServiceCall, ServiceRegistry
-from tasks.ledger import Kind, Tx
+from tasks.ledger import Decision, Kind, Tx
 from tasks.profiles import load_profile
 from tasks.store import (
+    PlanVersion,
     case_connection,
-    decide_plan_total,
     fund_code,
     get_fund,
     load_ledger,
     post,
 )
+from tasks.store import decide_plan as store_plan
 
 
 def _conn(call: ServiceCall) -> Connection:
@@ -38,24 +40,35 @@ def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _post(call: ServiceCall, kind: Kind, amount: int, booked_on: date, **extra: Any) -> None:
-    if amount <= 0:
+def _decision(call: ServiceCall) -> Decision:
+    """The decision the posting carries out, from the parameters ``decided_by`` (the body),
+    ``decision_date`` and ``paragraph``."""
+    p = call.params
+    on = p.get("decision_date")
+    return Decision(
+        str(p.get("decided_by") or "")[:40], _day(on) if on else None,
+        str(p.get("paragraph") or "")[:40],
+    )  # fmt: skip
+
+
+def _entered(call: ServiceCall) -> datetime:
+    """When the posting is entered: the step's clock time (the booking date is apart)."""
+    return call.now if call.now is not None else datetime.now(UTC)
+
+
+def _post(
+    call: ServiceCall, kind: Kind, amount: int, booked_on: date, *, closes: bool = False,
+    **extra: Any,
+) -> None:  # fmt: skip
+    if amount <= 0 and not closes:
         return
     params = call.params
     tx = Tx(
-        kind,
-        amount,
-        booked_on,
-        str(params["project"]),
-        reference=str(params.get("reference", "")),
+        kind, amount, booked_on, str(params["project"]),
+        reference=str(params.get("reference", "")), decision=_decision(call), closes=closes,
         **extra,
-    )
-    post(_conn(call), tx, "system", _now(booked_on), call.case_id, _fund(call))
-
-
-def _now(day: date) -> datetime:
-    """Postings made by a case step carry the business date they are booked on."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    )  # fmt: skip
+    post(_conn(call), tx, call.actor, _entered(call), call.case_id, _fund(call))
 
 
 def grant(call: ServiceCall) -> object:
@@ -94,13 +107,17 @@ def return_unused(call: ServiceCall) -> object:
 
 
 def decide_plan(call: ServiceCall) -> object:
-    """S24: the decided plan's total becomes what the project owes."""
+    """S24/S26: a decided plan version (its lines per year and board) becomes what the project
+    owes."""
     p = call.params
-    fund = _fund(call)
-    decide_plan_total(
-        _conn(call), str(p["project"]), int(p["total_tkr"]), _now(_day(p["decision_date"])), fund
+    lines = tuple(
+        (int(line["year"]), str(line["board"]), int(line["amount_tkr"]))
+        for line in p.get("lines") or []
+        if isinstance(line, Mapping)
     )
-    return {"repayment_due_tkr": int(p["total_tkr"])}
+    plan = PlanVersion(str(p["project"]), lines, _decision(call), call.actor, _entered(call))
+    store_plan(_conn(call), plan, _fund(call))
+    return {"repayment_due_tkr": plan.total}
 
 
 def repay(call: ServiceCall) -> object:
@@ -112,15 +129,33 @@ def repay(call: ServiceCall) -> object:
 
 
 def relieve(call: ServiceCall) -> object:
-    """S28: exemption (befrielse) or write-down; ``full`` relieves all that is outstanding."""
+    """S28: exemption (befrielse) or write-down. ``full`` relieves all that is outstanding and
+    closes the project's money: what is still undisbursed of its grant goes back to the fund
+    and it gets no more allocations. Answers what is left to repay (a partial relief needs a
+    revised plan for it)."""
     p = call.params
     kind = Kind.WRITE_DOWN if p.get("kind") == "write_down" else Kind.EXEMPTION
-    amount = int(p.get("amount_tkr") or 0)
-    if p.get("full"):
-        ledger = load_ledger(_conn(call), _fund(call))
-        amount = ledger.project(str(p["project"])).outstanding
-    _post(call, kind, amount, _day(p["decision_date"]))
-    return {"relieved_tkr": amount}
+    project, full = str(p["project"]), bool(p.get("full"))
+    decided = _day(p["decision_date"])
+    balance = load_ledger(_conn(call), _fund(call)).project(project)
+    amount = balance.outstanding if full else int(p.get("amount_tkr") or 0)
+    if full:
+        _post(call, Kind.COMMITMENT_CANCEL, balance.undisbursed - balance.reserved_open, decided)
+    _post(call, kind, amount, decided, closes=full)
+    after = load_ledger(_conn(call), _fund(call)).project(project)
+    return {"relieved_tkr": amount, "outstanding_tkr": after.outstanding, "closed": after.closed}
+
+
+def project_money(call: ServiceCall) -> object:
+    """Where the project's money stands now: whether it was relieved in full (no more
+    allocations or repayments), what is outstanding and what the decided plan still asks."""
+    p = call.params
+    balance = load_ledger(_conn(call), _fund(call)).project(str(p["project"]))
+    return {
+        "closed": balance.closed, "outstanding_tkr": balance.outstanding,
+        "owed_tkr": balance.owed, "repayment_due_tkr": balance.repayment_due,
+        "plan_exceeds_outstanding": balance.repayment_due - balance.repaid > balance.outstanding,
+    }  # fmt: skip
 
 
 def release_reservation(call: ServiceCall) -> object:
@@ -159,6 +194,7 @@ SERVICES = {
     "fund.cancel_reservation": cancel_reservation,
     "fund.release_reservation": release_reservation,
     "fund.balances": balances,
+    "fund.project_money": project_money,
     "fund.profile": fund_profile,
 }
 

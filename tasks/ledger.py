@@ -31,9 +31,33 @@ class Kind(StrEnum):
     WRITE_DOWN = "write_down"
 
 
+#: The deciding bodies of the profiles' decision chains and the forms, by their Swedish names.
+BODY_NAMES = {
+    "ks": "KS", "kf": "KF", "committee": "Hållbarhetsutskottet", "council": "Rådet",
+    "city_director": "Stadsdirektören", "admin_head": "Förvaltningschefen",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision a posting carries out: the body that took it, its date and the minutes'
+    paragraph (``KS``, 2017-06-16, ``§139``)."""
+
+    body: str = ""
+    on: date | None = None
+    paragraph: str = ""
+
+    def said(self) -> str:
+        """``KS 2017-06-16 §139`` (what is known of it; a body's code by its Swedish name)."""
+        body = BODY_NAMES.get(self.body, self.body)
+        parts = [body, self.on.isoformat() if self.on else "", self.paragraph]
+        return " ".join(part for part in parts if part)
+
+
 @dataclass(frozen=True)
 class Tx:
-    """One posting. ``project`` is empty only for capital contributions."""
+    """One posting. ``project`` is empty only for capital contributions. ``closes`` marks a
+    full exemption or write-down: the project gets no more money from the fund and owes none."""
 
     kind: Kind
     amount: int
@@ -43,6 +67,8 @@ class Tx:
     board: str = ""
     reference: str = ""
     spent: int | None = None  # return_unused: what the year actually cost, if known
+    decision: Decision = field(default_factory=Decision)
+    closes: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,12 @@ class ProjectBalance:
     repaid: int
     relieved: int
     outstanding: int
+    closed: bool = False  # relieved in full: no more allocations or repayments
+
+    @property
+    def owed(self) -> int:
+        """What the decided plan still asks for, never more than is outstanding."""
+        return max(0, min(self.repayment_due - self.repaid, self.outstanding))
 
 
 @dataclass(frozen=True)
@@ -84,6 +116,7 @@ class _Project:
     returned: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     repaid: int = 0
     relieved: int = 0
+    closed: bool = False
 
     def committed(self) -> int:
         reserved = self.reserved - self.cancelled_reservation
@@ -120,7 +153,7 @@ class Ledger:
 
     def post(self, tx: Tx) -> Tx:
         """Validate and append; raises ``ValidationFailed`` and changes nothing on a breach."""
-        if tx.amount <= 0:
+        if tx.amount < 0 or (tx.amount == 0 and not tx.closes):
             raise _refuse("amount", "Beloppet måste vara större än noll.")
         if tx.kind != Kind.CAPITAL_CONTRIBUTION and not tx.project:
             raise _refuse("project", "Ange vilket projekt posteringen gäller.")
@@ -144,7 +177,7 @@ class Ledger:
             granted=p.granted, reserved_open=p.reserved_open(), committed=committed,
             net_disbursed=net, undisbursed=committed - net,
             repayment_due=self.plans.get(name, 0), repaid=p.repaid, relieved=p.relieved,
-            outstanding=net - p.repaid - p.relieved,
+            outstanding=net - p.repaid - p.relieved, closed=p.closed,
         )  # fmt: skip
 
     def fund(self, as_of: date | None = None) -> FundBalance:
@@ -194,6 +227,7 @@ def _apply(p: _Project, tx: Tx) -> None:
             p.repaid += tx.amount
         case Kind.EXEMPTION | Kind.WRITE_DOWN:
             p.relieved += tx.amount
+            p.closed = p.closed or tx.closes
 
 
 def _check_commitment(ledger: Ledger, tx: Tx) -> None:
@@ -225,6 +259,9 @@ def _check_cancel_commitment(ledger: Ledger, tx: Tx) -> None:
 
 def _check_allocation(ledger: Ledger, tx: Tx) -> None:
     balance = ledger.project(tx.project)
+    if balance.closed:
+        message = "Projektet är helt befriat från återföring och får inga fler tilldelningar."
+        raise _refuse("amount_tkr", message)
     # Reserved money is paid out only once released: it can still be cancelled.
     undisbursed = balance.undisbursed - balance.reserved_open
     if tx.amount > undisbursed:
@@ -249,6 +286,8 @@ def _check_return(ledger: Ledger, tx: Tx) -> None:
 
 def _check_repayment(ledger: Ledger, tx: Tx) -> None:
     balance = ledger.project(tx.project)
+    if balance.closed:
+        raise _refuse("returned_tkr", "Projektet är helt befriat från återföring.")
     if tx.project not in ledger.plans:
         raise _refuse("returned_tkr", "Projektet har ingen beslutad återföringsplan.")
     left = min(balance.repayment_due - balance.repaid, balance.outstanding)

@@ -64,6 +64,28 @@ def check_plan(
     return errors
 
 
+def plan_covers_what_is_left(
+    profile: Profile, lines: Sequence[PlanLine], left_tkr: int, followed_through: int = 0
+) -> list[FieldError]:
+    """A plan that repays the granted funds (Södertälje) must ask for all that was paid out
+    and not relieved — after a partial exemption, exactly what is left; and a plan made after
+    its years were followed up needs a year still to come (after ``followed_through``)."""
+    errors = []
+    total = sum(line.amount_tkr for line in lines)
+    if lines and profile.amount_basis == "granted_funds" and total < left_tkr:  # more: the cap says
+        errors.append(FieldError(
+            "total_tkr",
+            f"Planen ska återföra det som betalats ut och inte befriats: {tkr(left_tkr)}; "
+            f"den summerar till {tkr(total)}.",
+        ))  # fmt: skip
+    if lines and followed_through and max(line.year for line in lines) <= followed_through:
+        errors.append(FieldError(
+            "lines", f"Åren till och med {followed_through} är redan följda; planen behöver "
+            f"minst ett år efter {followed_through} för det som återstår.",
+        ))  # fmt: skip
+    return errors
+
+
 def _timing(
     profile: Profile, start: int, end: int, start_ref: date, investment_end: date | None
 ) -> list[FieldError]:

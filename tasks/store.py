@@ -9,10 +9,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Date,
     DateTime,
+    ForeignKey,
     Integer,
     MetaData,
     String,
@@ -22,7 +24,7 @@ from sqlalchemy import (
 )
 
 from engine import Conflict, NotFound
-from tasks.ledger import Kind, Ledger, Tx
+from tasks.ledger import Decision, Kind, Ledger, Tx
 from tasks.profiles import ProfileInvalid, load_profile
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
@@ -43,17 +45,34 @@ fund_transactions = Table(
     Column("reference", String(255), nullable=False),
     Column("spent", Integer),
     Column("case_id", Integer),
-    Column("posted_by", String(80), nullable=False),
-    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("posted_by", String(80), nullable=False),  # the person whose step caused it
+    Column("posted_at", DateTime(timezone=True), nullable=False),  # when it was entered
+    Column("decision_body", String(40), nullable=False, server_default=""),
+    Column("decision_date", Date),
+    Column("paragraph", String(40), nullable=False, server_default=""),
+    Column("closes_project", Boolean, nullable=False, server_default="0"),
 )
-repayment_plan_totals = Table(
+repayment_plan_totals = Table(  # one row per decided plan version
     "repayment_plan_totals",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("fund", String(40), nullable=False),
     Column("project", String(80), nullable=False),
     Column("total", Integer, nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),  # when it was entered
+    Column("decision_body", String(40), nullable=False, server_default=""),
+    Column("decision_date", Date),
+    Column("paragraph", String(40), nullable=False, server_default=""),
+    Column("entered_by", String(80), nullable=False, server_default=""),
+)
+repayment_plan_lines = Table(
+    "repayment_plan_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", ForeignKey("repayment_plan_totals.id", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("board", String(40), nullable=False),
+    Column("amount", Integer, nullable=False),
 )
 
 
@@ -144,6 +163,8 @@ def load_ledger(conn: Connection, fund: str = DEFAULT_FUND) -> Ledger:
             r.board,
             r.reference,
             r.spent,
+            Decision(r.decision_body, r.decision_date, r.paragraph),
+            bool(r.closes_project),
         )
         for r in rows
     ]  # already checked when posted
@@ -166,18 +187,42 @@ def post(
             fund=fund, kind=tx.kind.value, amount=tx.amount, booked_on=tx.booked_on,
             project=tx.project, budget_year=tx.budget_year, board=tx.board,
             reference=tx.reference, spent=tx.spent, case_id=case_id, posted_by=posted_by,
-            posted_at=posted_at,
+            posted_at=posted_at, decision_body=tx.decision.body,
+            decision_date=tx.decision.on, paragraph=tx.decision.paragraph,
+            closes_project=tx.closes,
         )
     )  # fmt: skip
     return ledger
 
 
-def decide_plan_total(
-    conn: Connection, project: str, total: int, decided_at: datetime, fund: str = DEFAULT_FUND
-) -> None:
-    """Record the total of a newly decided repayment plan version."""
-    conn.execute(
+@dataclass(frozen=True)
+class PlanVersion:
+    """A decided repayment plan version: its lines (year, board, tkr) and the decision."""
+
+    project: str
+    lines: tuple[tuple[int, str, int], ...]
+    decision: Decision
+    entered_by: str
+    entered_at: datetime
+
+    @property
+    def total(self) -> int:
+        return sum(amount for _, _, amount in self.lines)
+
+
+def decide_plan(conn: Connection, plan: PlanVersion, fund: str = DEFAULT_FUND) -> None:
+    """Record a newly decided repayment plan version; it becomes what the project owes."""
+    stored = conn.execute(
         insert(repayment_plan_totals).values(
-            fund=fund, project=project, total=total, decided_at=decided_at
+            fund=fund, project=plan.project, total=plan.total, decided_at=plan.entered_at,
+            decision_body=plan.decision.body, decision_date=plan.decision.on,
+            paragraph=plan.decision.paragraph, entered_by=plan.entered_by,
         )
-    )
+    ).inserted_primary_key  # fmt: skip
+    assert stored is not None  # an INSERT of one row always has its key
+    plan_id = stored[0]
+    if plan.lines:
+        conn.execute(
+            insert(repayment_plan_lines),
+            [{"plan_id": plan_id, "year": y, "board": b, "amount": a} for y, b, a in plan.lines],
+        )

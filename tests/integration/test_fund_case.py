@@ -12,6 +12,7 @@ import pytest
 
 import engine
 from engine import Runtime
+from tasks.ledger import Kind
 from tasks.reports import table1, table2
 from tasks.store import load_ledger
 from tests.conftest import DATA
@@ -86,6 +87,10 @@ def test_replaying_the_demo_reproduces_every_row_of_the_balance_oracle(fund_rt: 
         assert got == {key: int(row[key]) for key in columns}, row["event"]
     end = ledger.fund(date(2025, 12, 31))
     assert (end.capital_consumed, end.nominal_value) == (13500, 12000)
+    relieved = sorted((t.project, t.booked_on, t.amount, t.decision.said())
+                      for t in ledger.transactions if t.kind == Kind.EXEMPTION)  # fmt: skip
+    assert relieved == [("A", date(2018, 6, 18), 6000, "KS 2018-06-18 §128"),
+                        ("C", date(2019, 11, 18), 6000, "KS 2019-11-18 §262")]  # fmt: skip
     t1 = table1(ledger, [2016, 2017, 2018])
     assert t1.totals == {2016: 1300, 2017: 5350, 2018: 6200}
     t2 = table2(ledger, date(2018, 5, 18))

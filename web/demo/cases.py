@@ -264,19 +264,25 @@ def pre_grant(applicant: str, dates: list[str], idea: dict[str, Any], app: dict[
     return steps
 
 
-def closing(on: str, outcome: str, relief: bool, implement: str) -> list[Step]:
-    """Evaluation and, for exempted projects, exemption; then reconciliation and decision."""
+def relief_at_any_time(requested: str, decided: str, grounds: str, paragraph: str,
+                       case_number: str) -> list[Step]:  # fmt: skip
+    """S27/S28 outside the main flow: the board asks for exemption, KS grants it in full."""
+    return [
+        Step(requested, "anytime_exemption_request", "maria.ek", message="exemption_requested"),
+        Step(requested, "anytime_exemption_request", "maria.ek",
+             form("exemption_request", grounds=grounds)),
+        Step(decided, "anytime_exemption_decision", "olle.vik",
+             form("exemption_decision", decision_date=decided, paragraph=paragraph,
+                  case_number=case_number)),
+    ]  # fmt: skip
+
+
+def closing(on: str, outcome: str, implement: str) -> list[Step]:
+    """Evaluation, then reconciliation and the decision on implementation (a project relieved
+    in full goes straight from the evaluation to the reconciliation)."""
     steps = [Step(on, "evaluation", "sara.ahl", form(
         "evaluation", outcome_class=outcome, expected_effect_start_year=2030,
         implementation_recommendation=implement))]  # fmt: skip
-    if relief:
-        steps += [
-            Step(_days_after(on, 5), "exemption_request", "maria.ek",
-                 form("exemption_request", grounds=outcome if outcome == "no_economic_effect"
-                      else "effects_not_attributable")),
-            Step(_days_after(on, 10), "exemption_decision", "olle.vik",
-                 form("exemption_decision", decision_date=_days_after(on, 10))),
-        ]  # fmt: skip
     steps += [
         Step(_days_after(on, 20), "final_reconciliation", "erik.holm",
              form("final_reconciliation")),
@@ -363,7 +369,10 @@ CASE_A = Timeline(
             ("2016-01-01", "2018-12-31"),
             {"2016-08-31": A_DEVIATION},
         ),
-        *closing("2019-02-01", "effects_not_yet_visible", relief=True, implement="implement"),
+        *relief_at_any_time(
+            "2018-06-12", "2018-06-18", "effects_not_attributable", "§128", "KS 15/259"
+        ),
+        *closing("2019-02-01", "effects_not_yet_visible", implement="implement"),
     ],
 )
 
@@ -446,7 +455,8 @@ CASE_C = Timeline(
             ("2016-08-15", "2019-06-30"),
             {"2018-04-30": C_DEVIATION},
         ),
-        *closing("2020-01-31", "no_economic_effect", relief=True, implement="discontinue"),
+        *relief_at_any_time("2019-10-01", "2019-11-18", "no_economic_effect", "§262", "KS 16/45"),
+        *closing("2020-01-31", "no_economic_effect", implement="discontinue"),
     ],
 )
 

@@ -19,12 +19,14 @@ REPLAYER = "demo-replay"
 
 @dataclass(frozen=True)
 class Step:
-    """Complete the open task ``element`` on ``on`` (ISO date) as ``user`` with ``data``."""
+    """Complete the open task ``element`` on ``on`` (ISO date) as ``user`` with ``data``; or,
+    with ``message``, send the case that message (``element`` names what it starts)."""
 
     on: str
     element: str
     user: str
     data: Mapping[str, Any] = field(default_factory=dict)
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,12 @@ def replay(
 
 
 def _play(rt: Runtime, case_id: int, timeline: Timeline, step: Step) -> None:
-    task = _open_task(rt, case_id, step.element)
     try:
-        engine.complete_task(rt, task.id, copy.deepcopy(dict(step.data)), step.user)
+        if step.message:
+            engine.send_message(rt, case_id, step.message, dict(step.data), step.user)
+        else:
+            task = _open_task(rt, case_id, step.element)
+            engine.complete_task(rt, task.id, copy.deepcopy(dict(step.data)), step.user)
     except engine.SifError as exc:
         details = getattr(exc, "errors", [])
         message = f"{timeline.ref} {step.on} {step.element}: {exc.message} {details}"
