@@ -26,6 +26,7 @@ from tests.conftest import DATA, make_runtime
 from tests.web.conftest import csrf_token
 from web.app import create_app
 from web.demo import load_demo
+from web.demo.people import DEMO_USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = "2018-05-18"
@@ -245,3 +246,19 @@ def test_an_auditor_may_read_the_page_and_download(demo_app: Flask) -> None:
 def test_signed_out_people_are_sent_to_sign_in(demo_app: Flask) -> None:
     answer = demo_app.test_client().get("/fond")
     assert answer.status_code == 302 and "/logga-in" in answer.headers["Location"]
+
+
+def test_a_task_page_shows_the_grant_kept_with_its_own_decision(
+    demo_app: Flask, demo_rt: Runtime
+) -> None:
+    """The KS grant is kept under its own name in the case data; the task page still shows it
+    beside the form."""
+    found = [engine.get_case(demo_rt, c.id) for c in engine.list_cases(demo_rt).cases]
+    case = next(c for c in found if c.open_tasks and "ks_decision" in c.data)
+    task = case.open_tasks[0]
+    user = next(name for name, (_, roles) in DEMO_USERS.items() if set(roles) & set(task.roles))
+    page = signed_in(demo_app, user).get(f"/uppgifter/{task.id}").get_data(as_text=True)
+    aside = lxml.html.fromstring(page).xpath("//aside[@class='task-context']")[0].text_content()
+    amount = case.data["ks_decision"]["granted_tkr"]
+    assert "Beviljat belopp" in aside
+    assert re.sub(r"\s", "", f"{amount:,}".replace(",", "")) in re.sub(r"\s", "", aside)

@@ -34,7 +34,8 @@ from web.inbox import bp
 from web.roles import role_name, role_names
 
 EMPTY_FORM: dict[str, Any] = {"type": "object", "properties": {}}
-#: Case data shown beside every form when present: (key, label, how to show it).
+#: Case data shown beside every form when present: (key, label, how to show it); a dotted key
+#: reads inside a decision kept under its own name (``ks_decision.granted_tkr``).
 CONTEXT = (
     ("lead_board", _("Huvudansvarig nämnd"), "text"),
     ("lead_administration", _("Förvaltning"), "text"),
@@ -42,8 +43,8 @@ CONTEXT = (
     ("profile", _("Regelprofil"), "text"),
     ("estimated_total_tkr", _("Beräknad kostnad"), "tkr"),
     ("recommended_amount_tkr", _("Rekommenderat belopp"), "tkr"),
-    ("granted_tkr", _("Beviljat belopp"), "tkr"),
-    ("reserved_tkr", _("Reserverat belopp"), "tkr"),
+    ("ks_decision.granted_tkr", _("Beviljat belopp"), "tkr"),
+    ("ks_decision.reserved_tkr", _("Reserverat belopp"), "tkr"),
 )
 
 
@@ -157,6 +158,16 @@ def _shown(value: Any) -> Any:
     return None
 
 
+def _value_at(data: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path in the case's data, or None."""
+    value: Any = data
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
 def _page(
     view: TaskView,
     schema: Mapping[str, Any],
@@ -166,11 +177,8 @@ def _page(
     status: int = 200,
 ) -> ResponseReturnValue:
     errors = errors or []
-    context = [
-        (label, view.case.data[key], money)
-        for key, label, money in CONTEXT
-        if key in view.case.data
-    ]
+    found = [(label, _value_at(view.case.data, key), how) for key, label, how in CONTEXT]
+    context = [(label, value, how) for label, value, how in found if value is not None]
     answers = [(answer, render_readonly(answer.schema or EMPTY_FORM, answer.data))
                for answer in view.answers]  # fmt: skip
     html = render_template(
