@@ -91,6 +91,31 @@ def revision_allowed(call: RuleCall) -> list[FieldError]:
     return [FieldError("council_recommendation", message)]
 
 
+def science_allowed(call: RuleCall) -> list[FieldError]:
+    """Form E: a profile without scientific review (``never``) cannot have one requested."""
+    if call.data.get("council_recommendation") != "request_scientific_review":
+        return []
+    profile = _profile(call)
+    if profile.scientific_review != "never":
+        return []
+    message = f"{profile.name} har ingen vetenskaplig granskning; välj en annan rekommendation."
+    return [FieldError("council_recommendation", message)]
+
+
+def evaluator_as_profile(call: RuleCall) -> list[FieldError]:
+    """Form C3: where the profile requires an external evaluator, an internal one needs a
+    justification (Södertälje's family centre: internal, justified by cost)."""
+    if not _profile(call).external_evaluator_required:
+        return []
+    evaluator = (call.data.get("evaluation_plan") or {}).get("evaluator") or {}
+    if not isinstance(evaluator, Mapping) or evaluator.get("kind") != "internal":
+        return []
+    if str(evaluator.get("deviation_justification") or "").strip():
+        return []
+    message = "Regelverket kräver extern utvärderare: motivera varför utvärderingen görs internt."
+    return [FieldError("evaluation_plan.evaluator.deviation_justification", message)]
+
+
 def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
     """Form N: the plan against the frozen profile, capped at what the project received."""
     lines = [
@@ -100,20 +125,36 @@ def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
     ]
     case = call.case_data
     project = str(case.get("project") or "")
-    balance = load_ledger(_conn(call), _fund(call)).project(project)
-    cap = balance.net_disbursed - balance.relieved  # what was paid out and not relieved
+    ledger = load_ledger(_conn(call), _fund(call))
+    balance = ledger.project(project)
     profile = _profile(call)
-    ref_key = {"actual_start": "actual_start", "decision_date": "grant_date"}.get(
-        profile.project_start_ref, "actual_start"
-    )
-    start_ref = date.fromisoformat(str(case.get(ref_key) or case.get("grant_date")))
+    left = balance.net_disbursed - balance.relieved  # what was paid out and not relieved
+    cap = left if profile.repayment_cap == "net_disbursed" else sum(li.amount_tkr for li in lines)
+    start_ref = _project_start(profile, case, ledger.first_allocation(project))
     end = case.get("planned_end")
     investment_end = date.fromisoformat(str(end)) if end else None
     boards = [str(b) for b in case.get("affected_board_codes") or []]
     errors = check_plan(profile, lines, cap, start_ref, investment_end, boards)
-    return errors + plan_covers_what_is_left(
-        profile, lines, cap, int(case.get("repaid_through") or 0)
-    )
+    followed = int(case.get("repaid_through") or 0)
+    return errors + plan_covers_what_is_left(profile, lines, left, followed)
+
+
+def _project_start(
+    profile: Profile, case: Mapping[str, Any], first_allocation: date | None
+) -> date | None:
+    """The date the profile counts the repayment deadline from (DOMAIN §10.1): the actual
+    start, the grant decision, or the first allocation booked in the ledger (None before the
+    grant: no deadline can be counted yet)."""
+    granted, actual = _day(case.get("grant_date")), _day(case.get("actual_start"))
+    if profile.project_start_ref == "decision_date":
+        return granted or actual
+    if profile.project_start_ref == "first_allocation_date":
+        return first_allocation or granted or actual
+    return actual or granted
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
 
 
 def relief_within_outstanding(call: RuleCall) -> list[FieldError]:
@@ -151,6 +192,8 @@ RULES = {
     "fund.project_length": within_project_length,
     "fund.consents_given": consents_given,
     "fund.revision_allowed": revision_allowed,
+    "fund.science_allowed": science_allowed,
+    "fund.evaluator_as_profile": evaluator_as_profile,
     "fund.repayment_plan_valid": repayment_plan_valid,
     "fund.relief_within_outstanding": relief_within_outstanding,
     "fund.reservation_decision_allowed": reservation_decision_allowed,

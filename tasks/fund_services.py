@@ -20,6 +20,8 @@ from tasks.profiles import load_profile
 from tasks.store import (
     PlanVersion,
     case_connection,
+    freeze_profile,
+    frozen_profile,
     fund_code,
     get_fund,
     load_ledger,
@@ -58,15 +60,15 @@ def _entered(call: ServiceCall) -> datetime:
 
 def _post(
     call: ServiceCall, kind: Kind, amount: int, booked_on: date, *, closes: bool = False,
-    **extra: Any,
+    reference: str | None = None, **extra: Any,
 ) -> None:  # fmt: skip
     if amount <= 0 and not closes:
         return
     params = call.params
+    said = str(params.get("reference", "")) if reference is None else reference
     tx = Tx(
-        kind, amount, booked_on, str(params["project"]),
-        reference=str(params.get("reference", "")), decision=_decision(call), closes=closes,
-        **extra,
+        kind, amount, booked_on, str(params["project"]), reference=said,
+        decision=_decision(call), closes=closes, **extra,
     )  # fmt: skip
     post(_conn(call), tx, call.actor, _entered(call), call.case_id, _fund(call))
 
@@ -78,7 +80,10 @@ def grant(call: ServiceCall) -> object:
     _post(call, Kind.GRANT_COMMITMENT, int(p.get("granted_tkr") or 0), decided)
     _post(call, Kind.RESERVATION, int(p.get("reserved_tkr") or 0), decided)
     fund = get_fund(_conn(call), _fund(call))
-    return {"fund": fund.code, "profile": load_profile(fund.profile).frozen()}
+    profile = load_profile(fund.profile).frozen()
+    if call.case_id is not None:
+        freeze_profile(_conn(call), call.case_id, fund.code, profile, _entered(call))
+    return {"fund": fund.code, "profile": profile}
 
 
 def allocate(call: ServiceCall) -> object:
@@ -120,12 +125,29 @@ def decide_plan(call: ServiceCall) -> object:
     return {"repayment_due_tkr": plan.total}
 
 
+#: How a repayment reaches the fund under each profile's mechanism (DOMAIN §3.2 S25).
+MECHANISM_SAID = {
+    "surplus_at_year_end": "Överskott vid bokslut",
+    "frame_reduction": "Ramminskning",
+}
+
+
 def repay(call: ServiceCall) -> object:
-    """S25: a year's repayment, booked at the year-end accounts (31 December)."""
+    """S25: a year's repayments, one posting per board, booked at the year-end accounts
+    (31 December) and named by the profile's mechanism (surplus or frame cut)."""
     p = call.params
     year = int(p["year"])
-    _post(call, Kind.REPAYMENT, int(p["amount_tkr"]), date(year, 12, 31), budget_year=year)
-    return {"repaid_tkr": int(p["amount_tkr"])}
+    said = MECHANISM_SAID.get(str(p.get("mechanism") or ""), "")
+    by_board: dict[str, int] = {}
+    for line in p.get("boards") or []:
+        if not isinstance(line, Mapping):
+            continue
+        board, amount = str(line["board"]), int(line["returned_tkr"])
+        reference = f"{said} {board} {year}".strip()
+        _post(call, Kind.REPAYMENT, amount, date(year, 12, 31), budget_year=year, board=board,
+              reference=reference)  # fmt: skip
+        by_board[board] = by_board.get(board, 0) + amount
+    return {"returned_tkr": sum(by_board.values()), "by_board": by_board}
 
 
 def relieve(call: ServiceCall) -> object:
@@ -171,6 +193,16 @@ def cancel_reservation(call: ServiceCall) -> object:
     return {"cancelled_tkr": int(p["amount_tkr"])}
 
 
+def case_profile(call: ServiceCall) -> object:
+    """The rule profile frozen on this case at its grant; before the grant, the fund's current
+    one. For parts of the case that cannot see its data (an exemption requested at any time)."""
+    if call.case_id is not None:
+        frozen = frozen_profile(_conn(call), call.case_id)
+        if frozen is not None:
+            return frozen
+    return fund_profile(call)
+
+
 def fund_profile(call: ServiceCall) -> object:
     """The fund's current rule profile (frozen onto the case only at the grant, by fund.grant)."""
     fund = get_fund(_conn(call), _fund(call))
@@ -196,6 +228,7 @@ SERVICES = {
     "fund.balances": balances,
     "fund.project_money": project_money,
     "fund.profile": fund_profile,
+    "fund.case_profile": case_profile,
 }
 
 

@@ -200,6 +200,12 @@ class Ledger:
             capital_consumed=net - repaid,
         )  # fmt: skip
 
+    def first_allocation(self, project: str) -> date | None:
+        """When the project's first allocation was booked, if it has one."""
+        days = [t.booked_on for t in self.transactions
+                if t.project == project and t.kind == Kind.ALLOCATION]  # fmt: skip
+        return min(days, default=None)
+
     def allocated(self, project: str, year: int) -> int:
         """Net allocation to a project for one budget year (allocations minus returns)."""
         p = self._projects().get(project, _Project())

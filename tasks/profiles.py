@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,27 @@ class ProfileInvalid(ValueError):
     """A profile file is missing a key or has a value of the wrong kind (message in Swedish)."""
 
 
+#: The values a profile's choices may take; anything else is refused when the profile is read.
+CHOICES = {
+    "scientific_review": ("always", "council_decides", "never"),
+    "repayment_model": ("repayment", "none"),
+    "amount_basis": ("granted_funds", "realised_reduction", "none"),
+    "repayment_cap": ("net_disbursed", "none"),
+    "mechanism": ("surplus_at_year_end", "frame_reduction", "none"),
+    "project_start_ref": ("actual_start", "decision_date", "first_allocation_date"),
+}
+
+
 @dataclass(frozen=True)
 class Profile:
     key: str
     name: str
     initial_capital_tkr: int
-    decision_chain: tuple[str, ...]
-    committee: bool
+    decision_chain: tuple[str, ...]  # the bodies a grant passes, the last one decides
     exemption_decided_by: str
     project_min_years: int
     project_max_years: int  # 0: no limit
-    reports_per_year: int
-    report_due_dates: tuple[str, ...]  # "MM-DD"
+    report_due_dates: tuple[str, ...]  # "MM-DD", one per report a year
     scientific_review: str  # always | council_decides | never
     revision_allowed: bool
     max_revision_rounds: int
@@ -51,15 +60,26 @@ class Profile:
     def repays(self) -> bool:
         return self.repayment_model != "none"
 
+    @property
+    def committee(self) -> bool:
+        """Whether a committee prepares the board's decision (Södertälje's)."""
+        return "committee" in self.decision_chain
+
+    @property
+    def reports_per_year(self) -> int:
+        return len(self.report_due_dates)
+
     def frozen(self) -> dict[str, Any]:
         """The snapshot stored on a case at the grant decision (plain JSON data)."""
         return asdict(self)
 
     @classmethod
     def thaw(cls, frozen: Mapping[str, Any]) -> Profile:
-        """A profile back from its snapshot (JSON turned its tuples into lists)."""
+        """A profile back from its snapshot (JSON turned its tuples into lists). A snapshot
+        taken by an older Sif may hold parameters since removed: they are left out."""
+        known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in frozen.items()
+            k: tuple(v) if isinstance(v, list) else v for k, v in frozen.items() if k in known
         }
         return cls(**values)
 
@@ -72,9 +92,16 @@ def load_profile(key: str, folder: Path = PROFILES) -> Profile:
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
     try:
-        return _profile(raw)
+        profile = _profile(raw)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProfileInvalid(f"{path.name}: saknar eller har fel värde för {exc}") from None
+    for name, allowed in CHOICES.items():
+        value = getattr(profile, name)
+        if value not in allowed:
+            raise ProfileInvalid(
+                f"{path.name}: {name} = {value!r} är inget av {', '.join(allowed)}."
+            )
+    return profile
 
 
 def all_profiles(folder: Path = PROFILES) -> dict[str, Profile]:
@@ -92,10 +119,10 @@ def _profile(raw: dict[str, Any]) -> Profile:
     return Profile(
         key=str(raw["key"]), name=str(raw["name"]),
         initial_capital_tkr=int(raw["fund"]["initial_capital_tkr"]),
-        decision_chain=tuple(d["chain"]), committee=bool(d["committee"]),
+        decision_chain=tuple(d["chain"]),
         exemption_decided_by=str(d["exemption_decided_by"]),
         project_min_years=int(p["min_years"]), project_max_years=int(p["max_years"]),
-        reports_per_year=int(r["times_per_year"]), report_due_dates=tuple(r["due_dates"]),
+        report_due_dates=tuple(r["due_dates"]),
         scientific_review=str(rev["scientific_review"]),
         revision_allowed=bool(rev["revision_allowed"]),
         max_revision_rounds=int(rev["max_revision_rounds"]),

@@ -21,9 +21,10 @@ class PlanLine:
     amount_tkr: int
 
 
-def repayment_start_deadline(profile: Profile, project_start_ref: date) -> date | None:
-    """The latest date repayment may begin, or None where the profile sets no deadline."""
-    if not profile.start_deadline_years:
+def repayment_start_deadline(profile: Profile, project_start_ref: date | None) -> date | None:
+    """The latest date repayment may begin, or None where the profile sets no deadline (or
+    the project has no start to count from)."""
+    if not profile.start_deadline_years or project_start_ref is None:
         return None
     return shift_years(project_start_ref, profile.start_deadline_years)
 
@@ -32,7 +33,7 @@ def check_plan(
     profile: Profile,
     lines: Sequence[PlanLine],
     cap_tkr: int,
-    project_start_ref: date,
+    project_start_ref: date | None,
     investment_end: date | None = None,
     boards: Sequence[str] = (),
 ) -> list[FieldError]:
@@ -87,7 +88,7 @@ def plan_covers_what_is_left(
 
 
 def _timing(
-    profile: Profile, start: int, end: int, start_ref: date, investment_end: date | None
+    profile: Profile, start: int, end: int, start_ref: date | None, investment_end: date | None
 ) -> list[FieldError]:
     errors = []
     deadline = repayment_start_deadline(profile, start_ref)
@@ -123,6 +124,14 @@ def check_project_length(
     days = (planned_end - planned_start).days + 1
     years = days / 365.25
     errors = []
+    if profile.project_min_years and years < profile.project_min_years - 0.01:
+        errors.append(
+            FieldError(
+                "planned_end",
+                f"Projekt ska pågå minst {profile.project_min_years} år enligt {profile.name}; "
+                f"det här pågår {years:.1f} år.",
+            )
+        )
     if profile.project_max_years and years > profile.project_max_years + 0.01:
         errors.append(
             FieldError(

@@ -4,9 +4,12 @@ caller's transaction (a case step's, when a service task posts), or not at all.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +22,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
+    delete,
     insert,
     select,
 )
@@ -73,6 +78,15 @@ repayment_plan_lines = Table(
     Column("year", Integer, nullable=False),
     Column("board", String(40), nullable=False),
     Column("amount", Integer, nullable=False),
+)
+
+case_profiles = Table(  # the rule profile frozen on a case at its grant (S13), as JSON
+    "case_profiles",
+    metadata,
+    Column("case_id", Integer, primary_key=True),
+    Column("fund", String(40), nullable=False),
+    Column("profile", Text, nullable=False),
+    Column("frozen_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -226,3 +240,23 @@ def decide_plan(conn: Connection, plan: PlanVersion, fund: str = DEFAULT_FUND) -
             insert(repayment_plan_lines),
             [{"plan_id": plan_id, "year": y, "board": b, "amount": a} for y, b, a in plan.lines],
         )
+
+
+def freeze_profile(
+    conn: Connection, case_id: int, fund: str, profile: Mapping[str, Any], at: datetime
+) -> None:
+    """Keep ``profile`` as the case's rule profile from now on (its grant decision)."""
+    conn.execute(delete(case_profiles).where(case_profiles.c.case_id == case_id))
+    conn.execute(
+        insert(case_profiles).values(
+            case_id=case_id, fund=fund, profile=json.dumps(dict(profile)), frozen_at=at
+        )
+    )
+
+
+def frozen_profile(conn: Connection, case_id: int) -> dict[str, Any] | None:
+    """The rule profile frozen on the case at its grant, or None before the grant."""
+    text = conn.execute(
+        select(case_profiles.c.profile).where(case_profiles.c.case_id == case_id)
+    ).scalar()
+    return None if text is None else dict(json.loads(text))

@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from tasks.ledger import tkr
+from tasks.profiles import ProfileInvalid, load_profile
 from tasks.reports import model_change_proposal, table1, table2
 from tasks.store import DEFAULT_FUND, create_fund, get_fund, load_ledger
 from web.cli_common import json_option, parse_day, reports_errors, runtime
@@ -25,10 +26,18 @@ def fund() -> None:
 @click.option("--name", required=True)
 @click.option("--profile", required=True, help="stockholm_2016, sodertalje_2015 …")
 @click.option("--established", required=True, help="ISO-datum")
-@click.option("--capital", type=int, required=True, help="Kapital i tkr.")
+@click.option(
+    "--capital", type=int, default=None,
+    help="Kapital i tkr (utan: regelprofilens startkapital, fund.initial_capital_tkr).",
+)  # fmt: skip
 @reports_errors
-def fund_create(code: str, name: str, profile: str, established: str, capital: int) -> None:
-    """Create a fund with its rule profile and initial capital."""
+def fund_create(code: str, name: str, profile: str, established: str, capital: int | None) -> None:
+    """Create a fund with its rule profile and initial capital (the profile's by default)."""
+    if capital is None:
+        try:
+            capital = load_profile(profile).initial_capital_tkr
+        except ProfileInvalid as exc:
+            raise click.ClickException(str(exc)) from None
     rt = runtime()
     with rt.db.transaction() as conn:
         created = create_fund(

@@ -23,8 +23,17 @@ def test_the_fund_report_shows_table_1_and_table_2(db_url: str) -> None:
         return result.stdout if code == 0 else result.stderr
 
     sif("init")
-    sif("fund", "create", "--name", "Demo", "--profile", "sodertalje_2015",
-        "--established", "2013-06-01", "--capital", "24000")  # fmt: skip
+    created = sif(
+        "fund",
+        "create",
+        "--name",
+        "Demo",
+        "--profile",
+        "sodertalje_2015",
+        "--established",
+        "2013-06-01",
+    )  # the profile's capital: 24 000 tkr
+    assert "24\u00a0000 tkr" in created  # fmt: skip
     assert "finns redan" in sif("fund", "create", "--name", "Demo", "--profile",
                                 "sodertalje_2015", "--established", "2013-06-01",
                                 "--capital", "1", code=3)  # fmt: skip

@@ -14,8 +14,10 @@ from sqlalchemy import select
 import engine
 from engine import Runtime
 from engine.schema import cases
+from tasks.deciders import decider_roles
+from tasks.profiles import all_profiles, load_profile
 from tests.integration.fund import fund_runtime
-from web.demo.cases import CASE_D, form, plan_lines
+from web.demo.cases import CASE_D, form, plan_lines, repayment
 from web.demo.replay import ReplayStuck, Step, replay
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +36,8 @@ def rt_for(db_url: str) -> Iterator[Any]:
         rt.close()
 
 
-REPORT_PERIODS = {"budget_model": {"T3"}, "norrkoping_pre2021": {"T2", "T3"}}
+REPORT_PERIODS = {"budget_model": {"T3"}, "norrkoping_pre2021": {"T2", "T3"},
+                  "norrkoping_post2021": {"T2", "T3"}}  # fmt: skip
 
 
 def until_evaluation(profile: str, outcome: str, committee: bool) -> list[Step]:
@@ -45,6 +48,10 @@ def until_evaluation(profile: str, outcome: str, committee: bool) -> list[Step]:
         if step.element == "committee_decision" and not committee:
             continue
         if step.element == "progress_report" and step.data["period"] not in periods:
+            continue
+        if step.element == "progress_report" and load_profile(profile).steering_group_required:
+            approval = form("report_approval", meeting_date=step.on)
+            steps += [step, Step(step.on, "approve_report", "tove.ahlin", approval)]
             continue
         if step.element == "evaluation":
             steps.append(replace(step, data={**step.data, "outcome_class": outcome,
@@ -62,9 +69,10 @@ def until_evaluation(profile: str, outcome: str, committee: bool) -> list[Step]:
         ("stockholm_2016", False, "no_economic_effect", "exemption_request"),
         ("budget_model", False, "economic_effect_within_limit", "implementation_decision"),
         ("norrkoping_pre2021", False, "effects_not_yet_visible", None),
+        ("norrkoping_post2021", False, "economic_effect_within_limit", "implementation_decision"),
     ],
     ids=["sodertalje-repays", "stockholm-repays", "stockholm-exempts", "budget-model-no-repayment",
-         "norrkoping-waits-a-year"],
+         "norrkoping-waits-a-year", "norrkoping-after-2021-no-repayment"],
 )  # fmt: skip
 def test_each_profile_takes_its_own_path(
     rt_for: Any, profile: str, committee: bool, outcome: str, next_task: str | None
@@ -132,12 +140,11 @@ def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) ->
         replace(evaluation, on="2022-04-15"),
         replace(evaluation, on="2023-04-15", data={**evaluation.data, **later}),
         Step("2023-05-01", "repayment_plan", "sara.ahl",
-             form("repayment_plan", lines=plan_lines(plan), decision_date="2023-05-15")),
+             form("repayment_plan", lines=plan_lines(plan))),
         Step("2023-05-15", "decide_plan_ks", "olle.vik",
              {"decision": "approved", "decision_date": "2023-05-15"}),
         *(Step(f"{year + 1}-01-20", "repayment_follow_up", "erik.holm",
-               {"year": year, "board": "SN", "realised_cost_reduction_tkr": 900,
-                "returned_tkr": 900, "adjust_plan": False}) for year in range(2024, 2029)),
+               repayment(year, {"SN": 600, "UN": 300})) for year in range(2024, 2029)),
         Step("2029-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
         Step("2029-02-15", "implementation_decision", "per.sjo",
              form("implementation_decision")),
@@ -150,3 +157,33 @@ def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) ->
     count, deepest = tree_shape(workflow)
     assert deepest < 120, deepest
     assert count < 1500, count
+
+
+def _granted(profile: str) -> list[Step]:
+    """Case D until its grant, along the profile's decision chain."""
+    upto = [s.element for s in CASE_D.steps].index("project_setup")
+    committee = "committee" in load_profile(profile).decision_chain
+    return [s for s in CASE_D.steps[:upto] if committee or s.element != "committee_decision"]
+
+
+@pytest.mark.parametrize("profile", sorted(all_profiles()))
+def test_each_profile_offers_the_exemption_decision_to_its_decider(
+    rt_for: Any, profile: str
+) -> None:
+    """Who decides an exemption comes from the frozen profile (Stockholm: the city director;
+    Södertälje: KS, entered by the board secretary); anyone else is refused."""
+    rt = rt_for(profile)
+    case_id = replay(rt, [replace(CASE_D, steps=_granted(profile))])["D"]
+    asked = engine.send_message(rt, case_id, "exemption_requested", {}, "maria.ek")
+    [request] = [t for t in asked.open_tasks if t.element_id == "anytime_exemption_request"]
+    engine.complete_task(rt, request.id, form("exemption_request"), "maria.ek")
+    [decision] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
+                  if t.element_id == "anytime_exemption_decision"]  # fmt: skip
+    expected = tuple(decider_roles(load_profile(profile).exemption_decided_by))
+    assert decision.roles == expected
+    holders = {"board_secretary": "olle.vik", "city_director": "anna.berg"}
+    outsider = "anna.berg" if "board_secretary" in expected else "olle.vik"
+    full = form("exemption_decision", decision_date="2017-07-01")
+    with pytest.raises(engine.NotAllowed):
+        engine.complete_task(rt, decision.id, full, outsider)
+    engine.complete_task(rt, decision.id, full, holders[expected[0]])

@@ -89,3 +89,60 @@ def test_an_exemption_above_the_outstanding_is_refused(conn: Connection) -> None
     assert list(check(conn, "fund.relief_within_outstanding", decision, {"project": "E"})) == [
         "amount_tkr"
     ]
+
+
+def _plan_case(start_ref: str) -> dict[str, Any]:
+    profile = {**load_profile("sodertalje_2015").frozen(), "project_start_ref": start_ref}
+    return {"project": "D", "grant_date": "2017-06-16", "actual_start": "2018-03-01",
+            "planned_end": "2019-12-31", "affected_board_codes": ["SN", "UN"],
+            "profile": profile}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start_ref", "deadline"),
+    [("decision_date", "2022-06-16"), ("first_allocation_date", "2022-06-16"),
+     ("actual_start", None)],
+)  # fmt: skip
+def test_the_five_year_deadline_counts_from_the_profiles_start(
+    conn: Connection, start_ref: str, deadline: str | None
+) -> None:  # §9.7 no. 9: D's first allocation is booked on its grant, 2017-06-16
+    post_until(conn, date(2020, 1, 1))
+    lines = [{"year": 2023 + i, "board": "SN", "amount_tkr": 900} for i in range(5)]
+    said = check(conn, "fund.repayment_plan_valid", {"lines": lines}, _plan_case(start_ref))
+    if deadline is None:  # counted from the actual start 2018-03-01: 2023 is in time
+        assert said == {}
+    else:
+        assert deadline in said["start_year"]
+
+
+def test_a_profile_without_a_cap_lets_a_plan_ask_more_than_was_paid(conn: Connection) -> None:
+    post_until(conn, date(2020, 1, 1))
+    case = _plan_case("actual_start")
+    lines = [{"year": 2021 + i, "board": "SN", "amount_tkr": 1000} for i in range(5)]
+    assert "total_tkr" in check(conn, "fund.repayment_plan_valid", {"lines": lines}, case)
+    case["profile"]["repayment_cap"] = "none"
+    assert check(conn, "fund.repayment_plan_valid", {"lines": lines}, case) == {}
+
+
+def test_no_scientific_review_can_be_asked_for_where_the_profile_has_none(
+    conn: Connection,
+) -> None:
+    asked = {"council_recommendation": "request_scientific_review"}
+    never = {"profile": load_profile("norrkoping_pre2021").frozen()}
+    assert "council_recommendation" in check(conn, "fund.science_allowed", asked, never)
+    when_needed = {"profile": load_profile("stockholm_2016").frozen()}
+    assert check(conn, "fund.science_allowed", asked, when_needed) == {}
+
+
+def test_an_internal_evaluator_needs_a_reason_where_an_external_one_is_required(
+    conn: Connection,
+) -> None:
+    internal = {"evaluation_plan": {"evaluator": {"kind": "internal", "organisation": "SN"}}}
+    path = "evaluation_plan.evaluator.deviation_justification"
+    sodertalje = {"profile": load_profile("sodertalje_2015").frozen()}
+    assert path in check(conn, "fund.evaluator_as_profile", internal, sodertalje)
+    internal["evaluation_plan"]["evaluator"]["deviation_justification"] = "Kostnaden."
+    assert check(conn, "fund.evaluator_as_profile", internal, sodertalje) == {}
+    stockholm = {"profile": load_profile("stockholm_2016").frozen()}
+    bare = {"evaluation_plan": {"evaluator": {"kind": "internal", "organisation": "SN"}}}
+    assert check(conn, "fund.evaluator_as_profile", bare, stockholm) == {}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from tasks.profiles import ProfileInvalid, all_profiles, load_profile
+from tasks.profiles import PROFILES, Profile, ProfileInvalid, all_profiles, load_profile
 from tasks.repayment import PlanLine, check_plan, check_project_length, repayment_start_deadline
 
 D = date.fromisoformat
@@ -31,12 +33,13 @@ D_START = D("2017-09-01")
 D_END = D("2019-12-31")
 
 
-def test_the_four_profiles_load_with_their_parameters() -> None:
+def test_the_five_profiles_load_with_their_parameters() -> None:
     profiles = all_profiles()
     assert set(profiles) == {
         "stockholm_2016",
         "sodertalje_2015",
         "norrkoping_pre2021",
+        "norrkoping_post2021",
         "budget_model",
     }
     assert (SODERTALJE.committee, STOCKHOLM.committee) == (True, False)
@@ -99,3 +102,25 @@ def test_a_four_year_project_is_too_long_in_sodertalje_but_fine_in_stockholm() -
     assert error.path == "planned_end"
     assert check_project_length(STOCKHOLM, start, end) == []
     assert check_project_length(SODERTALJE, start, D("2021-12-31")) == []
+
+
+def test_a_profile_with_a_choice_it_does_not_know_is_refused(tmp_path: Path) -> None:
+    text = (PROFILES / "sodertalje_2015.toml").read_text("utf-8")
+    (tmp_path / "odd.toml").write_text(
+        text.replace('project_start_ref = "actual_start"', 'project_start_ref = "someday"'),
+        "utf-8",
+    )
+    with pytest.raises(ProfileInvalid, match="project_start_ref"):
+        load_profile("odd", tmp_path)
+
+
+def test_a_snapshot_from_an_older_sif_still_thaws() -> None:
+    old = {**SODERTALJE.frozen(), "committee": True, "reports_per_year": 3}
+    assert Profile.thaw(old) == SODERTALJE
+
+
+def test_a_project_shorter_than_the_profile_allows_is_refused() -> None:
+    short = check_project_length(SODERTALJE, D("2017-01-01"), D("2017-06-30"))
+    assert [e.path for e in short] == ["planned_end"] and "minst 1 år" in short[0].message
+    assert check_project_length(replace(SODERTALJE, project_min_years=0), D("2017-01-01"),
+                                D("2017-06-30")) == []  # fmt: skip

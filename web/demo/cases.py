@@ -47,15 +47,35 @@ def follow_up(year: int, spent: int) -> dict[str, Any]:
     return data
 
 
+def verified(on: str) -> Step:
+    """The central economist checks a year-end follow-up against the ledger (S19)."""
+    return Step(on, "verify_follow_up", "erik.holm", form("follow_up_verification"))
+
+
 def allocation(amount: int, decided: str, paragraph: str) -> dict[str, Any]:
     return {"amount_tkr": amount, "decision_date": decided, "paragraph": paragraph}
 
 
-def repayment(year: int, returned: int, adjust: bool = False) -> dict[str, Any]:
-    return form(
-        "repayment_follow_up", year=year, board="SN", realised_cost_reduction_tkr=returned,
-        returned_tkr=returned, adjust_plan=adjust,
-    )  # fmt: skip
+def repayment(year: int, by_board: dict[str, int], adjust: bool = False) -> dict[str, Any]:
+    """A year's repayment follow-up: what each board realised and returned (tkr)."""
+    lines = [{"board": board, "realised_cost_reduction_tkr": amount, "returned_tkr": amount}
+             for board, amount in by_board.items()]  # fmt: skip
+    return form("repayment_follow_up", year=year, by_board=lines, adjust_plan=adjust)
+
+
+def repaid(on: str, year: int, by_board: dict[str, int], adjust: bool = False) -> Step:
+    """The central economist's follow-up of a repayment year."""
+    return Step(on, "repayment_follow_up", "erik.holm", repayment(year, by_board, adjust))
+
+
+def decided_plan(drafted: str, element: str, version: dict[int, tuple[int, int]],
+                 decided: str, decision: str, paragraph: str) -> list[Step]:  # fmt: skip
+    """A repayment plan (or its adjustment) drafted by the economist and decided by KS."""
+    decided_as = {"decision": "approved", "decision_date": decided, "paragraph": paragraph}
+    return [
+        Step(drafted, element, "sara.ahl", form("repayment_plan", lines=plan_lines(version))),
+        Step(decided, decision, "olle.vik", decided_as),
+    ]
 
 
 def plan_lines(by_year: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
@@ -103,40 +123,29 @@ CASE_D = Timeline(
         Step("2017-08-21", "annual_allocation", "olle.vik", allocation(750, "2017-06-16", "§139")),
         Step("2018-01-10", "progress_report", "elif.demir", report("T3", 2017)),
         Step("2018-01-28", "annual_follow_up", "elif.demir", follow_up(2017, 750)),
+        verified("2018-01-28"),
         Step("2018-01-29", "annual_allocation", "olle.vik", allocation(1500, "2017-12-16", "§249")),
         Step("2018-05-08", "progress_report", "elif.demir", report("T1", 2018)),
         Step("2018-09-10", "progress_report", "elif.demir", report("T2", 2018)),
         Step("2019-01-10", "progress_report", "elif.demir", report("T3", 2018)),
         Step("2019-01-28", "annual_follow_up", "elif.demir", follow_up(2018, 1500)),
+        verified("2019-01-28"),
         Step("2019-01-29", "annual_allocation", "olle.vik", allocation(2250, "2018-12-14", "§301")),
         Step("2019-05-08", "progress_report", "elif.demir", report("T1", 2019)),
         Step("2019-09-10", "progress_report", "elif.demir", report("T2", 2019)),
         Step("2020-01-10", "progress_report", "elif.demir", report("T3", 2019)),
         Step("2020-01-28", "annual_follow_up", "elif.demir", follow_up(2019, 2250)),
+        verified("2020-01-28"),
         Step("2020-03-31", "evaluation", "sara.ahl", form("evaluation")),
-        Step(
-            "2020-06-01",
-            "repayment_plan",
-            "sara.ahl",
-            form("repayment_plan", lines=plan_lines(D_V1), decision_date="2020-06-15"),
+        *decided_plan("2020-06-01", "repayment_plan", D_V1, "2020-06-15", "decide_plan_ks", "§120"),
+        repaid("2022-01-20", 2021, {"SN": 600, "UN": 300}),
+        repaid("2023-02-15", 2022, {"SN": 300, "UN": 300}, adjust=True),
+        *decided_plan(
+            "2023-03-20", "adjust_plan_task", D_V2, "2023-03-20", "decide_adjusted_plan", "§61"
         ),
-        Step(
-            "2020-06-15",
-            "decide_plan_ks",
-            "olle.vik",
-            {"decision": "approved", "decision_date": "2020-06-15", "paragraph": "§120"},
-        ),
-        Step("2022-01-20", "repayment_follow_up", "erik.holm", repayment(2021, 900)),
-        Step("2023-02-15", "repayment_follow_up", "erik.holm", repayment(2022, 600, adjust=True)),
-        Step(
-            "2023-03-20",
-            "adjust_plan_task",
-            "sara.ahl",
-            form("repayment_plan", lines=plan_lines(D_V2), decision_date="2023-03-20"),
-        ),
-        Step("2024-01-20", "repayment_follow_up", "erik.holm", repayment(2023, 900)),
-        Step("2025-01-20", "repayment_follow_up", "erik.holm", repayment(2024, 900)),
-        Step("2026-01-20", "repayment_follow_up", "erik.holm", repayment(2025, 1200)),
+        repaid("2024-01-20", 2023, {"SN": 600, "UN": 300}),
+        repaid("2025-01-20", 2024, {"SN": 600, "UN": 300}),
+        repaid("2026-01-20", 2025, {"SN": 900, "UN": 300}),
         Step("2026-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
         Step("2026-02-15", "implementation_decision", "per.sjo", form("implementation_decision")),
     ],
@@ -166,6 +175,7 @@ def investment(
     for year in years:
         steps.append(Step(f"{year + 1}-01-20", "annual_follow_up", leader,
                           follow_up(year, spent[year])))  # fmt: skip
+        steps.append(verified(f"{year + 1}-01-20"))
         if year + 1 in allocations:
             steps.append(Step(f"{year + 1}-01-21", "annual_allocation", "olle.vik",
                               allocation(*allocations[year + 1])))  # fmt: skip

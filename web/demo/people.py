@@ -19,7 +19,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "elif.demir": ("Elif Demir", ["project_leader", "applicant"]),
     "nora.falk": ("Nora Falk", ["applicant", "project_leader"]),
     "olle.vik": ("Olle Vik", ["board_secretary", "committee"]),
-    "tove.ahlin": ("Tove Ahlin", ["ops_head"]),
+    "tove.ahlin": ("Tove Ahlin", ["ops_head", "steering_group"]),
     "admin": ("Fondadministratör", ["admin"]),
     "greta.sund": ("Greta Sund", ["auditor"]),
     "helena.rask": ("Helena Rask", ["process_owner"]),

@@ -1,6 +1,7 @@
 """A ledger an auditor trusts: every posting names the decision behind it (body, date, §) and
 whether it closed the project's money (a full exemption); repayment plans keep their lines per
-year and board and who decided them.
+year and board and who decided them; the rule profile frozen on a case is kept where every
+part of the case (also an exemption requested at any time) can read it.
 
 Revision ID: t0003
 Revises: t0002
@@ -48,9 +49,17 @@ def upgrade() -> None:
         sa.Column("amount", sa.Integer, nullable=False),
     )
     op.create_index("ix_repayment_plan_lines_plan", "repayment_plan_lines", ["plan_id"])
+    op.create_table(  # the rule profile frozen on a case at its grant (S13)
+        "case_profiles",
+        sa.Column("case_id", sa.Integer, primary_key=True),
+        sa.Column("fund", sa.String(40), nullable=False),
+        sa.Column("profile", sa.Text, nullable=False),
+        sa.Column("frozen_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("case_profiles")
     op.drop_index("ix_repayment_plan_lines_plan", "repayment_plan_lines")
     op.drop_table("repayment_plan_lines")
     with op.batch_alter_table("repayment_plan_totals") as batch:
