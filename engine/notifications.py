@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
 
 from engine.clock import as_utc
 from engine.errors import FieldError, NotFound, ValidationFailed
-from engine.models import Paged, TaskState
+from engine.models import Paged, TaskState, User
 from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks, notifications, user_roles, users
 from engine.users import acting_user
@@ -42,6 +42,9 @@ class Notification:
     created_at: datetime
     read_at: datetime | None
     mail_state: str
+    #: An open task of the case the recipient may work on, to link to: the one notified
+    #: about while it is open, else (say, after an escalation) one waiting for them.
+    open_task_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,13 +170,32 @@ _ROWS = select(notifications, cases.c.business_key).join(
 )
 
 
-def _to_notification(r: object) -> Notification:
+def _to_notification(r: object, open_task_id: str | None = None) -> Notification:
     row = r._mapping  # type: ignore[attr-defined]
     return Notification(
         row["id"], row["recipient"], row["case_id"], row["business_key"], row["task_id"],
         row["kind"], row["subject"], row["body"], as_utc(row["created_at"]),
-        as_utc(row["read_at"]) if row["read_at"] else None, row["mail_state"],
+        as_utc(row["read_at"]) if row["read_at"] else None, row["mail_state"], open_task_id,
     )  # fmt: skip
+
+
+def _open_task_for(conn: Connection, user: User, case_id: int, task_id: str | None) -> str | None:
+    """The open task of the case to link for ``user``: held by them or offered to a role of
+    theirs; the notified task first."""
+    theirs = or_(
+        human_tasks.c.assignee == user.name,
+        exists().where(
+            human_task_roles.c.task_id == human_tasks.c.id,
+            human_task_roles.c.role.in_(sorted(user.roles)),
+        ),
+    )
+    found = conn.execute(
+        select(human_tasks.c.id)
+        .where(human_tasks.c.case_id == case_id, human_tasks.c.state.in_(OPEN), theirs)
+        .order_by((human_tasks.c.id == (task_id or "")).desc(), human_tasks.c.created_at)
+        .limit(1)
+    ).scalar()
+    return str(found) if found is not None else None
 
 
 def notifications_for(
@@ -194,8 +216,10 @@ def notifications_for(
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).all()
-    rows_ = [_to_notification(r) for r in rows]
-    return NotificationPage(total=int(total), page_size=page_size, rows=rows_, page=page)
+        found = [
+            _to_notification(r, _open_task_for(conn, user, r.case_id, r.task_id)) for r in rows
+        ]
+    return NotificationPage(total=int(total), page_size=page_size, rows=found, page=page)
 
 
 def unread_count(rt: Runtime, user_name: str) -> int:

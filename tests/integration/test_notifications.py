@@ -75,6 +75,7 @@ def test_the_reminder_reaches_every_holder_of_the_role_once(vrt: Runtime) -> Non
     assert "Hör av dig till samordnaren om du behöver mer tid." in note.body
     assert note.created_at == START + timedelta(days=20)
     assert note.case_id == case.id and note.task_id == case.open_tasks[0].id
+    assert note.open_task_id == note.task_id  # the reminded task, still open: linked
     assert note.mail_state == "not_needed"  # no SMTP server is configured here
     advance(vrt, 29)
     assert everyone(vrt) == {"pia": ["reminder"], "pelle": ["reminder"]}
@@ -101,6 +102,8 @@ def test_the_escalation_reaches_the_coordinators_once_and_the_task_moves_on(
     assert "skulle ha varit klar senast 31 januari 2016. Den hanteras av Pia." in note.body
     open_now = engine.get_case(vrt, case.id, with_data=False).open_tasks
     assert [t.element_id for t in open_now] == ["follow_up"]
+    assert note.open_task_id == open_now[0].id  # the cancelled task is gone: their new one
+    assert [n.open_task_id for n in inbox_of(vrt, "pia")] == [None]  # nothing left for pia
     advance(vrt, 400)
     assert everyone(vrt) == {"pia": ["reminder"], "lina": ["escalation"], "olof": ["escalation"]}
 
