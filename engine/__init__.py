@@ -125,6 +125,7 @@ from engine.useradmin import (
     list_accounts,
     reactivate_user,
     reset_password,
+    set_email,
     set_roles,
     user_history,
 )
@@ -270,6 +271,7 @@ __all__ = [
     "send_message",
     "send_pending",
     "set_case_status",
+    "set_email",
     "set_roles",
     "set_virtual_time",
     "shift_years",

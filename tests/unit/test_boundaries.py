@@ -178,6 +178,7 @@ PUBLIC_API = {
     "send_message",
     "send_pending",
     "set_case_status",
+    "set_email",
     "set_roles",
     "set_virtual_time",
     "shift_years",

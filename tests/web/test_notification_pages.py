@@ -130,3 +130,40 @@ def test_the_api_answers_my_notifications_only(
     assert everything["total"] == 1
     refused = client.get("/api/v1/notifications?page_size=500", headers=headers)
     assert refused.status_code == 422
+
+
+def test_an_administrator_sets_and_removes_the_email_address(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    engine.add_user(web_rt, "ada", ["admin"], "Ada Administratör", password=PASSWORD)
+    sign_in("ada")
+    page = "/admin/anvandare/klara"
+    assert "Ingen – aviseringar visas bara i Sif" in client.get(page).get_data(as_text=True)
+
+    refused = post_form(client, f"{page}/epost", {"email": "inte en adress"}, page)
+    assert refused.status_code == 422
+    assert "Ange en e-postadress som namn@exempel.se." in refused.get_data(as_text=True)
+    assert engine.get_user(web_rt, "klara").email is None
+
+    assert (
+        post_form(client, f"{page}/epost", {"email": " klara@kommun.se "}, page).status_code == 302
+    )
+    shown = client.get(page).get_data(as_text=True)
+    assert "Aviseringar till Klara Handläggare skickas till klara@kommun.se." in shown
+    assert "Satte e-postadressen klara@kommun.se." in shown  # in the user's history
+    assert engine.get_user(web_rt, "klara").email == "klara@kommun.se"
+
+    assert post_form(client, f"{page}/epost", {"email": ""}, page).status_code == 302
+    assert engine.get_user(web_rt, "klara").email is None
+    assert "Tog bort e-postadressen." in client.get(page).get_data(as_text=True)
+
+
+def test_only_an_administrator_changes_an_email_address(
+    web_rt: Runtime, client: FlaskClient, sign_in: Callable[[str], None]
+) -> None:
+    sign_in("nils")  # an auditor reads the page and changes nothing
+    page = "/admin/anvandare/klara"
+    assert client.get(page).status_code == 200
+    answer = post_form(client, f"{page}/epost", {"email": "nils@kommun.se"}, page)
+    assert answer.status_code == 403
+    assert engine.get_user(web_rt, "klara").email is None
