@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 from sqlalchemy import select
 
 import engine
@@ -21,6 +22,7 @@ from engine import Runtime, Scheduler, Settings
 from engine.mail import MAX_ATTEMPTS
 from engine.schema import notifications
 from tests.conftest import make_runtime, read_scenario
+from web.cli import main
 
 START = engine.to_datetime("2016-01-01T09:00")
 
@@ -173,3 +175,25 @@ def test_without_an_smtp_host_nothing_is_mailed(db_url: str) -> None:
     assert mail_states(rt) == {"pia": ("not_needed", 0)}
     assert engine.send_pending(rt) == engine.MailResult(0, 0)
     rt.close()
+
+
+def test_sif_timers_run_due_mails_with_the_smtp_settings_from_the_environment(
+    db_url: str, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    rt = make_runtime(db_url, clock="virtual")
+    engine.set_virtual_time(rt.db, START)
+    engine.add_user(rt, "pia", ["project_leader"], email="pia@example.org")
+    engine.deploy(rt, read_scenario("deadline_notices"), "pia")
+    engine.start_case(rt, "deadline_notices", "pia")
+    engine.set_virtual_time(rt.db, START + timedelta(days=21))  # the reminder is due
+    rt.close()
+    env = {
+        "SIF_DATABASE_URL": db_url, "SIF_CLOCK": "virtual", "SIF_SMTP_HOST": "127.0.0.1",
+        "SIF_SMTP_PORT": str(port), "SIF_SMTP_FROM": "sif@kommun.se",
+    }  # fmt: skip
+    result = CliRunner().invoke(main, ["timers", "run-due"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Skickade 1 avisering(ar) med e-post; 0 misslyckades." in result.stdout
+    [(to, message)] = box.messages
+    assert to == ["pia@example.org"] and message["From"] == "sif@kommun.se"
