@@ -63,3 +63,16 @@ def test_the_holder_reads_the_whole_reminder_and_marks_all_read(
     page.get_by_role("button", name="Markera alla som lästa").click()
     expect(page.locator(".flashes")).to_contain_text("1 avisering är markerad som läst.")
     assert engine.unread_count(sif.rt, "jonas.lind") == 0
+
+
+def test_an_administrator_gives_a_person_an_email_address(sif: LiveSif, page: Page) -> None:
+    pages.sign_in(page, "admin")
+    page.goto("/admin/anvandare/lina.nord")
+    page.get_by_label("E-postadress").fill("lina.nord@kommun.se")
+    page.get_by_role("button", name="Spara e-postadressen").click()
+    expect(page.locator(".flashes")).to_contain_text(
+        "Aviseringar till Lina Nord skickas till lina.nord@kommun.se."
+    )
+    pages.assert_accessible(page)
+    page.screenshot(path=str(SHOTS / "notifications-admin-email.png"), full_page=True)
+    assert engine.get_user(sif.rt, "lina.nord").email == "lina.nord@kommun.se"
