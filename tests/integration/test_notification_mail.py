@@ -5,6 +5,7 @@ later retry, never an exception out of the tick."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -19,7 +20,7 @@ from sqlalchemy import select
 import engine
 import tasks
 from engine import Runtime, Scheduler, Settings
-from engine.mail import MAX_ATTEMPTS
+from engine.mail import MAX_ATTEMPTS, claim_mail
 from engine.schema import notifications
 from tests.conftest import make_runtime, read_scenario
 from web.cli import main
@@ -197,3 +198,36 @@ def test_sif_timers_run_due_mails_with_the_smtp_settings_from_the_environment(
     assert "Skickade 1 avisering(ar) med e-post; 0 misslyckades." in result.stdout
     [(to, message)] = box.messages
     assert to == ["pia@example.org"] and message["From"] == "sif@kommun.se"
+
+
+def test_two_senders_at_once_never_claim_the_same_notification(db_url: str) -> None:
+    rt = runtime_mailing_to(db_url, free_port())
+    engine.set_virtual_time(rt.db, START)
+    names = [f"person{i}" for i in range(30)]
+    for name in names:
+        engine.add_user(rt, name, ["project_leader"], email=f"{name}@example.org")
+    engine.deploy(rt, read_scenario("deadline_notices"), "person0")
+    case = engine.start_case(rt, "deadline_notices", "person0")
+    with rt.db.transaction() as conn:
+        engine.add_notifications(
+            conn, names, case_id=case.id, task_id=None, kind="info", subject="Hej",
+            body="Hej!", now=START, mail=True,
+        )  # fmt: skip
+    start_line = threading.Barrier(2)
+    claimed: list[list[int]] = [[], []]
+
+    def sender(index: int) -> None:
+        start_line.wait()
+        while batch := claim_mail(rt, batch=4):
+            claimed[index].extend(c.id for c in batch)
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second = set(claimed[0]), set(claimed[1])
+    assert not first & second
+    assert len(first | second) == len(claimed[0]) + len(claimed[1]) == 30
+    assert {state for state, _ in mail_states(rt).values()} == {"sending"}
+    rt.close()
