@@ -53,7 +53,7 @@ _TRYABLE = and_(
 _CANDIDATES = (
     select(
         notifications.c.id, notifications.c.mail_attempts, notifications.c.subject,
-        notifications.c.body, users.c.email,
+        notifications.c.body, users.c.email, users.c.active,
     )
     .join(users, users.c.name == notifications.c.recipient)
     .where(_TRYABLE)
@@ -76,12 +76,13 @@ _CLAIM = (
 
 
 def claim_mail(rt: Runtime, batch: int = 50, now: datetime | None = None) -> list[_Claimed]:
-    """Claim up to ``batch`` notifications to mail; a row without an address needs none."""
+    """Claim up to ``batch`` notifications to mail; a row whose recipient has no address (or
+    has been deactivated) since it was written needs none."""
     now = now or datetime.now(UTC)
     claimed: list[_Claimed] = []
     with rt.db.transaction() as conn:
         for row in conn.execute(_CANDIDATES, {"now": now, "batch": batch}).all():
-            if not row.email:
+            if not row.email or not row.active:  # no address now, or no longer one of us
                 _set(conn, row.id, mail_state="not_needed", mail_retry_at=None)
                 continue
             won = conn.execute(

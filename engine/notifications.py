@@ -120,9 +120,12 @@ def role_holders(conn: Connection, roles: Iterable[str]) -> list[str]:
 
 
 def task_holders(conn: Connection, task: TaskAtStep) -> list[str]:
-    """Who holds a task: its assignee once claimed, else every active holder of its roles."""
+    """Who holds a task: its assignee once claimed (while they are active), else every
+    active holder of its roles."""
     if task.assignee:
-        return [task.assignee]
+        active = conn.execute(select(users.c.active).where(users.c.name == task.assignee)).scalar()
+        if active:
+            return [task.assignee]
     return role_holders(conn, task.roles)
 
 

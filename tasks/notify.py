@@ -73,8 +73,9 @@ def reminder_text(task: TaskAtStep, message: str) -> tuple[str, str]:
     return subject, body
 
 
-def escalation_text(task: TaskAtStep, holder: str | None, message: str) -> tuple[str, str]:
-    """Subject and body of an escalation about an overdue task."""
+def escalation_text(task: TaskAtStep, message: str) -> tuple[str, str]:
+    """Subject and body of an escalation about an overdue task, naming who holds it."""
+    holder = task.assignee_name
     named = f"”{task.name}” i ärende {task.business_key}"
     subject = f"Eskalering: {named} är försenad"
     if task.due_at is not None:
@@ -102,9 +103,8 @@ class Notifier:
         self, conn: Connection, call: ServiceCall, recipients: list[str],
         task_id: str | None, kind: Literal["reminder", "escalation"], text: tuple[str, str],
     ) -> int:  # fmt: skip
-        assert call.case_id is not None  # a case step always names its case
         return add_notifications(
-            conn, recipients, case_id=call.case_id, task_id=task_id, kind=kind,
+            conn, recipients, case_id=_case(call), task_id=task_id, kind=kind,
             subject=text[0], body=text[1], now=self.rt.clock.now(conn),
             mail=bool(self.rt.settings.smtp_host),
         )  # fmt: skip
@@ -131,7 +131,7 @@ class Notifier:
             return {"notified": self._store(conn, call, recipients, None, "escalation", text)}
         notified = 0
         for task in tasks:
-            text = escalation_text(task, task.assignee_name, message)
+            text = escalation_text(task, message)
             notified += self._store(conn, call, recipients, task.id, "escalation", text)
         return {"notified": notified}
 

@@ -231,3 +231,17 @@ def test_two_senders_at_once_never_claim_the_same_notification(db_url: str) -> N
     assert len(first | second) == len(claimed[0]) + len(claimed[1]) == 30
     assert {state for state, _ in mail_states(rt).values()} == {"sending"}
     rt.close()
+
+
+def test_nothing_is_mailed_to_someone_deactivated_meanwhile(
+    mrt: Runtime, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, _ = mailbox
+    engine.add_user(mrt, "ada", ["admin"])
+    engine.set_virtual_time(mrt.db, START + timedelta(days=21))
+    assert engine.sweep(mrt, "s").fired == 1  # the reminder is written, not yet mailed
+    assert mail_states(mrt)["pia"] == ("pending", 0)
+    engine.deactivate_user(mrt, "ada", "pia")
+    assert engine.send_pending(mrt) == engine.MailResult(0, 0)
+    assert mail_states(mrt)["pia"] == ("not_needed", 0)
+    assert box.messages == []

@@ -88,6 +88,14 @@ def test_a_claimed_task_is_reminded_to_its_assignee_only(vrt: Runtime) -> None:
     assert everyone(vrt) == {"pelle": ["reminder"]}
 
 
+def test_a_deactivated_assignee_is_not_reminded_the_role_is(vrt: Runtime) -> None:
+    case = start(vrt)
+    engine.claim_task(vrt, case.open_tasks[0].id, "pelle")
+    engine.deactivate_user(vrt, "admin", "pelle")
+    advance(vrt, 21)
+    assert everyone(vrt) == {"pia": ["reminder"]}
+
+
 def test_the_escalation_reaches_the_coordinators_once_and_the_task_moves_on(
     vrt: Runtime,
 ) -> None:
