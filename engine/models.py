@@ -58,6 +58,7 @@ class User:
     display_name: str
     roles: frozenset[str]
     active: bool = True
+    email: str | None = None  # where notifications are mailed
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.clock import RealClock
+from engine.mail import send_pending
 from engine.runtime import Runtime
 from engine.timers import DEFAULT_LEASE, SweepResult, next_due_at, sweep
 
@@ -48,12 +49,15 @@ class Scheduler:
         self._aps: BaseScheduler | None = None
 
     def tick(self) -> SweepResult:
-        """One sweep; then arm the wake-up job at the next due time (real clock only)."""
+        """One sweep, then the notifications it left mailed (each in its own transaction,
+        never the case's); then arm the wake-up job at the next due time (real clock only)."""
         try:
             result = sweep(self.rt, self.owner, self.batch, self.lease)
         except Exception:  # a sweep must never kill the scheduler; the next tick tries again
             log.exception("sweep failed")
+            send_pending(self.rt)
             return SweepResult(0, 0, 0)
+        send_pending(self.rt)  # never raises: a failed send is the notification's state
         if self.report is not None and result.claimed:
             self.report(result)
         self._arm_wakeup()

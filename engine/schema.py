@@ -36,6 +36,7 @@ users = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("failed_sign_ins", Integer, nullable=False, default=0),  # since the last success
     Column("locked_until", Timestamp),  # sign-in refused until then (lock-out)
+    Column("email", String(254)),  # where notifications are mailed; none: shown in Sif only
 )
 
 user_roles = Table(
@@ -241,4 +242,26 @@ process_drafts = Table(
     Column("base_version", Integer),  # the version the draft was started from
     Column("files", Text, nullable=False),  # JSON: file name → text
     Column("saved_at", Timestamp, nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recipient", String(80), nullable=False),  # a user name
+    Column("case_id", ForeignKey("cases.id"), nullable=False),
+    Column("task_id", String(36)),  # the human task it is about, if any
+    Column("kind", String(20), nullable=False),  # reminder | escalation | info
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", Timestamp, nullable=False),  # the clock's time (virtual in simulations)
+    Column("read_at", Timestamp),
+    Column("mail_state", String(20), nullable=False),  # pending|sending|sent|failed|not_needed
+    Column("mail_attempts", Integer, nullable=False, default=0),
+    Column("mail_retry_at", Timestamp),  # real time: next try, or the end of a sender's claim
+    Column("mailed_at", Timestamp),
+    # "My unread, newest first" and the badge's count read this index alone.
+    Index("ix_notifications_recipient_read", "recipient", "read_at", "id"),
+    # The sender's claim: rows still to be mailed, by when they may be tried.
+    Index("ix_notifications_mail", "mail_state", "mail_retry_at"),
 )

@@ -27,6 +27,13 @@ class Settings:
     secure_cookies: bool = False
     #: Largest request body the web accepts (a bundle upload is the largest).
     max_request_bytes: int = 25 * 1024 * 1024
+    #: The SMTP server notifications are mailed through; empty: no mail, Sif's inbox only.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "sif@localhost"
+    smtp_user: str = ""  # sign in to the server when set
+    smtp_password: str = ""
+    smtp_starttls: bool = False  # upgrade the connection with STARTTLS before signing in
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +46,16 @@ class Settings:
             max_bundle_bytes=int(env.get("SIF_MAX_BUNDLE_BYTES", cls.max_bundle_bytes)),
             max_case_data_bytes=int(env.get("SIF_MAX_CASE_DATA_BYTES", cls.max_case_data_bytes)),
             max_loop_cardinality=int(env.get("SIF_MAX_LOOP_CARDINALITY", cls.max_loop_cardinality)),
-            secure_cookies=env.get("SIF_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+            secure_cookies=_flag(env.get("SIF_SECURE_COOKIES", "")),
             max_request_bytes=int(env.get("SIF_MAX_REQUEST_BYTES", cls.max_request_bytes)),
+            smtp_host=env.get("SIF_SMTP_HOST", "").strip(),
+            smtp_port=int(env.get("SIF_SMTP_PORT", cls.smtp_port)),
+            smtp_from=env.get("SIF_SMTP_FROM", cls.smtp_from),
+            smtp_user=env.get("SIF_SMTP_USER", ""),
+            smtp_password=env.get("SIF_SMTP_PASSWORD", ""),
+            smtp_starttls=_flag(env.get("SIF_SMTP_STARTTLS", "")),
         )
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes")

@@ -38,7 +38,7 @@ from engine.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from engine.models import Paged, User
 from engine.runtime import Runtime
 from engine.schema import admin_events, user_roles, users
-from engine.users import ADMIN_ROLE, acting_user, load_user
+from engine.users import ADMIN_ROLE, acting_user, check_email, load_user
 
 #: A user name: lowercase letters, digits, dot and dash (``sara.ahl``), at most 80 characters.
 USER_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,79}")
@@ -59,6 +59,7 @@ class Account:
     created_at: datetime
     locked_until: datetime | None
     last_change: datetime | None  # the latest administrative change to this user
+    email: str | None = None  # where notifications are mailed
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,19 @@ def reset_password(rt: Runtime, actor: str, name: str, new_password: str) -> Use
         return user
 
 
+def set_email(rt: Runtime, actor: str, name: str, email: str) -> User:
+    """Give ``name`` the e-mail address notifications are mailed to (empty: none, they read
+    them in Sif only); ``ValidationFailed`` (field ``email``) for something not an address."""
+    address = check_email(email)
+    with rt.db.transaction() as conn:
+        _administrator(conn, actor)
+        user = load_user(conn, name)
+        if user.email != address:
+            conn.execute(update(users).where(users.c.id == user.id).values(email=address))
+            _record(conn, rt.clock.now(conn), actor, "email_changed", name, {"email": address})
+        return load_user(conn, name)
+
+
 def get_account(rt: Runtime, name: str) -> Account:
     """One user as the administrators see them; ``NotFound`` if there is no such user."""
     with rt.db.reading() as conn:
@@ -338,7 +352,7 @@ def _accounts() -> Any:
     )
     return select(
         users.c.id, users.c.name, users.c.display_name, users.c.active, users.c.created_at,
-        users.c.locked_until, last_change.label("last_change"),
+        users.c.locked_until, users.c.email, last_change.label("last_change"),
     )  # fmt: skip
 
 
@@ -374,5 +388,5 @@ def _account(row: Any, roles: frozenset[str]) -> Account:
         name=row.name, display_name=row.display_name, roles=roles, active=bool(row.active),
         created_at=as_utc(row.created_at),
         locked_until=as_utc(row.locked_until) if row.locked_until else None,
-        last_change=as_utc(row.last_change) if row.last_change else None,
+        last_change=as_utc(row.last_change) if row.last_change else None, email=row.email,
     )  # fmt: skip

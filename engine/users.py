@@ -27,11 +27,14 @@ def add_user(
     roles: Iterable[str],
     display_name: str | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> User:
-    """Create a user, or update the display name, roles and password of an existing one."""
+    """Create a user, or update the display name, roles, password and (when given) e-mail
+    address of an existing one."""
     name = name.strip()
     if not name or len(name) > 80:
         raise ValidationFailed([FieldError("name", "Ange ett användarnamn (högst 80 tecken).")])
+    email = check_email(email)
     wanted = sorted({r.strip() for r in roles if r.strip()})
     password_hash = _hasher.hash(password) if password else None
     with rt.db.transaction() as conn:
@@ -39,11 +42,14 @@ def add_user(
         values = {"display_name": display_name or name}
         if password_hash:
             values["password_hash"] = password_hash
+        if email:
+            values["email"] = email
         if existing is None:
             user_id = inserted_id(
                 conn.execute(insert(users).values(
                     name=name, active=True, created_at=rt.clock.now(),
                     password_hash=password_hash, display_name=display_name or name,
+                    email=email,
                 )
             ))  # fmt: skip
         else:
@@ -55,9 +61,34 @@ def add_user(
         return load_user(conn, name)
 
 
+def check_email(email: str | None) -> str | None:
+    """The address as stored (trimmed; empty: none); ``ValidationFailed`` if it is not one."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    local, at, domain = email.rpartition("@")
+    if (
+        not at
+        or not local
+        or "." not in domain
+        or len(email) > 254
+        or any(c.isspace() for c in email)
+    ):
+        problem = "Ange en e-postadress som namn@exempel.se."
+        raise ValidationFailed([FieldError("email", problem)])
+    return email
+
+
 # Built once: this runs on every action, and SQLAlchemy then reuses its compiled form.
 _USER_WITH_ROLES = (
-    select(users.c.id, users.c.name, users.c.display_name, users.c.active, user_roles.c.role)
+    select(
+        users.c.id,
+        users.c.name,
+        users.c.display_name,
+        users.c.active,
+        users.c.email,
+        user_roles.c.role,
+    )
     .outerjoin(user_roles, user_roles.c.user_id == users.c.id)
     .where(users.c.name == bindparam("name"))
 )
@@ -70,7 +101,7 @@ def load_user(conn: Connection, name: str) -> User:
         raise NotFound(f"Användaren {name!r} finns inte.")
     first = rows[0]
     roles = frozenset(r.role for r in rows if r.role is not None)
-    return User(first.id, first.name, first.display_name, roles, bool(first.active))
+    return User(first.id, first.name, first.display_name, roles, bool(first.active), first.email)
 
 
 def acting_user(conn: Connection, name: str) -> User:

@@ -7,6 +7,7 @@ from tasks.calendar import CALENDAR_FUNCTIONS
 from tasks.deciders import DECIDER_FUNCTIONS
 from tasks.fund_rules import register_rules
 from tasks.fund_services import register_services
+from tasks.notify import register_notifications
 from tasks.store import MIGRATIONS
 
 #: What administrators filter cases by: the rule profile (frozen at the grant, the fund's until
@@ -19,8 +20,10 @@ CASE_TAGS = {
 
 
 def install(rt: Runtime) -> Runtime:
-    """Register the fund's service tasks, form rules and script functions on ``rt``."""
+    """Register the fund's service tasks, form rules, script functions and the reminder and
+    escalation services (``notify.remind``, ``notify.escalate``) on ``rt``."""
     register_services(rt.services)
+    register_notifications(rt)
     register_rules(rt.services)
     rt.functions.update(CALENDAR_FUNCTIONS)
     rt.functions.update(DECIDER_FUNCTIONS)

@@ -98,13 +98,19 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, help="Roll (lane / candidate group); upprepa.")
 @click.option("--display-name", default=None)
 @click.option("--password", default=None, help="Lösenord (lagras som argon2id).")
+@click.option("--email", default=None, help="E-postadress som aviseringar skickas till.")
 @json_option
 @reports_errors
 def user_add(
-    name: str, roles: tuple[str, ...], display_name: str | None, password: str | None, as_json: bool
+    name: str,
+    roles: tuple[str, ...],
+    display_name: str | None,
+    password: str | None,
+    email: str | None,
+    as_json: bool,
 ) -> None:
-    """Create a user or replace their roles."""
-    created = engine.add_user(runtime(), name, roles, display_name, password)
+    """Create a user or replace their roles (and e-mail address, when given)."""
+    created = engine.add_user(runtime(), name, roles, display_name, password, email)
     if as_json:
         emit_json(created)
     else:

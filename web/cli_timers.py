@@ -17,6 +17,7 @@ from engine import (
     list_timers,
     parse_duration,
     scheduler_id,
+    send_pending,
     set_virtual_time,
     sweep,
     to_datetime,
@@ -49,13 +50,20 @@ def timers(ctx: click.Context, state: str, as_json: bool) -> None:
 @json_option
 @reports_errors
 def run_due(as_json: bool) -> None:
-    """Run one sweep: fire every timer that is due now."""
-    result = sweep(runtime(), scheduler_id())
+    """Run one sweep: fire every timer that is due now, then mail the notifications waiting
+    (when SIF_SMTP_HOST is set), as one tick of the scheduler does."""
+    rt = runtime()
+    result = sweep(rt, scheduler_id())
+    mailed = send_pending(rt)
     if as_json:
         emit_json(result)
     else:
         failed = f"; {result.failed} ärende(n) blev incidenter" if result.failed else ""
         click.echo(f"Avfyrade {result.fired} timer(s); {result.skipped} hoppades över{failed}.")
+        if mailed.sent or mailed.failed:
+            click.echo(
+                f"Skickade {mailed.sent} avisering(ar) med e-post; {mailed.failed} misslyckades."
+            )
 
 
 @click.command()

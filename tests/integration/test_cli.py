@@ -138,3 +138,14 @@ def test_a_report_of_an_unknown_fund_is_an_error(sif: Any) -> None:
     sif("init")
     result = sif("fund", "report", "--code", "FINNS-EJ", code=5)
     assert "Fonden FINNS-EJ finns inte" in result.stderr
+
+
+def test_a_user_is_added_with_an_email_address_for_notifications(sif: Any) -> None:
+    sif("init")
+    added = as_json(sif("user", "add", "lina", "--role", "coordinator", "--email",
+                        "lina@kommun.se", "--json"))  # fmt: skip
+    assert added["email"] == "lina@kommun.se"
+    kept = as_json(sif("user", "add", "lina", "--role", "coordinator", "--json"))
+    assert kept["email"] == "lina@kommun.se"  # not given: left as it was
+    refused = sif("user", "add", "lina", "--email", "lina på kommunen", code=2)
+    assert "e-postadress" in refused.stderr

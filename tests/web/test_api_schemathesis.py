@@ -57,6 +57,7 @@ OPERATIONS = [
     ("POST", "/api/v1/tasks/{task_id}/unclaim"),
     ("POST", "/api/v1/tasks/{task_id}/complete"),
     ("GET", "/api/v1/fund"),
+    ("GET", "/api/v1/notifications"),
 ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, SelectMultipleField, StringField
+from wtforms import EmailField, Field, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from engine import FieldError
@@ -98,6 +98,14 @@ class RolesForm(FlaskForm):  # type: ignore[misc]
 
 class PasswordForm(FlaskForm):  # type: ignore[misc]
     password, password_again = _password_fields()
+
+
+class EmailForm(FlaskForm):  # type: ignore[misc]
+    """The address notifications are mailed to; empty removes it (the engine checks it)."""
+
+    email = EmailField(_("E-postadress"), validators=[
+        Length(max=254, message=_("E-postadressen får vara högst 254 tecken.")),
+    ])  # fmt: skip
 
 
 def show_errors(form: FlaskForm, errors: Iterable[FieldError]) -> None:

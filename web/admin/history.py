@@ -34,6 +34,10 @@ def describe(event: AdminEvent) -> str:
             parts.append(ngettext("Tog bort rollen %(roles)s.", "Tog bort rollerna %(roles)s.",
                                   len(removed), roles=_roles(removed)))  # fmt: skip
         return " ".join(parts)
+    if event.kind == "email_changed":
+        if email := detail.get("email"):
+            return str(gettext("Satte e-postadressen %(email)s.", email=email))
+        return str(gettext("Tog bort e-postadressen."))
     said = {
         "user_deactivated": gettext("Inaktiverade kontot."),
         "user_reactivated": gettext("Aktiverade kontot igen."),

@@ -16,6 +16,7 @@ from engine import AccountQuery, Conflict, ValidationFailed
 from web.access import admin_required, may_administer, overseer_required
 from web.admin import bp
 from web.admin.forms import (
+    EmailForm,
     NewUserForm,
     PasswordForm,
     RolesForm,
@@ -157,12 +158,35 @@ def reset_password(name: str) -> ResponseReturnValue:
     return redirect(url_for("admin.user", name=name))
 
 
+@bp.route("/admin/anvandare/<name>/epost", methods=["POST"])
+@admin_required
+def change_email(name: str) -> ResponseReturnValue:
+    engine.get_user(runtime(), name)  # NotFound: 404 before anything is read
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return _user_page(name, email_form=form, status=422)
+    try:
+        changed = engine.set_email(runtime(), me().name, name, form.email.data or "")
+    except ValidationFailed as refused:
+        show_errors(form, refused.errors)
+        return _user_page(name, email_form=form, status=422)
+    if changed.email:
+        said = gettext("Aviseringar till %(person)s skickas till %(email)s.",
+                       person=changed.display_name, email=changed.email)  # fmt: skip
+    else:
+        said = gettext("%(person)s har ingen e-postadress och läser aviseringarna i Sif.",
+                       person=changed.display_name)  # fmt: skip
+    flash(said, "success")
+    return redirect(url_for("admin.user", name=name))
+
+
 def _user_page(
     name: str,
     roles_form: RolesForm | None = None,
     password_form: PasswordForm | None = None,
     problem: str = "",
     status: int = 200,
+    email_form: EmailForm | None = None,
 ) -> ResponseReturnValue:
     """One user's page; the form that was posted (if any) comes back with its errors, the
     other forms fresh (``formdata=None``: never filled from another form's POST)."""
@@ -171,10 +195,12 @@ def _user_page(
     known = sorted(account.roles & ROLE_NAMES.keys())
     roles_form = roles_form or RolesForm(formdata=None, data={"roles": known})
     password_form = password_form or PasswordForm(formdata=None)
+    email_form = email_form or EmailForm(formdata=None, data={"email": account.email or ""})
     history = [(event, describe(event)) for event in engine.user_history(rt, name)]
-    errors = form_errors(roles_form) + form_errors(password_form)
+    errors = form_errors(roles_form) + form_errors(email_form) + form_errors(password_form)
     return render_template(
         "admin/user.html", account=account, roles_form=roles_form, password_form=password_form,
+        email_form=email_form,
         errors=errors, problem=problem, history=history, groups=role_groups(),
         now=datetime.now(UTC), may_act=may_administer(), is_me=account.name == me().name,
         other_roles=len(account.roles - ROLE_NAMES.keys()),

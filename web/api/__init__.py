@@ -24,7 +24,16 @@ __all__ = ["bp", "init_app"]
 
 def init_app(app: Flask) -> None:
     # Importing the route modules registers their endpoints on bp (the flaskr pattern).
-    from web.api import auth, cases, definitions, fund, me, problems, worklist  # noqa: F401
+    from web.api import (  # noqa: F401
+        auth,
+        cases,
+        definitions,
+        fund,
+        me,
+        notifications,
+        problems,
+        worklist,
+    )
 
     # Bearer requests carry no cookie, so they need no CSRF token; session requests are
     # checked by web.api.auth instead, with the same token the pages use.

@@ -20,6 +20,7 @@ from web.demo.people import (
     FUND_ESTABLISHED,
     FUND_NAME,
     FUND_PROFILE,
+    demo_email,
 )
 from web.demo.replay import replay
 from web.roles import role_name
@@ -51,7 +52,7 @@ def sign_in_help(rt: Runtime) -> list[str]:
 
 def _load(rt: Runtime, say: Callable[[str], None]) -> None:
     for name, (display, roles) in DEMO_USERS.items():
-        engine.add_user(rt, name, roles, display, password=name)
+        engine.add_user(rt, name, roles, display, password=name, email=demo_email(name))
     say(f"{len(DEMO_USERS)} demoanvändare (lösenord = användarnamnet).")
     virtual = replace(rt, clock=VirtualClock(rt.db))
     engine.set_virtual_time(rt.db, engine.to_datetime(DEMO_START), allow_backwards=True)

@@ -25,6 +25,12 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "helena.rask": ("Helena Rask", ["process_owner"]),
 }
 
+
+def demo_email(name: str) -> str:
+    """A demo person's address: example.org is reserved, so no mail reaches anyone real."""
+    return f"{name}@example.org"
+
+
 FUND_CODE = "SIF-DEMO"
 FUND_NAME = "Social investeringsfond (demo)"
 FUND_PROFILE = "sodertalje_2015"

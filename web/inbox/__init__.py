@@ -10,13 +10,14 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 import engine
 from engine import InboxQuery
 from web.auth import login_required, safe_next
 from web.context import me, runtime
+from web.inbox.notices import unread_notices
 from web.roles import role_name
 
 bp = Blueprint("inbox", __name__)
@@ -55,9 +56,10 @@ def inbox() -> ResponseReturnValue:
     rt = runtime()
     query = inbox_query(request.args)
     page = engine.inbox(rt, me().name, query)
+    notices, notice_page = unread_notices()
     return render_template(
         "inbox/inbox.html", page=page, query=query, args=request.args.to_dict(), now=rt.clock.now(),
-        role_name=role_name,
+        role_name=role_name, notices=notices, notice_page=notice_page,
     )  # fmt: skip
 
 
@@ -87,6 +89,28 @@ def release(task_id: str) -> ResponseReturnValue:
     return redirect(_back())
 
 
+@bp.route("/aviseringar/<int:notification_id>/last", methods=["POST"])
+@login_required
+def mark_read(notification_id: int) -> ResponseReturnValue:
+    """Mark one of my notifications read; someone else's id answers 404 like a missing one."""
+    engine.mark_read(runtime(), me().name, notification_id)
+    flash(gettext("Aviseringen är markerad som läst."), "success")
+    return redirect(_back())
+
+
+@bp.route("/aviseringar/lasta", methods=["POST"])
+@login_required
+def mark_all_read() -> ResponseReturnValue:
+    count = engine.mark_all_read(runtime(), me().name)
+    said = ngettext(
+        "%(num)d avisering är markerad som läst.",
+        "%(num)d aviseringar är markerade som lästa.",
+        count,
+    )
+    flash(said, "success")
+    return redirect(_back())
+
+
 def _back() -> str:
     """Back to the inbox page the action came from (a path on this site only)."""
     return safe_next(request.form.get("tillbaka"))
@@ -101,4 +125,8 @@ def init_app(app: Flask) -> None:
     def navigation() -> dict[str, Any]:
         if not current_user.is_authenticated:
             return {}
-        return {"open_task_count": engine.open_task_count(runtime(), me().name)}
+        rt, name = runtime(), me().name
+        return {
+            "open_task_count": engine.open_task_count(rt, name),
+            "unread_notice_count": engine.unread_count(rt, name),
+        }
