@@ -27,9 +27,16 @@ def year_end(year: int) -> str:
     return date(int(year), 12, 31).isoformat()
 
 
+def after_year_end(year: int) -> str:
+    """The first day after ``year`` has ended (1 January of the next year): when the year-end
+    follow-up can begin — not at midnight before 31 December, while the year still runs."""
+    return date(int(year) + 1, 1, 1).isoformat()
+
+
 SCRIPT_FUNCTIONS: dict[str, Callable[..., object]] = {
     "parse_date": parse_date,
     "add_days": add_days,
     "add_years": add_years,
     "year_end": year_end,
+    "after_year_end": after_year_end,
 }
