@@ -4,7 +4,7 @@ The only package that imports SpiffWorkflow (through ``engine.bpmn``). Everythin
 the typed values of ``engine.models``; errors are the ``engine.errors`` hierarchy.
 """
 
-from engine.audit import case_events
+from engine.audit import case_events, completed_steps
 from engine.bpmn_diff import ElementChange
 from engine.bundle import read_bundle
 from engine.case_migration import (
@@ -220,6 +220,7 @@ __all__ = [
     "check_password",
     "claim_task",
     "complete_task",
+    "completed_steps",
     "create_token",
     "create_user",
     "deactivate_user",

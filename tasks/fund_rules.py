@@ -12,11 +12,17 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine import FieldError, RuleCall, ServiceRegistry
+from engine import FieldError, RuleCall, ServiceRegistry, case_business_key, completed_steps
 from tasks.ledger import tkr
 from tasks.profiles import Profile, load_profile
 from tasks.repayment import PlanLine, check_plan, check_project_length, plan_covers_what_is_left
-from tasks.store import case_connection, fund_code, get_fund, load_ledger
+from tasks.store import (
+    case_connection,
+    fund_code,
+    get_fund,
+    load_ledger,
+    reservation_condition,
+)
 
 
 def _conn(call: RuleCall) -> Connection:
@@ -173,18 +179,40 @@ def relief_within_outstanding(call: RuleCall) -> list[FieldError]:
     ]
 
 
+#: What a reservation may wait for, as the element whose completion in the granting case
+#: meets it, and how the refusal says it is not met yet.
+RELEASE_WHEN = {
+    "project_started": ("project_setup", "har inte startat ännu"),
+    "project_evaluated": ("evaluation", "är inte utvärderat ännu"),
+    "project_ended": ("implementation_decision", "är inte avslutat ännu"),
+}
+
+
 def reservation_decision_allowed(call: RuleCall) -> list[FieldError]:
-    """Reserved money is released only once its condition is met (DOMAIN §9.7 no. 8), and
-    never more than is reserved."""
+    """Reserved money is released only once its condition is met in the case that granted it
+    (DOMAIN §9.7 no. 8: not before project A's evaluation), and never more than is reserved."""
     errors = []
-    if call.data.get("decision") == "release" and not call.data.get("release_condition_met"):
-        message = "Villkoret för reservationen är inte uppfyllt; medlen kan inte frigöras ännu."
-        errors.append(FieldError("release_condition_met", message))
+    conn, fund = _conn(call), _fund(call)
     project = str(call.case_data.get("project") or "")
-    reserved = load_ledger(_conn(call), _fund(call)).project(project).reserved_open
+    if call.data.get("decision") == "release":
+        errors += _condition_unmet(conn, fund, project)
+    reserved = load_ledger(conn, fund).project(project).reserved_open
     if _int(call.data, "amount_tkr") > reserved:
         errors.append(FieldError("amount_tkr", f"Bara {tkr(reserved)} är reserverat."))
     return errors
+
+
+def _condition_unmet(conn: Connection, fund: str, project: str) -> list[FieldError]:
+    kept = reservation_condition(conn, fund, project)
+    if kept is None:
+        return [FieldError("decision", "Det finns ingen reservation med villkor att frigöra.")]
+    element, unmet = RELEASE_WHEN.get(kept.release_when, RELEASE_WHEN["project_evaluated"])
+    if element in completed_steps(conn, kept.case_id):
+        return []
+    said = f" ({kept.condition})" if kept.condition else ""
+    key = case_business_key(conn, kept.case_id)
+    message = f"Villkoret för reservationen är inte uppfyllt: ärendet {key} {unmet}{said}."
+    return [FieldError("decision", message)]
 
 
 RULES = {

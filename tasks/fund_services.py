@@ -24,6 +24,7 @@ from tasks.store import (
     frozen_profile,
     fund_code,
     get_fund,
+    keep_reservation_condition,
     load_ledger,
     post,
 )
@@ -78,8 +79,15 @@ def grant(call: ServiceCall) -> object:
     p = call.params
     decided = _day(p["decision_date"])
     _post(call, Kind.GRANT_COMMITMENT, int(p.get("granted_tkr") or 0), decided)
-    _post(call, Kind.RESERVATION, int(p.get("reserved_tkr") or 0), decided)
+    reserved = int(p.get("reserved_tkr") or 0)
+    _post(call, Kind.RESERVATION, reserved, decided)
     fund = get_fund(_conn(call), _fund(call))
+    if reserved > 0 and call.case_id is not None:
+        when = str(p.get("release_when") or "project_evaluated")
+        keep_reservation_condition(
+            _conn(call), fund.code, str(p["project"]), call.case_id, when,
+            str(p.get("release_condition") or ""),
+        )  # fmt: skip
     profile = load_profile(fund.profile).frozen()
     if call.case_id is not None:
         freeze_profile(_conn(call), call.case_id, fund.code, profile, _entered(call))

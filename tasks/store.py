@@ -80,6 +80,16 @@ repayment_plan_lines = Table(
     Column("amount", Integer, nullable=False),
 )
 
+reservation_conditions = Table(  # what a reservation waits for, in the case that granted it
+    "reservation_conditions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fund", String(40), nullable=False),
+    Column("project", String(80), nullable=False),
+    Column("case_id", Integer, nullable=False),
+    Column("release_when", String(40), nullable=False),
+    Column("condition", Text, nullable=False),
+)
 case_profiles = Table(  # the rule profile frozen on a case at its grant (S13), as JSON
     "case_profiles",
     metadata,
@@ -260,3 +270,36 @@ def frozen_profile(conn: Connection, case_id: int) -> dict[str, Any] | None:
         select(case_profiles.c.profile).where(case_profiles.c.case_id == case_id)
     ).scalar()
     return None if text is None else dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class ReservationCondition:
+    """What a project's reservation waits for (``project_started``, ``project_evaluated``,
+    ``project_ended``) in the case that granted it, and the condition as decided."""
+
+    case_id: int
+    release_when: str
+    condition: str
+
+
+def keep_reservation_condition(
+    conn: Connection, fund: str, project: str, case_id: int, release_when: str, condition: str
+) -> None:
+    conn.execute(
+        insert(reservation_conditions).values(
+            fund=fund, project=project, case_id=case_id, release_when=release_when,
+            condition=condition,
+        )
+    )  # fmt: skip
+
+
+def reservation_condition(conn: Connection, fund: str, project: str) -> ReservationCondition | None:
+    """The newest condition kept for ``project``'s reservation, if any."""
+    row = conn.execute(
+        select(reservation_conditions)
+        .where(reservation_conditions.c.fund == fund, reservation_conditions.c.project == project)
+        .order_by(reservation_conditions.c.id.desc())
+    ).first()
+    if row is None:
+        return None
+    return ReservationCondition(row.case_id, row.release_when, row.condition)

@@ -105,14 +105,29 @@ def test_replaying_the_demo_reproduces_every_row_of_the_balance_oracle(fund_rt: 
 
 
 def test_a_reservation_is_not_released_before_its_condition_is_met(fund_rt: Runtime) -> None:
-    replay(fund_rt, [CASES[0]])  # case A, with 6 000 reserved for family centre no. 2
-    early = Timeline("A", "Familjecentral Syd", "2019-12-10", "olle.vik",
-                     [Step("2019-12-11", "decide_reservation", "olle.vik",
-                           {"decision": "release", "amount_tkr": 6000,
-                            "decision_date": "2019-12-11", "paragraph": "§1"})],
+    """§9.7 no. 8: family centre no. 2's 6 000 wait for the evaluation of no. 1 (case A); Sif
+    checks case A, not a box the secretary ticks."""
+    a_steps = CASES[0].steps
+    before_evaluation = a_steps[: [s.element for s in a_steps].index("evaluation")]
+    ids = replay(fund_rt, [replace(CASES[0], steps=before_evaluation)])
+    release = {"decision": "release", "amount_tkr": 6000, "decision_date": "2019-01-20",
+               "paragraph": "§1"}  # fmt: skip
+    early = Timeline("A", "Familjecentral Syd", "2019-01-20", "olle.vik",
+                     [Step("2019-01-20", "decide_reservation", "olle.vik", release)],
                      {"fund": "SIF-DEMO"}, process="reservation_decision", key="B")  # fmt: skip
-    with pytest.raises(ReplayStuck, match="release_condition_met"):
+    with pytest.raises(ReplayStuck, match="inte utvärderat ännu"):
         replay(fund_rt, [early])
+    evaluation = next(s for s in a_steps if s.element == "evaluation")
+    advance_to(fund_rt, evaluation.on)
+    [task] = [t for t in engine.get_case(fund_rt, ids["A"], with_data=False).open_tasks
+              if t.element_id == "evaluation"]  # fmt: skip
+    engine.complete_task(fund_rt, task.id, dict(evaluation.data), evaluation.user)
+    [b] = [c for c in engine.list_cases(fund_rt, process_key="reservation_decision").cases]
+    [decide] = engine.get_case(fund_rt, b.id, with_data=False).open_tasks
+    engine.complete_task(fund_rt, decide.id, {**release, "decision_date": "2019-02-10"}, "olle.vik")
+    with fund_rt.db.reading() as conn:
+        a = load_ledger(conn, "SIF-DEMO").project("A")
+    assert a.reserved_open == 0 and a.committed == 12000  # released: still committed
 
 
 def test_an_exemption_can_be_requested_at_any_time(fund_rt: Runtime) -> None:

@@ -16,7 +16,6 @@ from tests.integration.fund import fund_runtime
 from web.demo.cases import CASE_D
 from web.demo.replay import advance_to, replay
 
-
 SWEDEN = ZoneInfo("Europe/Stockholm")
 
 

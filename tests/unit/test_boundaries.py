@@ -127,6 +127,7 @@ PUBLIC_API = {
     "check_password",
     "claim_task",
     "complete_task",
+    "completed_steps",
     "create_token",
     "create_user",
     "deactivate_user",

@@ -241,6 +241,7 @@ def grant(
     )  # fmt: skip
     if condition:
         data["release_condition"] = condition
+        data["release_when"] = "project_evaluated"
     return data
 
 

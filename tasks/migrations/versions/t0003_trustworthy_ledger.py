@@ -49,6 +49,15 @@ def upgrade() -> None:
         sa.Column("amount", sa.Integer, nullable=False),
     )
     op.create_index("ix_repayment_plan_lines_plan", "repayment_plan_lines", ["plan_id"])
+    op.create_table(  # what a reservation waits for, checked before it is released (S16)
+        "reservation_conditions",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("fund", sa.String(40), nullable=False),
+        sa.Column("project", sa.String(80), nullable=False),
+        sa.Column("case_id", sa.Integer, nullable=False),
+        sa.Column("release_when", sa.String(40), nullable=False),
+        sa.Column("condition", sa.Text, nullable=False),
+    )
     op.create_table(  # the rule profile frozen on a case at its grant (S13)
         "case_profiles",
         sa.Column("case_id", sa.Integer, primary_key=True),
@@ -60,6 +69,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_profiles")
+    op.drop_table("reservation_conditions")
     op.drop_index("ix_repayment_plan_lines_plan", "repayment_plan_lines")
     op.drop_table("repayment_plan_lines")
     with op.batch_alter_table("repayment_plan_totals") as batch:
