@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from engine import ServiceCall, ServiceRegistry
+from tasks.calendar import next_council_meeting
 from tasks.ledger import Decision, Kind, Tx
 from tasks.profiles import load_profile
 from tasks.store import (
     PlanVersion,
     case_connection,
+    council_meeting_days,
     freeze_profile,
     frozen_profile,
     fund_code,
@@ -29,6 +32,8 @@ from tasks.store import (
     post,
 )
 from tasks.store import decide_plan as store_plan
+
+LOCAL = ZoneInfo("Europe/Stockholm")  # the municipality's calendar day
 
 
 def _conn(call: ServiceCall) -> Connection:
@@ -211,6 +216,14 @@ def case_profile(call: ServiceCall) -> object:
     return fund_profile(call)
 
 
+def council_meeting(call: ServiceCall) -> object:
+    """S02: the council meeting a complete idea is booked to — the first in the fund's
+    calendar after the step (the default four-a-year pattern where it has none)."""
+    after = (call.now or datetime.now(UTC)).astimezone(LOCAL).date() + timedelta(days=1)
+    days = [d.isoformat() for d in council_meeting_days(_conn(call), _fund(call))]
+    return {"meeting": next_council_meeting(after, days)}
+
+
 def fund_profile(call: ServiceCall) -> object:
     """The fund's current rule profile (frozen onto the case only at the grant, by fund.grant)."""
     fund = get_fund(_conn(call), _fund(call))
@@ -236,6 +249,7 @@ SERVICES = {
     "fund.balances": balances,
     "fund.project_money": project_money,
     "fund.profile": fund_profile,
+    "fund.council_meeting": council_meeting,
     "fund.case_profile": case_profile,
 }
 

@@ -80,6 +80,12 @@ repayment_plan_lines = Table(
     Column("amount", Integer, nullable=False),
 )
 
+council_meetings = Table(  # the fund's council meeting calendar (F01)
+    "council_meetings",
+    metadata,
+    Column("fund", String(40), primary_key=True),
+    Column("day", Date, primary_key=True),
+)
 reservation_conditions = Table(  # what a reservation waits for, in the case that granted it
     "reservation_conditions",
     metadata,
@@ -303,3 +309,22 @@ def reservation_condition(conn: Connection, fund: str, project: str) -> Reservat
     if row is None:
         return None
     return ReservationCondition(row.case_id, row.release_when, row.condition)
+
+
+def set_council_meetings(conn: Connection, fund: str, days: list[date]) -> None:
+    """Replace the fund's council meeting calendar with ``days``."""
+    conn.execute(delete(council_meetings).where(council_meetings.c.fund == fund))
+    if days:
+        conn.execute(
+            insert(council_meetings), [{"fund": fund, "day": d} for d in sorted(set(days))]
+        )
+
+
+def council_meeting_days(conn: Connection, fund: str) -> list[date]:
+    """The fund's council meetings, in date order (empty: the default pattern applies)."""
+    rows = conn.execute(
+        select(council_meetings.c.day)
+        .where(council_meetings.c.fund == fund)
+        .order_by(council_meetings.c.day)
+    )
+    return [r.day for r in rows]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import engine
 from engine import Runtime
-from tasks.store import create_fund
+from tasks.store import create_fund, set_council_meetings
 from tests.conftest import make_runtime
-from web.demo.people import DEMO_USERS
+from web.demo.people import COUNCIL_MEETINGS, DEMO_USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,5 +30,6 @@ def fund_runtime(
     with rt.db.transaction() as conn:
         create_fund(conn, fund, "Demo", profile, date(2013, 6, 1), capital, "admin",
                     rt.clock.now(conn))  # fmt: skip
+        set_council_meetings(conn, fund, COUNCIL_MEETINGS)
     engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
     return rt

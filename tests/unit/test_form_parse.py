@@ -191,8 +191,8 @@ def test_long_text_keeps_its_lines_with_unix_line_ends() -> None:
 
 
 def test_an_optional_yes_no_is_a_checkbox_absent_until_answered() -> None:
-    schema = load("forms/reservation_decision.schema.json")
-    key = "release_condition_met"
+    schema = load("forms/repayment_follow_up.schema.json")
+    key = "proposed_exemption"
     assert key not in round_trip(schema, {})
     assert round_trip(schema, {key: True})[key] is True
     assert round_trip(schema, {key: False})[key] is False

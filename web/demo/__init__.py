@@ -10,10 +10,11 @@ from dataclasses import replace
 
 import engine
 from engine import Runtime, VirtualClock
-from tasks.store import create_fund
+from tasks.store import create_fund, set_council_meetings
 from web.demo.cases import CASES
 from web.demo.live import LIVE
 from web.demo.people import (
+    COUNCIL_MEETINGS,
     DEMO_USERS,
     FUND_CAPITAL_TKR,
     FUND_CODE,
@@ -61,6 +62,7 @@ def _load(rt: Runtime, say: Callable[[str], None]) -> None:
             conn, FUND_CODE, FUND_NAME, FUND_PROFILE, FUND_ESTABLISHED, FUND_CAPITAL_TKR,
             "admin", virtual.clock.now(conn),
         )  # fmt: skip
+        set_council_meetings(conn, FUND_CODE, COUNCIL_MEETINGS)
     say(f"Fonden {FUND_CODE} ({FUND_PROFILE}), {FUND_CAPITAL_TKR} tkr.")
     replay(virtual, CASES, say)
     replay(virtual, LIVE, say)

@@ -16,7 +16,7 @@ from typing import Any
 from tasks.calendar import report_due_dates
 from tasks.profiles import load_profile
 from web.demo.measures import tertial_values, year_end_values
-from web.demo.people import FUND_PROFILE
+from web.demo.people import COUNCIL_MEETINGS, FUND_PROFILE
 from web.demo.replay import Step, Timeline
 
 _SAMPLES: dict[str, dict[str, Any]] = {
@@ -50,6 +50,24 @@ def follow_up(year: int, spent: int) -> dict[str, Any]:
 def verified(on: str) -> Step:
     """The central economist checks a year-end follow-up against the ledger (S19)."""
     return Step(on, "verify_follow_up", "erik.holm", form("follow_up_verification"))
+
+
+def _days_after(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+def taken_in(idea_on: str, meeting: str) -> Step:
+    """S02: the coordinator finds the idea complete a few days after it came in, in time to
+    book it to ``meeting`` (after the council's meeting before that one)."""
+    earlier = [d.isoformat() for d in COUNCIL_MEETINGS if d.isoformat() < meeting]
+    on = max(_days_after(idea_on, 4), _days_after(earlier[-1], 1) if earlier else "")
+    return Step(on, "intake_idea", "lina.nord", form("intake"))
+
+
+def registered(on: str, case_number: str) -> Step:
+    """S06: the coordinator registers the complete application with its case number."""
+    return Step(on, "register_application", "lina.nord",
+                form("registration", case_number=case_number))  # fmt: skip
 
 
 def allocation(amount: int, decided: str, paragraph: str) -> dict[str, Any]:
@@ -111,9 +129,11 @@ CASE_D = Timeline(
     start_data={"fund": "SIF-DEMO"},
     steps=[
         Step("2017-01-20", "submit_idea", "elif.demir", form("idea")),
+        taken_in("2017-01-20", "2017-02-15"),
         Step("2017-02-15", "screen_idea", "anna.berg", form("screening")),
         Step("2017-03-22", "draft_application", "elif.demir", form("application")),
         *consents("2017-03-22", form("application")),
+        registered("2017-03-24", "KS 17/112"),
         Step("2017-04-03", "economic_review", "sara.ahl", form("economic_review")),
         Step("2017-04-19", "council_review", "anna.berg", form("council_review")),
         Step("2017-05-10", "decision_proposal", "anna.berg", form("decision_proposal")),
@@ -201,10 +221,6 @@ def investment(
     return steps
 
 
-def _days_after(day: str, days: int) -> str:
-    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
-
-
 def _next_day(day: str) -> str:
     return _days_after(day, 1)
 
@@ -255,9 +271,11 @@ def pre_grant(applicant: str, dates: list[str], idea: dict[str, Any], app: dict[
     council = council or [(_days_after(eco_on, 14), {"element": "council_review"})]
     steps = [
         Step(idea_on, "submit_idea", applicant, idea),
+        taken_in(idea_on, screen_on),
         Step(screen_on, "screen_idea", "anna.berg", form("screening", meeting_date=screen_on)),
         Step(app_on, "draft_application", applicant, app),
         *consents(app_on, app),
+        registered(app_on, f"KS {app_on[2:4]}/{int(app_on[5:7]) * 10 + int(app_on[8:10])}"),
         Step(eco_on, "economic_review", "sara.ahl", form("economic_review")),
     ]
     for on, spec in council:

@@ -6,7 +6,7 @@ They follow the same process and helpers as the historical cases A–E.
 
 from __future__ import annotations
 
-from web.demo.cases import application, consents, form
+from web.demo.cases import application, consents, form, registered, taken_in
 from web.demo.replay import Step, Timeline
 
 _H_APPLICATION = application(
@@ -44,10 +44,12 @@ CASE_H = Timeline(
     steps=[
         Step("2026-09-02", "submit_idea", "elif.demir", form(
             "idea", title="Språkstöd i förskolan", lead_board="UN", estimated_total_tkr=2400)),
+        taken_in("2026-09-02", "2026-09-16"),
         Step("2026-09-16", "screen_idea", "anna.berg",
              form("screening", meeting_date="2026-09-16")),
         Step("2026-11-09", "draft_application", "elif.demir", _H_APPLICATION),
         *consents("2026-11-12", _H_APPLICATION),
+        registered("2026-11-13", "KS 26/231"),
     ],
 )  # fmt: skip
 

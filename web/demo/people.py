@@ -36,3 +36,13 @@ FUND_NAME = "Social investeringsfond (demo)"
 FUND_PROFILE = "sodertalje_2015"
 FUND_ESTABLISHED = date(2013, 6, 1)
 FUND_CAPITAL_TKR = 24000
+
+#: The preparation group's meetings (DOMAIN §9.1); after the last one the same pattern goes on.
+COUNCIL_MEETINGS = [
+    date.fromisoformat(day)
+    for day in (
+        "2015-02-18", "2015-04-15", "2015-09-16", "2015-11-18", "2016-02-17", "2016-04-13",
+        "2016-09-14", "2016-11-16", "2017-02-15", "2017-04-19", "2017-09-13", "2017-11-15",
+        "2018-02-14", "2018-04-18", "2018-09-12", "2018-11-14",
+    )
+]  # fmt: skip

@@ -1,7 +1,8 @@
 """A ledger an auditor trusts: every posting names the decision behind it (body, date, §) and
 whether it closed the project's money (a full exemption); repayment plans keep their lines per
 year and board and who decided them; the rule profile frozen on a case is kept where every
-part of the case (also an exemption requested at any time) can read it.
+part of the case (also an exemption requested at any time) can read it; a reservation keeps
+what it waits for; the fund keeps its council meetings.
 
 Revision ID: t0003
 Revises: t0002
@@ -49,6 +50,11 @@ def upgrade() -> None:
         sa.Column("amount", sa.Integer, nullable=False),
     )
     op.create_index("ix_repayment_plan_lines_plan", "repayment_plan_lines", ["plan_id"])
+    op.create_table(  # the fund's council meetings (F01), which ideas are booked to (S02)
+        "council_meetings",
+        sa.Column("fund", sa.String(40), primary_key=True),
+        sa.Column("day", sa.Date, primary_key=True),
+    )
     op.create_table(  # what a reservation waits for, checked before it is released (S16)
         "reservation_conditions",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -70,6 +76,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("case_profiles")
     op.drop_table("reservation_conditions")
+    op.drop_table("council_meetings")
     op.drop_index("ix_repayment_plan_lines_plan", "repayment_plan_lines")
     op.drop_table("repayment_plan_lines")
     with op.batch_alter_table("repayment_plan_totals") as batch:
