@@ -34,6 +34,13 @@ def _task(rt: Runtime, case_id: int, element: str) -> engine.HumanTask:
     return task
 
 
+def _refused_on(rt: Runtime, task: engine.HumanTask, data: dict[str, str]) -> list[str]:
+    """The fields a refused completion names."""
+    with pytest.raises(engine.ValidationFailed) as caught:
+        engine.complete_task(rt, task.id, data, "lina.nord")
+    return [e.path for e in caught.value.errors]
+
+
 def _offered(rt: Runtime, case_id: int) -> list[str]:
     return [t.element_id for t in engine.get_case(rt, case_id, with_data=False).open_tasks]
 
@@ -56,9 +63,7 @@ def test_an_incomplete_idea_goes_back_to_the_applicant_with_what_is_missing(
 ) -> None:
     case_id = _replayed_until(fund_rt, "intake_idea")
     intake = _task(fund_rt, case_id, "intake_idea")
-    with pytest.raises(engine.ValidationFailed) as caught:
-        engine.complete_task(fund_rt, intake.id, {"verdict": "incomplete"}, "lina.nord")
-    assert [e.path for e in caught.value.errors] == ["comment"]
+    assert _refused_on(fund_rt, intake, {"verdict": "incomplete"}) == ["comment"]
     missing = {"verdict": "incomplete", "comment": "Målgruppens storlek saknas."}
     engine.complete_task(fund_rt, intake.id, missing, "lina.nord")
     assert _offered(fund_rt, case_id) == ["submit_idea"]
@@ -67,13 +72,9 @@ def test_an_incomplete_idea_goes_back_to_the_applicant_with_what_is_missing(
 def test_an_application_is_registered_with_its_case_number(fund_rt: Runtime) -> None:
     case_id = _replayed_until(fund_rt, "register_application")
     register = _task(fund_rt, case_id, "register_application")
-    with pytest.raises(engine.ValidationFailed) as caught:
-        engine.complete_task(fund_rt, register.id, {"verdict": "complete"}, "lina.nord")
-    assert [e.path for e in caught.value.errors] == ["case_number"]
+    assert _refused_on(fund_rt, register, {"verdict": "complete"}) == ["case_number"]
     bad = {"verdict": "complete", "case_number": "17/112"}
-    with pytest.raises(engine.ValidationFailed) as caught:
-        engine.complete_task(fund_rt, register.id, bad, "lina.nord")
-    assert [e.path for e in caught.value.errors] == ["case_number"]
+    assert _refused_on(fund_rt, register, bad) == ["case_number"]
     incomplete = {"verdict": "incomplete", "comment": "Nyttorealiseringsplanen saknas."}
     engine.complete_task(fund_rt, register.id, incomplete, "lina.nord")
     assert _offered(fund_rt, case_id) == ["draft_application"]
