@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -218,8 +218,9 @@ def case_profile(call: ServiceCall) -> object:
 
 def council_meeting(call: ServiceCall) -> object:
     """S02: the council meeting a complete idea is booked to — the first in the fund's
-    calendar after the step (the default four-a-year pattern where it has none)."""
-    after = (call.now or datetime.now(UTC)).astimezone(LOCAL).date() + timedelta(days=1)
+    calendar on or after the day of the step (the default four-a-year pattern where it has
+    none). A meeting that day takes it at once."""
+    after = (call.now or datetime.now(UTC)).astimezone(LOCAL).date()
     days = [d.isoformat() for d in council_meeting_days(_conn(call), _fund(call))]
     return {"meeting": next_council_meeting(after, days)}
 

@@ -21,6 +21,7 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 import engine
 from engine import Case, HumanTask, Runtime
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
-from tasks.store import create_fund
+from tasks.store import create_fund, set_council_meetings
 from tests.conftest import make_runtime
 from web.app import create_app
 from web.demo import people
@@ -80,9 +81,13 @@ class LiveSif:
         return engine.start_case(self.rt, PROCESS, by, {"fund": people.FUND_CODE})
 
     def submit_idea(self, case_id: int, by: str = "nora.falk", **changes: Any) -> None:
-        """Complete the case's idea through the engine with the demo's sample idea."""
+        """Complete the case's idea through the engine with the demo's sample idea, and the
+        coordinator's intake: the test fund's council meets daily, so the screening is offered
+        at once."""
         task = self.open_task(case_id, "submit_idea")
         engine.complete_task(self.rt, task.id, sample_form("idea", **changes), by)
+        intake = self.open_task(case_id, "intake_idea")
+        engine.complete_task(self.rt, intake.id, sample_form("intake"), "lina.nord")
 
     def open_task(self, case_id: int, element_id: str) -> HumanTask:
         """The case's open task at ``element_id``; fails the test if the case has none."""
@@ -111,6 +116,11 @@ def _prepare(url: str) -> None:
                 conn, people.FUND_CODE, people.FUND_NAME, people.FUND_PROFILE,
                 people.FUND_ESTABLISHED, people.FUND_CAPITAL_TKR, "admin", rt.clock.now(conn),
             )  # fmt: skip
+            # The test fund's council meets every day, so an idea taken in is screened at once
+            # whatever day a test has moved the clock to.
+            first = engine.to_datetime(NOW).date() - timedelta(days=365)
+            set_council_meetings(conn, people.FUND_CODE,
+                                 [first + timedelta(days=n) for n in range(1100)])  # fmt: skip
     finally:
         rt.close()
 

@@ -22,13 +22,15 @@ pytestmark = pytest.mark.e2e
 
 # The fund process up to the council's screening: what a case with a sent idea has passed.
 SENT_IDEA_PATH = {
-    "start", "load_profile", "init_case", "idea_merge", "submit_idea", "count_criteria",
-    "recommend_screening",
+    "start", "load_profile", "init_case", "idea_merge", "submit_idea", "intake_idea",
+    "intake_gw", "book_meeting", "wait_meeting", "count_criteria", "recommend_screening",
 }  # fmt: skip
 SENT_IDEA_FLOWS = {
     "flow_start_to_load_profile", "flow_load_profile_to_init_case",
     "flow_init_case_to_idea_merge", "flow_idea_merge_to_submit_idea",
-    "flow_submit_idea_to_count_criteria", "flow_count_criteria_to_recommend_screening",
+    "flow_submit_idea_to_intake_idea", "flow_intake_idea_to_intake_gw",
+    "flow_intake_gw_to_book_meeting", "flow_book_meeting_to_wait_meeting",
+    "flow_wait_meeting_to_count_criteria", "flow_count_criteria_to_recommend_screening",
     "flow_recommend_screening_to_screen_idea",
 }  # fmt: skip
 

@@ -43,18 +43,22 @@ def test_an_idea_is_submitted_screened_and_the_applicant_sees_the_result(
     expect(page).to_have_url(re.compile(r"/$"))
     done = pages.flash(page)
     assert f"Uppgiften ”Lämna idé” i ärende {key} är slutförd." in done
-    assert "Nästa steg: ”Rådet prövar idén” (Rådet för sociala investeringar)" in done, done
+    assert "Nästa steg: ”Ta emot idén” (Samordnare)" in done, done
     expect(pages.inbox_row(page, key)).to_have_count(0)
 
     page.get_by_role("link", name="Mina ärenden").click()
     mine = page.locator("tbody tr").filter(has_text=key)
     expect(mine).to_contain_text(IDEA.fields["title"])
-    expect(mine).to_contain_text("Rådet prövar idén – Rådet för sociala investeringar")
+    expect(mine).to_contain_text("Ta emot idén – Samordnare")
     pages.sign_out(page)
 
-    # The coordinator has no lane in the fund process: the screening is not offered to her.
+    # S02: the coordinator finds the idea complete; the council meets today (the test fund's
+    # calendar), so the screening is offered at once.
     pages.sign_in(page, "lina.nord")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Inkorg")
+    pages.inbox_row(page, key).get_by_role("link", name="Ta emot idén").click()
+    page.get_by_label("Komplett: boka till rådets nästa möte").check()
+    page.get_by_role("button", name=pages.COMPLETE).click()
+    assert "Nästa steg: ”Rådet prövar idén” (Rådet för sociala investeringar)" in pages.flash(page)
     expect(pages.inbox_row(page, key)).to_have_count(0)
     pages.sign_out(page)
 
@@ -72,7 +76,7 @@ def test_an_idea_is_submitted_screened_and_the_applicant_sees_the_result(
     row.get_by_role("link", name="Rådet prövar idén").click()
     context = page.get_by_role("complementary")
     expect(context).to_contain_text(IDEA.fields["title"])
-    earlier = context.locator("details.answer").first
+    earlier = context.locator("details.answer").filter(has_text="Lämna idé").first
     expect(earlier).to_contain_text("Lämna idé")
     expect(earlier).to_contain_text("Nora Falk")
     expect(earlier).to_contain_text("Läxhjälp tre kvällar i veckan")
