@@ -118,9 +118,10 @@ def _prepare(url: str) -> None:
             )  # fmt: skip
             # The test fund's council meets every day, so an idea taken in is screened at once
             # whatever day a test has moved the clock to.
+            # (The demo's own calendar stays for the modules that replay the demo's cases.)
             first = engine.to_datetime(NOW).date() - timedelta(days=365)
-            set_council_meetings(conn, people.FUND_CODE,
-                                 [first + timedelta(days=n) for n in range(1100)])  # fmt: skip
+            daily = [first + timedelta(days=n) for n in range(1100)]
+            set_council_meetings(conn, people.FUND_CODE, people.COUNCIL_MEETINGS + daily)
     finally:
         rt.close()
 
