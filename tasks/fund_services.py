@@ -121,7 +121,20 @@ def return_unused(call: ServiceCall) -> object:
         budget_year=year,
         spent=spent,
     )
+    if load_ledger(_conn(call), _fund(call)).project(str(p["project"])).terminated:
+        # an ended project keeps no commitment: what it returns goes back to the fund
+        _post(call, Kind.COMMITMENT_CANCEL, int(p["amount_tkr"]), date(year, 12, 31))
     return {"returned_tkr": int(p["amount_tkr"])}
+
+
+def terminate(call: ServiceCall) -> object:
+    """S18: the granting body ends the project early. What is not paid out of its grant goes
+    back to the fund and it gets no more allocations; its repayment follows the profile."""
+    p = call.params
+    balance = load_ledger(_conn(call), _fund(call)).project(str(p["project"]))
+    left = balance.undisbursed - balance.reserved_open
+    _post(call, Kind.COMMITMENT_CANCEL, left, _day(p["decision_date"]), closes=True)
+    return {"cancelled_tkr": left}
 
 
 def decide_plan(call: ServiceCall) -> object:
@@ -187,7 +200,8 @@ def project_money(call: ServiceCall) -> object:
     p = call.params
     balance = load_ledger(_conn(call), _fund(call)).project(str(p["project"]))
     return {
-        "closed": balance.closed, "outstanding_tkr": balance.outstanding,
+        "closed": balance.closed, "terminated": balance.terminated,
+        "outstanding_tkr": balance.outstanding,
         "owed_tkr": balance.owed, "repayment_due_tkr": balance.repayment_due,
         "plan_exceeds_outstanding": balance.repayment_due - balance.repaid > balance.outstanding,
     }  # fmt: skip
@@ -245,6 +259,7 @@ SERVICES = {
     "fund.decide_plan": decide_plan,
     "fund.repay": repay,
     "fund.relieve": relieve,
+    "fund.terminate": terminate,
     "fund.cancel_reservation": cancel_reservation,
     "fund.release_reservation": release_reservation,
     "fund.balances": balances,

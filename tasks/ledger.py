@@ -83,6 +83,7 @@ class ProjectBalance:
     relieved: int
     outstanding: int
     closed: bool = False  # relieved in full: no more allocations or repayments
+    terminated: bool = False  # ended early (S18): no more allocations; repayment as planned
 
     @property
     def owed(self) -> int:
@@ -117,6 +118,7 @@ class _Project:
     repaid: int = 0
     relieved: int = 0
     closed: bool = False
+    terminated: bool = False
 
     def committed(self) -> int:
         reserved = self.reserved - self.cancelled_reservation
@@ -177,7 +179,7 @@ class Ledger:
             granted=p.granted, reserved_open=p.reserved_open(), committed=committed,
             net_disbursed=net, undisbursed=committed - net,
             repayment_due=self.plans.get(name, 0), repaid=p.repaid, relieved=p.relieved,
-            outstanding=net - p.repaid - p.relieved, closed=p.closed,
+            outstanding=net - p.repaid - p.relieved, closed=p.closed, terminated=p.terminated,
         )  # fmt: skip
 
     def fund(self, as_of: date | None = None) -> FundBalance:
@@ -225,6 +227,7 @@ def _apply(p: _Project, tx: Tx) -> None:
             p.cancelled_reservation += tx.amount
         case Kind.COMMITMENT_CANCEL:
             p.cancelled_commitment += tx.amount
+            p.terminated = p.terminated or tx.closes
         case Kind.ALLOCATION:
             p.allocated[year] += tx.amount
         case Kind.RETURN_UNUSED:
@@ -265,9 +268,9 @@ def _check_cancel_commitment(ledger: Ledger, tx: Tx) -> None:
 
 def _check_allocation(ledger: Ledger, tx: Tx) -> None:
     balance = ledger.project(tx.project)
-    if balance.closed:
-        message = "Projektet är helt befriat från återföring och får inga fler tilldelningar."
-        raise _refuse("amount_tkr", message)
+    if balance.closed or balance.terminated:
+        said = "är helt befriat från återföring" if balance.closed else "är avslutat i förtid"
+        raise _refuse("amount_tkr", f"Projektet {said} och får inga fler tilldelningar.")
     # Reserved money is paid out only once released: it can still be cancelled.
     undisbursed = balance.undisbursed - balance.reserved_open
     if tx.amount > undisbursed:

@@ -32,6 +32,7 @@ STAGE_NAMES: dict[str, LazyString] = {
     "granted": _("Beviljad"),
     "setup": _("Uppstart"),
     "active": _("Investeringsfas"),
+    "change_pending": _("Ändring väntar på beslut"),
     "evaluating": _("Utvärdering"),
     "assessed": _("Effektbedömd"),
     "awaiting_effects": _("Väntar på effekter"),

@@ -131,6 +131,7 @@ def test_a_full_exemption_at_any_time_stops_later_allocations(fund_rt: Runtime) 
     advance_to(fund_rt, "2018-01-28")
     _do(fund_rt, case_id, "annual_follow_up", "elif.demir", CASE_D.steps[upto + 1].data)
     assert "annual_allocation" not in _offered(fund_rt, case_id)  # 2018 gets no money
+    assert engine.get_case(fund_rt, case_id, with_data=False).status != "error"
     with fund_rt.db.reading() as conn:
         kinds = [tx.kind for tx in load_ledger(conn, "SIF-DEMO").transactions if tx.project == "D"]
     assert kinds.count(Kind.ALLOCATION) == 1
