@@ -33,3 +33,20 @@ def fund_runtime(
         set_council_meetings(conn, fund, COUNCIL_MEETINGS)
     engine.deploy(rt, engine.read_bundle([ROOT / "processes", ROOT / "forms"]), "admin")
     return rt
+
+
+def offered(rt: Runtime, case_id: int) -> list[str]:
+    """The element ids of the case's open tasks, sorted."""
+    return sorted(t.element_id for t in engine.get_case(rt, case_id, with_data=False).open_tasks)
+
+
+def open_task(rt: Runtime, case_id: int, element: str) -> engine.HumanTask:
+    """The case's one open task at ``element``."""
+    [task] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
+              if t.element_id == element]  # fmt: skip
+    return task
+
+
+def complete(rt: Runtime, case_id: int, element: str, user: str, data: dict[str, object]) -> None:
+    """Complete the case's open task at ``element`` as ``user``."""
+    engine.complete_task(rt, open_task(rt, case_id, element).id, data, user)

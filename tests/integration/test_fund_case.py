@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,13 +20,6 @@ from web.demo.cases import CASE_D, CASES, form
 from web.demo.replay import ReplayStuck, Step, Timeline, advance_to, replay
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = fund_runtime(db_url)
-    yield rt
-    rt.close()
 
 
 def test_case_d_lives_its_whole_life_through_the_engine(fund_rt: Runtime) -> None:

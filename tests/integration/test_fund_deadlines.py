@@ -4,26 +4,15 @@ once, on a virtual clock — and a follow-up made in time sets off neither."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-import pytest
-
 import engine
 from engine import Runtime
-from tests.integration.fund import fund_runtime
 from web.demo.cases import CASE_D
 from web.demo.replay import advance_to, replay
 
 SWEDEN = ZoneInfo("Europe/Stockholm")
-
-
-@pytest.fixture
-def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = fund_runtime(db_url)
-    yield rt
-    rt.close()
 
 
 def _follow_up_open(rt: Runtime) -> tuple[int, engine.HumanTask]:

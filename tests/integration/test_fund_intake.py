@@ -4,34 +4,20 @@ before — and registers a complete application with its case number before revi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 import engine
 from engine import Runtime
-from tests.integration.fund import fund_runtime
+from tests.integration.fund import offered, open_task
 from web.demo.cases import CASE_D, form
 from web.demo.replay import advance_to, replay
-
-
-@pytest.fixture
-def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = fund_runtime(db_url)
-    yield rt
-    rt.close()
 
 
 def _replayed_until(rt: Runtime, element: str) -> int:
     steps = CASE_D.steps[: [s.element for s in CASE_D.steps].index(element)]
     return replay(rt, [replace(CASE_D, steps=steps)])["D"]
-
-
-def _task(rt: Runtime, case_id: int, element: str) -> engine.HumanTask:
-    [task] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
-              if t.element_id == element]  # fmt: skip
-    return task
 
 
 def _refused_on(rt: Runtime, task: engine.HumanTask, data: dict[str, str]) -> list[str]:
@@ -41,40 +27,36 @@ def _refused_on(rt: Runtime, task: engine.HumanTask, data: dict[str, str]) -> li
     return [e.path for e in caught.value.errors]
 
 
-def _offered(rt: Runtime, case_id: int) -> list[str]:
-    return [t.element_id for t in engine.get_case(rt, case_id, with_data=False).open_tasks]
-
-
 def test_a_complete_idea_waits_for_the_councils_next_meeting(fund_rt: Runtime) -> None:
     case_id = _replayed_until(fund_rt, "intake_idea")  # D's idea came in on 2017-01-20
     advance_to(fund_rt, "2017-01-24")
-    intake = _task(fund_rt, case_id, "intake_idea")
+    intake = open_task(fund_rt, case_id, "intake_idea")
     assert intake.roles == ("coordinator",)
     engine.complete_task(fund_rt, intake.id, form("intake"), "lina.nord")
-    assert _offered(fund_rt, case_id) == []  # booked: nothing to do until the meeting
+    assert offered(fund_rt, case_id) == []  # booked: nothing to do until the meeting
     timers = engine.list_timers(fund_rt, case_id=case_id)
     assert [t.due_at.date().isoformat() for t in timers] == ["2017-02-14"]  # 00:00 Swedish time
     advance_to(fund_rt, "2017-02-15")  # the calendar's meeting (DOMAIN §9.1)
-    assert _offered(fund_rt, case_id) == ["screen_idea"]
+    assert offered(fund_rt, case_id) == ["screen_idea"]
 
 
 def test_an_incomplete_idea_goes_back_to_the_applicant_with_what_is_missing(
     fund_rt: Runtime,
 ) -> None:
     case_id = _replayed_until(fund_rt, "intake_idea")
-    intake = _task(fund_rt, case_id, "intake_idea")
+    intake = open_task(fund_rt, case_id, "intake_idea")
     assert _refused_on(fund_rt, intake, {"verdict": "incomplete"}) == ["comment"]
     missing = {"verdict": "incomplete", "comment": "Målgruppens storlek saknas."}
     engine.complete_task(fund_rt, intake.id, missing, "lina.nord")
-    assert _offered(fund_rt, case_id) == ["submit_idea"]
+    assert offered(fund_rt, case_id) == ["submit_idea"]
 
 
 def test_an_application_is_registered_with_its_case_number(fund_rt: Runtime) -> None:
     case_id = _replayed_until(fund_rt, "register_application")
-    register = _task(fund_rt, case_id, "register_application")
+    register = open_task(fund_rt, case_id, "register_application")
     assert _refused_on(fund_rt, register, {"verdict": "complete"}) == ["case_number"]
     bad = {"verdict": "complete", "case_number": "17/112"}
     assert _refused_on(fund_rt, register, bad) == ["case_number"]
     incomplete = {"verdict": "incomplete", "comment": "Nyttorealiseringsplanen saknas."}
     engine.complete_task(fund_rt, register.id, incomplete, "lina.nord")
-    assert _offered(fund_rt, case_id) == ["draft_application"]
+    assert offered(fund_rt, case_id) == ["draft_application"]

@@ -5,7 +5,6 @@ and the decision behind it, and a later decision never overwrites an earlier one
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -15,31 +14,14 @@ import engine
 from engine import Runtime
 from tasks.ledger import Kind
 from tasks.store import fund_transactions, load_ledger
-from tests.integration.fund import fund_runtime
+from tests.integration.fund import complete, offered
 from web.demo.cases import CASE_D, form, plan_lines, repayment
 from web.demo.replay import Step, advance_to, replay
-
-
-@pytest.fixture
-def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = fund_runtime(db_url)
-    yield rt
-    rt.close()
 
 
 def _until(element: str) -> list[Step]:
     """Case D's steps before the first ``element``."""
     return CASE_D.steps[: [s.element for s in CASE_D.steps].index(element)]
-
-
-def _offered(rt: Runtime, case_id: int) -> list[str]:
-    return [t.element_id for t in engine.get_case(rt, case_id, with_data=False).open_tasks]
-
-
-def _do(rt: Runtime, case_id: int, element: str, user: str, data: dict[str, object]) -> None:
-    [task] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
-              if t.element_id == element]  # fmt: skip
-    engine.complete_task(rt, task.id, data, user)
 
 
 def _project(rt: Runtime) -> object:
@@ -66,11 +48,11 @@ def _partially_exempted(rt: Runtime) -> int:
 
 def _decide_plan(rt: Runtime, case_id: int) -> None:
     decided = {"decision": "approved", "decision_date": "2020-06-15", "paragraph": "§120"}
-    _do(rt, case_id, "decide_plan_ks", "olle.vik", decided)
+    complete(rt, case_id, "decide_plan_ks", "olle.vik", decided)
 
 
 def _plan_3500(rt: Runtime, case_id: int, decide: bool = True) -> None:
-    _do(
+    complete(
         rt,
         case_id,
         "repayment_plan",
@@ -85,14 +67,14 @@ def test_a_partial_exemption_asks_for_a_plan_for_what_is_left(fund_rt: Runtime) 
     case_id = _partially_exempted(fund_rt)
     d = _project(fund_rt)
     assert (d.net_disbursed, d.relieved, d.outstanding, d.closed) == (4500, 1000, 3500, False)
-    assert _offered(fund_rt, case_id) == ["repayment_plan"]  # not the final reconciliation
+    assert offered(fund_rt, case_id) == ["repayment_plan"]  # not the final reconciliation
     whole = form("repayment_plan", lines=plan_lines({y: (600, 300) for y in range(2021, 2026)}))
     with pytest.raises(engine.ValidationFailed) as caught:
-        _do(fund_rt, case_id, "repayment_plan", "sara.ahl", whole)
+        complete(fund_rt, case_id, "repayment_plan", "sara.ahl", whole)
     assert [e.path for e in caught.value.errors] == ["total_tkr"]
     assert "3\u00a0500 tkr" in caught.value.errors[0].message
     _plan_3500(fund_rt, case_id, decide=False)
-    assert _offered(fund_rt, case_id) == ["decide_plan_ks"]  # decided again before it holds
+    assert offered(fund_rt, case_id) == ["decide_plan_ks"]  # decided again before it holds
     assert _project(fund_rt).repayment_due == 0
     _decide_plan(fund_rt, case_id)
     assert _project(fund_rt).repayment_due == 3500
@@ -104,13 +86,13 @@ def test_the_case_does_not_close_while_money_is_owed(fund_rt: Runtime) -> None:
     for year in range(2021, 2026):
         advance_to(fund_rt, f"{year + 1}-01-20")
         returned = {"SN": 500, "UN": 200} if year < 2025 else {"SN": 300}  # 400 short at last
-        _do(fund_rt, case_id, "repayment_follow_up", "erik.holm", repayment(year, returned))
+        complete(fund_rt, case_id, "repayment_follow_up", "erik.holm", repayment(year, returned))
     d = _project(fund_rt)
     assert (d.repaid, d.owed) == (3100, 400)
-    assert _offered(fund_rt, case_id) == ["repayment_plan"]
+    assert offered(fund_rt, case_id) == ["repayment_plan"]
     late = plan_lines({2024: (400, 0)})
     with pytest.raises(engine.ValidationFailed) as caught:
-        _do(fund_rt, case_id, "repayment_plan", "sara.ahl", form("repayment_plan", lines=late))
+        complete(fund_rt, case_id, "repayment_plan", "sara.ahl", form("repayment_plan", lines=late))
     assert "2025" in " ".join(e.message for e in caught.value.errors)
 
 
@@ -122,15 +104,15 @@ def test_a_full_exemption_at_any_time_stops_later_allocations(fund_rt: Runtime) 
     advance_to(fund_rt, "2017-10-01")
     full = {"decision": "granted_full", "decision_date": "2017-10-01",
             "paragraph": "§200", "case_number": "KS 17/112"}  # fmt: skip
-    _do(fund_rt, case_id, "anytime_exemption_decision", "olle.vik", full)
+    complete(fund_rt, case_id, "anytime_exemption_decision", "olle.vik", full)
     d = _project(fund_rt)
     assert (d.relieved, d.outstanding, d.undisbursed, d.closed) == (750, 0, 0, True)
     with fund_rt.db.reading() as conn:
         fund = load_ledger(conn, "SIF-DEMO").fund()
     assert fund.available_to_grant == 24000 - 750  # the unpaid 3 750 went back to the fund
     advance_to(fund_rt, "2018-01-28")
-    _do(fund_rt, case_id, "annual_follow_up", "elif.demir", CASE_D.steps[upto + 1].data)
-    assert "annual_allocation" not in _offered(fund_rt, case_id)  # 2018 gets no money
+    complete(fund_rt, case_id, "annual_follow_up", "elif.demir", CASE_D.steps[upto + 1].data)
+    assert "annual_allocation" not in offered(fund_rt, case_id)  # 2018 gets no money
     assert engine.get_case(fund_rt, case_id, with_data=False).status != "error"
     with fund_rt.db.reading() as conn:
         kinds = [tx.kind for tx in load_ledger(conn, "SIF-DEMO").transactions if tx.project == "D"]

@@ -5,7 +5,6 @@ profile's decider has decided it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -14,26 +13,9 @@ from sqlalchemy import func, select
 import engine
 from engine import Runtime
 from tasks.store import repayment_plan_totals
-from tests.integration.fund import fund_runtime
+from tests.integration.fund import complete, fund_runtime, offered
 from web.demo.cases import CASE_D, form
 from web.demo.replay import Step, replay
-
-
-@pytest.fixture
-def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = fund_runtime(db_url)
-    yield rt
-    rt.close()
-
-
-def _offered(rt: Runtime, case_id: int) -> list[str]:
-    return sorted(t.element_id for t in engine.get_case(rt, case_id, with_data=False).open_tasks)
-
-
-def _do(rt: Runtime, case_id: int, element: str, user: str, data: dict[str, object]) -> None:
-    [task] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
-              if t.element_id == element]  # fmt: skip
-    engine.complete_task(rt, task.id, data, user)
 
 
 def _steps_before(element: str, occurrence: int = 1) -> list[Step]:
@@ -59,8 +41,8 @@ def test_the_central_economist_verifies_the_year_end_follow_up(fund_rt: Runtime)
         engine.complete_task(fund_rt, verify.id, returned, "erik.holm")
     assert [e.path for e in caught.value.errors] == ["comment"]
     engine.complete_task(fund_rt, verify.id, {**returned, "comment": "Fel år."}, "erik.holm")
-    assert "annual_follow_up" in _offered(fund_rt, case_id)
-    assert "annual_allocation" not in _offered(fund_rt, case_id)
+    assert "annual_follow_up" in offered(fund_rt, case_id)
+    assert "annual_allocation" not in offered(fund_rt, case_id)
 
 
 def test_an_adjusted_plan_holds_only_once_it_is_decided(fund_rt: Runtime) -> None:
@@ -79,11 +61,11 @@ def test_an_adjusted_plan_holds_only_once_it_is_decided(fund_rt: Runtime) -> Non
     assert decision.roles == ("board_secretary",)  # Södertälje: KS decides the plan
     rejected = {"decision": "rejected", "decision_date": "2023-03-20"}
     engine.complete_task(fund_rt, decision.id, rejected, "olle.vik")
-    assert "adjust_plan_task" in _offered(fund_rt, case_id) and versions() == 1
+    assert "adjust_plan_task" in offered(fund_rt, case_id) and versions() == 1
     d_v2 = next(s for s in CASE_D.steps if s.element == "adjust_plan_task").data
-    _do(fund_rt, case_id, "adjust_plan_task", "sara.ahl", dict(d_v2))
+    complete(fund_rt, case_id, "adjust_plan_task", "sara.ahl", dict(d_v2))
     approved = {"decision": "approved", "decision_date": "2023-04-03", "paragraph": "§70"}
-    _do(fund_rt, case_id, "decide_adjusted_plan", "olle.vik", approved)
+    complete(fund_rt, case_id, "decide_adjusted_plan", "olle.vik", approved)
     assert versions() == 2
 
 
@@ -94,13 +76,13 @@ def test_the_steering_group_approves_reports_where_the_profile_has_one(db_url: s
         case_id = replay(rt, [replace(CASE_D, steps=steps)])["D"]
         engine.advance_clock(rt, engine.to_datetime("2018-01-10T10:00"), "test")
         report = next(s for s in CASE_D.steps if s.element == "progress_report")
-        _do(rt, case_id, "progress_report", "elif.demir", dict(report.data))
+        complete(rt, case_id, "progress_report", "elif.demir", dict(report.data))
         [approval] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
                       if t.element_id == "approve_report"]  # fmt: skip
         assert approval.roles == ("steering_group",)
         returned = {"verdict": "returned", "meeting_date": "2018-01-15", "comment": "Mer om KAA."}
         engine.complete_task(rt, approval.id, returned, "tove.ahlin")
-        assert "progress_report" in _offered(rt, case_id)
+        assert "progress_report" in offered(rt, case_id)
     finally:
         rt.close()
 
@@ -109,4 +91,4 @@ def test_without_a_steering_group_a_report_goes_straight_on(fund_rt: Runtime) ->
     first_report = next(s for s in CASE_D.steps if s.element == "progress_report")
     steps = [*_steps_before("progress_report"), first_report]
     case_id = replay(fund_rt, [replace(CASE_D, steps=steps)])["D"]
-    assert "approve_report" not in _offered(fund_rt, case_id)  # Södertälje: KS steers
+    assert "approve_report" not in offered(fund_rt, case_id)  # Södertälje: KS steers

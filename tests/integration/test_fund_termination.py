@@ -5,7 +5,6 @@ at its planned end."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -13,26 +12,9 @@ import pytest
 import engine
 from engine import Runtime
 from tasks.store import load_ledger
-from tests.integration.fund import fund_runtime
+from tests.integration.fund import complete, offered
 from web.demo.cases import CASE_D, follow_up, form, report
 from web.demo.replay import advance_to, replay
-
-
-@pytest.fixture
-def fund_rt(db_url: str) -> Iterator[Runtime]:
-    rt = fund_runtime(db_url)
-    yield rt
-    rt.close()
-
-
-def _offered(rt: Runtime, case_id: int) -> list[str]:
-    return sorted(t.element_id for t in engine.get_case(rt, case_id, with_data=False).open_tasks)
-
-
-def _do(rt: Runtime, case_id: int, element: str, user: str, data: dict[str, object]) -> None:
-    [task] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
-              if t.element_id == element]  # fmt: skip
-    engine.complete_task(rt, task.id, data, user)
 
 
 def _terminated(rt: Runtime) -> int:
@@ -46,12 +28,12 @@ def _terminated(rt: Runtime) -> int:
         "decision_needed": True,
         "description": "Samarbetet med arbetsförmedlingen upphör; målgruppen nås inte.",
     }
-    _do(rt, case_id, "progress_report", "elif.demir",
+    complete(rt, case_id, "progress_report", "elif.demir",
         report("T1", 2018, "major_deviation", deviations=[row]))  # fmt: skip
     asked = {"change_type": "termination", "decision": "terminate_project",
              "decided_by": "per.sjo", "decision_date": "2018-05-12",
              "description": "Projektet föreslås avslutas i förtid."}  # fmt: skip
-    _do(rt, case_id, "handle_deviation", "per.sjo", form("deviation", **asked))
+    complete(rt, case_id, "handle_deviation", "per.sjo", form("deviation", **asked))
     [decide] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
                 if t.element_id == "decide_change"]  # fmt: skip
     assert decide.roles == ("board_secretary",)  # KS granted the money (Södertälje)
@@ -73,7 +55,7 @@ def test_ending_a_project_returns_its_unpaid_grant_and_stops_its_reports(
     assert (d.terminated, d.committed, d.net_disbursed, d.undisbursed) == (True, 2250, 2250, 0)
     assert ledger.fund().available_to_grant == 24000 - 2250
     advance_to(fund_rt, "2018-12-01")  # the T2 report date has passed: no report is asked for
-    assert "progress_report" not in _offered(fund_rt, case_id)
+    assert "progress_report" not in offered(fund_rt, case_id)
     assert engine.get_case(fund_rt, case_id, with_data=False).status != "error"
 
 
@@ -82,9 +64,9 @@ def test_an_ended_project_is_evaluated_after_its_last_year_end_not_its_planned_e
 ) -> None:
     case_id = _terminated(fund_rt)
     advance_to(fund_rt, "2019-01-20")  # 2018's year-end follow-up still comes
-    _do(fund_rt, case_id, "annual_follow_up", "elif.demir", follow_up(2018, 1200))
-    _do(fund_rt, case_id, "verify_follow_up", "erik.holm", form("follow_up_verification"))
-    assert _offered(fund_rt, case_id) == ["evaluation"]  # not a 2019 allocation
+    complete(fund_rt, case_id, "annual_follow_up", "elif.demir", follow_up(2018, 1200))
+    complete(fund_rt, case_id, "verify_follow_up", "erik.holm", form("follow_up_verification"))
+    assert offered(fund_rt, case_id) == ["evaluation"]  # not a 2019 allocation
     assert engine.get_case(fund_rt, case_id, with_data=False).status == "running"
     with fund_rt.db.reading() as conn:
         d = load_ledger(conn, "SIF-DEMO").project("D")
