@@ -5,7 +5,7 @@ SQLite and PostgreSQL, with the real fund process."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 import engine
 from engine import CaseFilter, Runtime
 from engine.durations import LOCAL
+from tasks.store import set_council_meetings
 from tests.conftest import read_scenario
 from tests.integration.fund import fund_runtime
 from web.demo.cases import form as sample_form
@@ -25,6 +26,8 @@ TITLE = str(sample_form("idea")["title"])
 @pytest.fixture
 def fund_rt(db_url: str) -> Iterator[Runtime]:
     rt = fund_runtime(db_url, now="2026-03-02T09:00")
+    with rt.db.transaction() as conn:  # the council meets today: a taken-in idea is screened
+        set_council_meetings(conn, "SIF-DEMO", [date(2026, 3, 2)])
     yield rt
     rt.close()
 
@@ -34,8 +37,11 @@ def _start(rt: Runtime) -> engine.Case:
 
 
 def _submit_idea(rt: Runtime, case: engine.Case) -> None:
+    """The idea sent, and taken in by the coordinator: the council meets the same day."""
     (task,) = case.open_tasks
     engine.complete_task(rt, task.id, sample_form("idea"), "nora.falk")
+    (intake,) = engine.get_case(rt, case.id, with_data=False).open_tasks
+    engine.complete_task(rt, intake.id, sample_form("intake"), "lina.nord")
 
 
 def _keys(rt: Runtime, case_filter: CaseFilter, **order: object) -> list[str]:
