@@ -36,6 +36,17 @@ MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 DEFAULT_FUND = "SIF"
 
 metadata = MetaData()
+
+
+def _decision_columns() -> list[Column[object]]:
+    """The decision a row carries out: the body, its date and the minutes' paragraph."""
+    return [
+        Column("decision_body", String(40), nullable=False, server_default=""),
+        Column("decision_date", Date),
+        Column("paragraph", String(40), nullable=False, server_default=""),
+    ]
+
+
 fund_transactions = Table(
     "fund_transactions",
     metadata,
@@ -52,9 +63,7 @@ fund_transactions = Table(
     Column("case_id", Integer),
     Column("posted_by", String(80), nullable=False),  # the person whose step caused it
     Column("posted_at", DateTime(timezone=True), nullable=False),  # when it was entered
-    Column("decision_body", String(40), nullable=False, server_default=""),
-    Column("decision_date", Date),
-    Column("paragraph", String(40), nullable=False, server_default=""),
+    *_decision_columns(),
     Column("closes_project", Boolean, nullable=False, server_default="0"),
 )
 repayment_plan_totals = Table(  # one row per decided plan version
@@ -65,9 +74,7 @@ repayment_plan_totals = Table(  # one row per decided plan version
     Column("project", String(80), nullable=False),
     Column("total", Integer, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),  # when it was entered
-    Column("decision_body", String(40), nullable=False, server_default=""),
-    Column("decision_date", Date),
-    Column("paragraph", String(40), nullable=False, server_default=""),
+    *_decision_columns(),
     Column("entered_by", String(80), nullable=False, server_default=""),
 )
 repayment_plan_lines = Table(
