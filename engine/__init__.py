@@ -4,7 +4,7 @@ The only package that imports SpiffWorkflow (through ``engine.bpmn``). Everythin
 the typed values of ``engine.models``; errors are the ``engine.errors`` hierarchy.
 """
 
-from engine.audit import case_events, completed_steps
+from engine.audit import case_events, completed_steps, overdue_tasks, step_answers
 from engine.bpmn_diff import ElementChange
 from engine.bundle import read_bundle
 from engine.case_migration import (
@@ -252,6 +252,7 @@ __all__ = [
     "notifications_for",
     "open_task_count",
     "open_tasks_at",
+    "overdue_tasks",
     "overview",
     "overview_rows",
     "parse_duration",
@@ -277,6 +278,7 @@ __all__ = [
     "set_virtual_time",
     "shift_years",
     "start_case",
+    "step_answers",
     "step_names",
     "sweep",
     "task_holders",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from engine.clock import as_utc
 from engine.errors import NotFound
-from engine.models import Event
+from engine.models import OPEN_TASK_STATES, Event
 from engine.runtime import Runtime
-from engine.schema import cases, events
+from engine.schema import cases, events, human_tasks
 
 
 def case_events(
@@ -42,3 +44,36 @@ def completed_steps(conn: Connection, case_id: int) -> frozenset[str]:
         )
     )
     return frozenset(str(r.element_id) for r in rows if r.element_id)
+
+
+def step_answers(
+    conn: Connection, case_id: int, until: datetime | None = None
+) -> list[tuple[str, datetime, dict[str, Any]]]:
+    """What was answered at each user task completed in a case up to ``until`` (all when None):
+    ``(element id, when, answers)`` oldest first, read in the caller's transaction (a
+    fund-level report gathering its projects' follow-up)."""
+    query = select(events.c.element_id, events.c.at, events.c.detail).where(
+        events.c.case_id == case_id, events.c.kind == "task_completed"
+    )
+    if until is not None:
+        query = query.where(events.c.at <= until)
+    found = []
+    for element_id, at, detail in conn.execute(query.order_by(events.c.id)):
+        data = json.loads(detail).get("data")
+        found.append((str(element_id or ""), as_utc(at), data if isinstance(data, dict) else {}))
+    return found
+
+
+def overdue_tasks(conn: Connection, case_id: int, at: datetime) -> list[tuple[str, datetime]]:
+    """The case's open tasks whose due date had passed at ``at``: ``(name, due)``, earliest
+    first, read in the caller's transaction."""
+    rows = conn.execute(
+        select(human_tasks.c.name, human_tasks.c.due_at)
+        .where(
+            human_tasks.c.case_id == case_id,
+            human_tasks.c.state.in_(OPEN_TASK_STATES),
+            human_tasks.c.due_at < at,
+        )
+        .order_by(human_tasks.c.due_at)
+    )
+    return [(str(name), as_utc(due)) for name, due in rows]

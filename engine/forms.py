@@ -329,3 +329,13 @@ def all_labels(schemas: Iterable[Mapping[str, Any]]) -> dict[str, str]:
             stack.extend(node.get(group) or [])
         stack.extend((node.get("$defs") or {}).values())
     return labels
+
+
+def read_only_fields(schema: Mapping[str, Any] | None) -> frozenset[str]:
+    """The form's read-only fields: facts it shows from the case (e.g. figures a service
+    gathered), never answers — a value posted for one is neither checked nor kept."""
+    fields = (schema or {}).get("properties") or {}
+    return frozenset(
+        key for key, spec in fields.items()
+        if isinstance(spec, Mapping) and spec.get("readOnly") is True
+    )  # fmt: skip

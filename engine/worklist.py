@@ -16,7 +16,7 @@ from engine.bpmn.run import TaskNotReady
 from engine.casestore import CaseStep, case_transaction, check_storable
 from engine.clock import as_utc
 from engine.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from engine.forms import form_errors
+from engine.forms import form_errors, read_only_fields
 from engine.models import OPEN_TASK_STATES, CaseStatus, HumanTask, TaskState, User
 from engine.runtime import Runtime
 from engine.schema import cases, human_task_roles, human_tasks
@@ -190,12 +190,14 @@ def complete_task(
         user, step, task = _open_for_change(rt, conn, task_id, user_name)
         if expected_version is not None and expected_version != step.row.version:
             raise Conflict("Ärendet har ändrats sedan du öppnade uppgiften; ladda om sidan.")
-        submitted = dict(data)
+        before = _task_data(step, task_id)
+        shown = read_only_fields(step.body.form(task.form))
+        submitted = {key: value for key, value in data.items() if key not in shown}
         if task.form is not None and step.body.form(task.form) is not None:
-            errors = form_errors(step.body.form_validator(task.form), submitted)
+            facts = {key: before[key] for key in shown if key in before}
+            errors = form_errors(step.body.form_validator(task.form), {**submitted, **facts})
             if errors:
                 raise ValidationFailed(errors)
-        before = _task_data(step, task_id)
         info = step.body.user_task(task.element_id)
         broken = [
             error

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from engine import ServiceCall, ServiceRegistry
 from tasks.calendar import next_council_meeting
 from tasks.ledger import Decision, Kind, Tx
+from tasks.portfolio import gather, report_year
 from tasks.profiles import load_profile
 from tasks.store import (
     PlanVersion,
@@ -245,6 +246,15 @@ def fund_profile(call: ServiceCall) -> object:
     return load_profile(fund.profile).frozen()
 
 
+def portfolio(call: ServiceCall) -> object:
+    """S20: the fund's portfolio at the end of ``year`` (a parameter, else the case's optional
+    start data ``year``, else the last year that has ended at the step's time), for the yearly
+    report to the board."""
+    now = _entered(call)
+    year = call.params.get("year") or call.data.get("year")
+    return gather(_conn(call), _fund(call), int(year) if year else report_year(now), now)
+
+
 def balances(call: ServiceCall) -> object:
     """The fund's and the project's balances now, for forms to show."""
     p = call.params
@@ -267,6 +277,7 @@ SERVICES = {
     "fund.profile": fund_profile,
     "fund.council_meeting": council_meeting,
     "fund.case_profile": case_profile,
+    "fund.portfolio": portfolio,
 }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     insert,
     select,
 )
@@ -335,3 +336,22 @@ def council_meeting_days(conn: Connection, fund: str) -> list[date]:
         .order_by(council_meetings.c.day)
     )
     return [r.day for r in rows]
+
+
+def planned_through(conn: Connection, fund: str, project: str, year: int) -> int | None:
+    """What the project's latest decided repayment plan asks to be repaid by the end of
+    ``year`` (all boards), or None when no plan is decided."""
+    latest = conn.execute(
+        select(repayment_plan_totals.c.id)
+        .where(repayment_plan_totals.c.fund == fund, repayment_plan_totals.c.project == project)
+        .order_by(repayment_plan_totals.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if latest is None:
+        return None
+    total = conn.execute(
+        select(func.coalesce(func.sum(repayment_plan_lines.c.amount), 0)).where(
+            repayment_plan_lines.c.plan_id == latest, repayment_plan_lines.c.year <= year
+        )
+    ).scalar_one()
+    return int(total)

@@ -46,6 +46,8 @@ STAGE_NAMES: dict[str, LazyString] = {
     "discontinued": _("Avvecklad"),
     "closed": _("Avslutad"),
     "release_requested": _("Begäran om frigörande"),
+    "portfolio_drafting": _("Portföljrapport skrivs"),
+    "portfolio_reported": _("Portföljrapport till KS"),
 }
 
 #: What happened, by event kind (engine ``events.kind``), for timelines and exports.

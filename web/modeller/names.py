@@ -20,6 +20,7 @@ SERVICE_NAMES: dict[str, LazyString] = {
     "fund.release_reservation": _("Frigör reserverade medel"),
     "fund.balances": _("Hämta fondens och projektets saldon"),
     "fund.profile": _("Hämta fondens regelprofil"),
+    "fund.portfolio": _("Sammanställ fondens portfölj vid årets slut"),
     "notify.remind": _("Påminn den som har uppgiften"),
     "notify.escalate": _("Eskalera en försenad uppgift till en roll"),
 }
