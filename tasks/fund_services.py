@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from engine import ServiceCall, ServiceRegistry
+from engine import FieldError, ServiceCall, ServiceRegistry, ValidationFailed
 from tasks.calendar import next_council_meeting
 from tasks.ledger import Decision, Kind, Tx
 from tasks.portfolio import gather, report_year
@@ -251,8 +251,13 @@ def portfolio(call: ServiceCall) -> object:
     start data ``year``, else the last year that has ended at the step's time), for the yearly
     report to the board."""
     now = _entered(call)
-    year = call.params.get("year") or call.data.get("year")
-    return gather(_conn(call), _fund(call), int(year) if year else report_year(now), now)
+    asked = call.params.get("year") or call.data.get("year")
+    last = report_year(now)
+    year = int(asked) if asked else last
+    if year > last:
+        message = f"Året {year} har inte tagit slut än; portföljen kan rapporteras för {last}."
+        raise ValidationFailed([FieldError("year", message)], message)
+    return gather(_conn(call), _fund(call), year, now)
 
 
 def balances(call: ServiceCall) -> object:

@@ -138,3 +138,12 @@ def test_figures_posted_back_with_the_form_never_replace_the_gathered_ones(
     assert _portfolio(fund_rt, case.id) == gathered
     data = engine.get_case(fund_rt, case.id).data or {}
     assert data["portfolio_report"] == WRITTEN  # the facts shown are no answers of the step
+
+
+def test_a_year_that_has_not_ended_is_refused_in_words(fund_rt: Runtime) -> None:
+    engine.set_virtual_time(fund_rt.db, engine.to_datetime("2019-02-01"))
+    case = engine.start_case(fund_rt, "portfolio_report", "lina.nord",
+                             {"fund": "SIF-DEMO", "year": 2019})  # fmt: skip
+    stuck = engine.get_case(fund_rt, case.id, with_data=False)
+    assert stuck.status == "error" and stuck.incident is not None
+    assert "Året 2019 har inte tagit slut än" in stuck.incident.message

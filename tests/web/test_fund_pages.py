@@ -22,6 +22,7 @@ import engine
 from engine import Runtime
 from engine.durations import LOCAL
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
+from tasks.store import load_ledger
 from tests.conftest import DATA, make_runtime
 from tests.web.conftest import csrf_token
 from web.app import create_app
@@ -262,3 +263,31 @@ def test_a_task_page_shows_the_grant_kept_with_its_own_decision(
     amount = case.data["ks_decision"]["granted_tkr"]
     assert "Beviljat belopp" in aside
     assert re.sub(r"\s", "", f"{amount:,}".replace(",", "")) in re.sub(r"\s", "", aside)
+    assert "Södertälje 2015" in aside and "{" not in aside  # the rule profile by its name
+
+
+def test_the_coordinator_writes_the_portfolio_report_on_the_figures_of_the_year_end(
+    demo_app: Flask, demo_rt: Runtime
+) -> None:
+    """The demo's report for 2025 shows each project as the ledger had it on 31 December
+    2025; written and sent, it goes to KS's secretary and keeps its figures."""
+    [case] = engine.list_cases(demo_rt, process_key="portfolio_report").cases
+    [task] = engine.get_case(demo_rt, case.id, with_data=False).open_tasks
+    lina = signed_in(demo_app, "lina.nord")
+    doc = lxml.html.fromstring(lina.get(f"/uppgifter/{task.id}").get_data(as_text=True))
+    shown = re.sub(r"\s", "", doc.xpath("//*[@id='field-portfolio']")[0].text_content())
+    with demo_rt.db.reading() as conn:
+        ledger = load_ledger(conn, "SIF-DEMO")
+    for project in ("A", "C", "D", "E"):
+        outstanding = ledger.project(project, date(2025, 12, 31)).outstanding
+        assert f"Projekt{project}Ärende" in shown
+        assert f"Kvarattåterföra(tkr){outstanding}tkr" in shown
+    assert "Fondenssaldo(tkr)" in shown
+    token = csrf_token(lina, f"/uppgifter/{task.id}")
+    forged = {"portfolio.year": "2031"}  # posted back for a read-only fact: never kept
+    written = {"summary": "Fyra projekt.", "risk_assessment": "E:s utvärdering är sen."}
+    answer = lina.post(f"/uppgifter/{task.id}", data={**written, **forged, "csrf_token": token})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    after = engine.get_case(demo_rt, case.id)
+    assert [t.roles for t in after.open_tasks] == [("board_secretary",)]
+    assert (after.data or {})["portfolio"]["year"] == 2025

@@ -1,6 +1,7 @@
 """Cases in progress now (autumn 2026), so that every role finds something in its inbox.
 
-F waits for the council's screening, G for the applicant's idea, H for the economist's review.
+F waits for the council's screening, G for the applicant's idea, H for the economist's review;
+the coordinator has the fund's portfolio report for 2025 to write.
 They follow the same process and helpers as the historical cases A–E.
 """
 
@@ -53,4 +54,15 @@ CASE_H = Timeline(
     ],
 )  # fmt: skip
 
-LIVE = [CASE_F, CASE_G, CASE_H]
+PORTFOLIO_2025 = Timeline(
+    project="",
+    key="P2025",
+    title="Portföljrapport 2025",
+    process="portfolio_report",
+    started_on="2026-11-16",
+    started_by="lina.nord",
+    start_data={"fund": "SIF-DEMO", "year": 2025},
+    steps=[],
+)
+
+LIVE = [CASE_F, CASE_G, CASE_H, PORTFOLIO_2025]

@@ -177,7 +177,7 @@ def _page(
     status: int = 200,
 ) -> ResponseReturnValue:
     errors = errors or []
-    found = [(label, _value_at(view.case.data, key), how) for key, label, how in CONTEXT]
+    found = [(label, _shown(_value_at(view.case.data, key)), how) for key, label, how in CONTEXT]
     context = [(label, value, how) for label, value, how in found if value is not None]
     answers = [(answer, render_readonly(answer.schema or EMPTY_FORM, answer.data))
                for answer in view.answers]  # fmt: skip
