@@ -4,7 +4,7 @@ The only package that imports SpiffWorkflow (through ``engine.bpmn``). Everythin
 the typed values of ``engine.models``; errors are the ``engine.errors`` hierarchy.
 """
 
-from engine.audit import case_events, completed_steps
+from engine.audit import case_events, completed_steps, step_answers
 from engine.bpmn_diff import ElementChange
 from engine.bundle import read_bundle
 from engine.case_migration import (
@@ -277,6 +277,7 @@ __all__ = [
     "set_virtual_time",
     "shift_years",
     "start_case",
+    "step_answers",
     "step_names",
     "sweep",
     "task_holders",

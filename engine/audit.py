@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -42,3 +43,24 @@ def completed_steps(conn: Connection, case_id: int) -> frozenset[str]:
         )
     )
     return frozenset(str(r.element_id) for r in rows if r.element_id)
+
+
+def step_answers(conn: Connection, case_id: int, element_id: str) -> list[dict[str, Any]]:
+    """What was submitted at each completion of the user task ``element_id`` in a case, oldest
+    first, from its event log, read in the caller's transaction (a later step acting on an
+    earlier decision taken inside a subprocess whose data did not reach it)."""
+    rows = conn.execute(
+        select(events.c.detail)
+        .where(
+            events.c.case_id == case_id,
+            events.c.kind == "task_completed",
+            events.c.element_id == element_id,
+        )
+        .order_by(events.c.id)
+    )
+    found = []
+    for row in rows:
+        data = json.loads(row.detail).get("data")
+        if isinstance(data, dict):
+            found.append(data)
+    return found

@@ -184,6 +184,7 @@ PUBLIC_API = {
     "set_virtual_time",
     "shift_years",
     "start_case",
+    "step_answers",
     "step_names",
     "sweep",
     "task_holders",
