@@ -107,14 +107,13 @@ def change_allowed(call: RuleCall) -> list[FieldError]:
 
 
 def carried_out(
-    conn: Connection, call_params: Mapping[str, Any], case_id: int | None, ledger: Ledger
+    conn: Connection, params: Mapping[str, Any], case_id: int | None, ledger: Ledger
 ) -> list[FieldError]:
-    """The same checks when the service task carries the decision out (``call_params``: the
-    change type, the decided amount or end, the project, ``planned_end`` and ``years``)."""
-    p = call_params
-    if p.get("change_type") == AMOUNT_CHANGE:
-        return amount_errors(ledger, str(p["project"]), int(p[AMOUNT]))
-    return _end_errors(conn, case_id, p, p[NEW_END])
+    """The same checks when the service task carries the decision out (``params``: the change
+    type, the decided amount or end, the project, ``planned_end`` and ``years``)."""
+    if params.get("change_type") == AMOUNT_CHANGE:
+        return amount_errors(ledger, str(params["project"]), int(params[AMOUNT]))
+    return _end_errors(conn, case_id, params, params[NEW_END])
 
 
 def _end_errors(
