@@ -67,6 +67,8 @@ def test_ks_decides_a_larger_grant_within_what_the_fund_has_left(
         "Ökningen 19\u00a0000 tkr överstiger vad fonden har kvar att bevilja (18\u00a0000 tkr)."
     )
     assert _committed(sif) == 6000
+    expect(page.locator("body")).to_contain_text("Södertälje 2015")  # the profile by its name,
+    expect(page.locator("body")).not_to_contain_text("'decision_chain'")  # never as a dict
     pages.assert_accessible(page)
     target = picture_folder(tmp_path) / "change-decision.png"
     page.screenshot(path=str(target), full_page=True)

@@ -262,3 +262,5 @@ def test_a_task_page_shows_the_grant_kept_with_its_own_decision(
     amount = case.data["ks_decision"]["granted_tkr"]
     assert "Beviljat belopp" in aside
     assert re.sub(r"\s", "", f"{amount:,}".replace(",", "")) in re.sub(r"\s", "", aside)
+    assert case.data["profile"]["name"] in aside  # the rule profile by its name, not a dict
+    assert "decision_chain" not in aside
