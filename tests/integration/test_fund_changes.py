@@ -158,6 +158,13 @@ def _planned_end(rt: Runtime, case_id: int) -> str:
     return str(engine.get_case(rt, case_id).data["planned_end"])
 
 
+def _project_end_timer(rt: Runtime, case_id: int) -> str:
+    """When the timer before the evaluation ("Projektet slutar") was due, in UTC."""
+    [fired] = [e for e in engine.case_events(rt, case_id, limit=None)
+               if e.kind == "timer_fired" and e.element_id == "wait_project_end"]  # fmt: skip
+    return str(fired.detail["due_at"])
+
+
 def test_an_extension_moves_the_project_end_the_evaluation_counts_from(
     fund_rt: Runtime,
 ) -> None:
@@ -165,8 +172,11 @@ def test_an_extension_moves_the_project_end_the_evaluation_counts_from(
     complete(fund_rt, case_id, "decide_change", "olle.vik",
              {**DECIDED, "new_end_date": "2019-12-31"})  # fmt: skip
     assert _balances(fund_rt)[0].committed == 6000  # no money changes
+    # The evaluation's timer reads the decided end; within the last budget year granted, the
+    # case reaches it only after that year's follow-up (January 2020), so it fires at once.
     _to_evaluation(fund_rt, case_id)
     assert _planned_end(fund_rt, case_id) == "2019-12-31"
+    assert _project_end_timer(fund_rt, case_id) == "2019-12-30T23:00:00+00:00"  # Swedish midnight
     assert offered(fund_rt, case_id) == ["evaluation"]
 
 
@@ -177,6 +187,7 @@ def test_a_rejected_change_changes_nothing(fund_rt: Runtime) -> None:
     assert _balances(fund_rt) == before
     _to_evaluation(fund_rt, case_id)
     assert _planned_end(fund_rt, case_id) == "2019-06-30"
+    assert _project_end_timer(fund_rt, case_id) == "2019-06-29T22:00:00+00:00"
     assert offered(fund_rt, case_id) == ["evaluation"]
 
 
