@@ -47,16 +47,20 @@ def completed_steps(conn: Connection, case_id: int) -> frozenset[str]:
 
 
 def step_answers(
-    conn: Connection, case_id: int, until: datetime | None = None
+    conn: Connection, case_id: int, until: datetime | None = None, element_id: str = ""
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """What was answered at each user task completed in a case up to ``until`` (all when None):
-    ``(element id, when, answers)`` oldest first, read in the caller's transaction (a
-    fund-level report gathering its projects' follow-up)."""
+    """What was answered at each user task completed in a case (only at ``element_id`` when
+    given) up to ``until`` (all when None): ``(element id, when, answers)`` oldest first, from
+    its event log, read in the caller's transaction (a fund-level report gathering its
+    projects' follow-up; a later step acting on a decision taken inside a subprocess whose
+    data did not reach it)."""
     query = select(events.c.element_id, events.c.at, events.c.detail).where(
         events.c.case_id == case_id, events.c.kind == "task_completed"
     )
     if until is not None:
         query = query.where(events.c.at <= until)
+    if element_id:
+        query = query.where(events.c.element_id == element_id)
     found = []
     for element_id, at, detail in conn.execute(query.order_by(events.c.id)):
         data = json.loads(detail).get("data")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from engine import FieldError, RuleCall, ServiceRegistry, case_business_key, completed_steps
+from tasks.changes import change_allowed
 from tasks.ledger import tkr
 from tasks.profiles import Profile, load_profile
 from tasks.repayment import PlanLine, check_plan, check_project_length, plan_covers_what_is_left
@@ -225,6 +226,7 @@ RULES = {
     "fund.repayment_plan_valid": repayment_plan_valid,
     "fund.relief_within_outstanding": relief_within_outstanding,
     "fund.reservation_decision_allowed": reservation_decision_allowed,
+    "fund.change_allowed": change_allowed,
 }
 
 

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from engine import FieldError, ServiceCall, ServiceRegistry, ValidationFailed
+from tasks import changes
 from tasks.calendar import next_council_meeting
-from tasks.ledger import Decision, Kind, Tx
+from tasks.ledger import Decision, Kind, Tx, tkr
 from tasks.portfolio import gather, report_year
 from tasks.profiles import load_profile
 from tasks.store import (
@@ -136,6 +137,32 @@ def terminate(call: ServiceCall) -> object:
     left = balance.undisbursed - balance.reserved_open
     _post(call, Kind.COMMITMENT_CANCEL, left, _day(p["decision_date"]), closes=True)
     return {"cancelled_tkr": left}
+
+
+def change_grant(call: ServiceCall) -> object:
+    """S18: an approved amount change or extension, decided by the body that granted the money.
+    A new total grant books the difference as more commitment or a cancelled part of it; a new
+    end is only checked here (``fund.project_end`` reads it back after the report periods).
+    A change past its limits raises ``ValidationFailed`` and nothing is posted."""
+    p = call.params
+    ledger = load_ledger(_conn(call), _fund(call))
+    errors = changes.carried_out(_conn(call), p, call.case_id, ledger)
+    if errors:
+        raise ValidationFailed(errors, errors[0].message)
+    if p.get("change_type") != changes.AMOUNT_CHANGE:
+        return {"planned_end": str(p[changes.NEW_END])}
+    new = int(p[changes.AMOUNT])
+    change = new - changes.current_grant(ledger.project(str(p["project"])))
+    kind = Kind.GRANT_COMMITMENT if change > 0 else Kind.COMMITMENT_CANCEL
+    said = f"Nytt beviljat belopp {tkr(new)}"
+    _post(call, kind, abs(change), _day(p["decision_date"]), reference=said)
+    return {"granted_tkr": new, "changed_tkr": change}
+
+
+def project_end(call: ServiceCall) -> object:
+    """The project's end after any extension its granting body approved (S18), else the
+    parameter ``planned_end``."""
+    return changes.decided_end(_conn(call), call.case_id, call.params["planned_end"])
 
 
 def decide_plan(call: ServiceCall) -> object:
@@ -275,6 +302,8 @@ SERVICES = {
     "fund.repay": repay,
     "fund.relieve": relieve,
     "fund.terminate": terminate,
+    "fund.change_grant": change_grant,
+    "fund.project_end": project_end,
     "fund.cancel_reservation": cancel_reservation,
     "fund.release_reservation": release_reservation,
     "fund.balances": balances,

@@ -40,7 +40,7 @@ CONTEXT = (
     ("lead_board", _("Huvudansvarig nämnd"), "text"),
     ("lead_administration", _("Förvaltning"), "text"),
     ("contact_person", _("Kontaktperson"), "person"),
-    ("profile", _("Regelprofil"), "text"),
+    ("profile.name", _("Regelprofil"), "text"),
     ("estimated_total_tkr", _("Beräknad kostnad"), "tkr"),
     ("recommended_amount_tkr", _("Rekommenderat belopp"), "tkr"),
     ("ks_decision.granted_tkr", _("Beviljat belopp"), "tkr"),
