@@ -218,7 +218,7 @@ def _condition_unmet(conn: Connection, fund: str, project: str) -> list[FieldErr
 def final_adjustments_as_profile(call: RuleCall) -> list[FieldError]:
     """Form Q (S29): where the profile finally adjusts the ordinary budget (Stockholm) at least
     one board's frame adjustment is required. Each line names one of the case's boards, is not
-    zero and is the only one for its board and year; lines need the decision's date."""
+    zero and is the only one for its board and year; lines need the decision (body and date)."""
     lines = [li for li in call.data.get("final_adjustments") or [] if isinstance(li, Mapping)]
     if not lines:
         if not _profile(call).final_budget_adjustment:
@@ -240,6 +240,8 @@ def final_adjustments_as_profile(call: RuleCall) -> list[FieldError]:
             errors.append(FieldError(f"final_adjustments.{i}.board",
                                      f"{board} har redan en justering från {year}."))  # fmt: skip
         seen.add((board, year))
+    if not call.data.get("decided_by"):
+        errors.append(FieldError("decided_by", "Ange vem som beslutade ramjusteringen."))
     if not call.data.get("decision_date"):
         errors.append(FieldError("decision_date", "Ange när ramjusteringen beslutades."))
     return errors

@@ -27,6 +27,7 @@ from web.demo.replay import advance_to, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 FUND = "SIF-DEMO"
+SUMMARY = {"summary": "Befriat i sin helhet; inget återstår."}
 LESSONS = {"lessons_learned": "Börja mäta effekterna från första dagen."}
 
 
@@ -119,15 +120,21 @@ def test_stockholm_requires_the_final_adjustment_and_the_report_to_ks(db_url: st
         complete(rt, case_id, "exemption_decision", "anna.berg",
                  form("exemption_decision", decision_date="2020-05-04"))  # fmt: skip
         assert offered(rt, case_id) == ["final_reconciliation"]
-        said = _refused(rt, case_id, "final_reconciliation", "erik.holm", {})
+        said = _refused(rt, case_id, "final_reconciliation", "erik.holm", SUMMARY)
         assert said == [("final_adjustments", "Stockholm 2016: ange den slutliga "
                          "ramjusteringen för minst en nämnd.")]  # fmt: skip
-        kfn = {"final_adjustments": [{"board": "KFN", "amount_tkr": -100,
-                                      "effective_budget_year": 2021}]}  # fmt: skip
-        said = _refused(rt, case_id, "final_reconciliation", "erik.holm", kfn)
+        wrong = {**SUMMARY, "final_adjustments": [
+            {"board": "KFN", "amount_tkr": -100, "effective_budget_year": 2021},
+            {"board": "SN", "amount_tkr": 0, "effective_budget_year": 2021},
+            {"board": "SN", "amount_tkr": -50, "effective_budget_year": 2021},
+        ]}  # fmt: skip
+        said = _refused(rt, case_id, "final_reconciliation", "erik.holm", wrong)
         assert said == [("final_adjustments.0.board", "KFN är inte en berörd nämnd i ärendet."),
+                        ("final_adjustments.1.amount_tkr", "Ramjusteringen får inte vara noll."),
+                        ("final_adjustments.2.board", "SN har redan en justering från 2021."),
+                        ("decided_by", "Ange vem som beslutade ramjusteringen."),
                         ("decision_date", "Ange när ramjusteringen beslutades.")]  # fmt: skip
-        sn = {"final_adjustments": [{"board": "SN", "amount_tkr": -400,
+        sn = {**SUMMARY, "final_adjustments": [{"board": "SN", "amount_tkr": -400,
                                      "effective_budget_year": 2021}],
               "decided_by": "kf", "decision_date": "2020-06-10", "paragraph": "§88"}  # fmt: skip
         complete(rt, case_id, "final_reconciliation", "erik.holm", sn)
@@ -177,7 +184,9 @@ def test_a_project_ended_early_is_closed_and_archived(fund_rt: Runtime) -> None:
     complete(fund_rt, case_id, "exemption_request", "maria.ek", form("exemption_request"))
     complete(fund_rt, case_id, "exemption_decision", "olle.vik",
              form("exemption_decision", decision_date="2019-02-18"))  # fmt: skip
-    complete(fund_rt, case_id, "final_reconciliation", "erik.holm", {"final_adjustments": []})
+    complete(
+        fund_rt, case_id, "final_reconciliation", "erik.holm", {**SUMMARY, "final_adjustments": []}
+    )
     complete(fund_rt, case_id, "implementation_decision", "per.sjo",
              form("implementation_decision", decision="discontinue"))  # fmt: skip
     complete(fund_rt, case_id, "close_report", "lina.nord", LESSONS)

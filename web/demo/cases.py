@@ -316,7 +316,8 @@ def closing(on: str, outcome: str, implement: str, lessons: str) -> list[Step]:
         implementation_recommendation=implement))]  # fmt: skip
     steps += [
         Step(_days_after(on, 20), "final_reconciliation", "erik.holm",
-             {"final_adjustments": []}),
+             {"summary": "Befriat i sin helhet; inget återstår att återföra.",
+              "final_adjustments": []}),
         Step(_days_after(on, 30), "implementation_decision", "maria.ek",
              form("implementation_decision", decision=implement,
                   effective_from=_days_after(on, 60))),
