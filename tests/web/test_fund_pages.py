@@ -204,7 +204,6 @@ def test_the_excel_download_has_a_sheet_per_table_with_numbers(admin: FlaskClien
         "Fonden över tid (tkr)",
         "Lärdomar från avslutade projekt",
     ]
-    # fmt: skip
     for sheet_name, key in (("Projekten (tkr)", "projekt"), ("Tabell 1", "tabell1"),
                             ("Tabell 2", "tabell2")):  # fmt: skip
         cells = [["" if v is None else str(v) for v in row] for row in book[sheet_name].values]
