@@ -15,8 +15,9 @@ from lxml import etree
 from sqlalchemy import select
 
 import engine
-from engine import Runtime
+from engine import Runtime, ServiceCall
 from tasks.closures import closures
+from tasks.fund_services import archive
 from tasks.ledger import Kind, Ledger, Tx
 from tasks.store import fund_transactions, load_ledger, post
 from tests.integration.fund import complete, fund_runtime, offered
@@ -217,3 +218,24 @@ def test_no_path_reaches_the_end_without_the_archive() -> None:
     assert "closed" in reachable(avoid="")
     assert "closed" not in reachable(avoid="archive_case")
     assert "archive_case" not in reachable(avoid="close_report")
+
+
+def test_the_archive_returns_what_is_unpaid_of_the_grant(fund_rt: Runtime) -> None:
+    """A project closed before all its grant was paid out gives the rest back to the fund;
+    what the archive posts names the person who closed it."""
+    with fund_rt.db.transaction() as conn:
+        now = fund_rt.clock.now(conn)
+        for tx in (Tx(Kind.GRANT_COMMITMENT, 1000, date(2015, 1, 1), "X"),
+                   Tx(Kind.ALLOCATION, 400, date(2015, 1, 1), "X", 2015)):  # fmt: skip
+            post(conn, tx, "olle.vik", now, None, FUND)
+        available = load_ledger(conn, FUND).fund().available_to_grant
+        call = ServiceCall("fund.archive", {"project": "X", "fund": FUND, "lessons": "Kort."},
+                           {}, conn, None, "lina.nord", now)  # fmt: skip
+        assert archive(call) == {"closed_on": "2015-01-01", "returned_tkr": 600}
+        ledger = load_ledger(conn, FUND)
+        rows = conn.execute(select(fund_transactions.c.kind, fund_transactions.c.posted_by)
+                            .where(fund_transactions.c.project == "X")).all()  # fmt: skip
+    x = ledger.project("X")
+    assert (x.committed, x.undisbursed, x.archived) == (400, 0, True)
+    assert ledger.fund().available_to_grant == available + 600
+    assert rows[-2:] == [("commitment_cancel", "lina.nord"), ("archive", "lina.nord")]
