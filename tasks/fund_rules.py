@@ -216,6 +216,49 @@ def _condition_unmet(conn: Connection, fund: str, project: str) -> list[FieldErr
     return [FieldError("decision", message)]
 
 
+def final_adjustments_as_profile(call: RuleCall) -> list[FieldError]:
+    """Form Q (S29): where the profile finally adjusts the ordinary budget (Stockholm) at least
+    one board's frame adjustment is required. Each line names one of the case's boards, is not
+    zero and is the only one for its board and year; lines need the decision (body and date)."""
+    lines = [li for li in call.data.get("final_adjustments") or [] if isinstance(li, Mapping)]
+    if not lines:
+        if not _profile(call).final_budget_adjustment:
+            return []
+        message = f"{_profile(call).name}: ange den slutliga ramjusteringen för minst en nämnd."
+        return [FieldError("final_adjustments", message)]
+    boards = {str(b) for b in call.case_data.get("affected_board_codes") or []}
+    boards.add(str(call.case_data.get("lead_board") or ""))
+    errors, seen = [], set()
+    for i, line in enumerate(lines):
+        board, year = str(line.get("board") or ""), line.get("effective_budget_year")
+        if board not in boards:
+            errors.append(FieldError(f"final_adjustments.{i}.board",
+                                     f"{board} är inte en berörd nämnd i ärendet."))  # fmt: skip
+        if _int(line, "amount_tkr") == 0:
+            errors.append(FieldError(f"final_adjustments.{i}.amount_tkr",
+                                     "Ramjusteringen får inte vara noll."))  # fmt: skip
+        if (board, year) in seen:
+            errors.append(FieldError(f"final_adjustments.{i}.board",
+                                     f"{board} har redan en justering från {year}."))  # fmt: skip
+        seen.add((board, year))
+    if not call.data.get("decided_by"):
+        errors.append(FieldError("decided_by", "Ange vem som beslutade ramjusteringen."))
+    if not call.data.get("decision_date"):
+        errors.append(FieldError("decision_date", "Ange när ramjusteringen beslutades."))
+    return errors
+
+
+def results_report_as_profile(call: RuleCall) -> list[FieldError]:
+    """S31: where the profile has the city director report results to KS (Stockholm), the
+    closing names that report."""
+    if not _profile(call).results_report_to_ks:
+        return []
+    if str(call.data.get("results_report_to_ks") or "").strip():
+        return []
+    message = f"{_profile(call).name}: ange resultatrapporten till kommunstyrelsen."
+    return [FieldError("results_report_to_ks", message)]
+
+
 RULES = {
     "fund.grant_within_available": grant_within_available,
     "fund.project_length": within_project_length,
@@ -227,6 +270,8 @@ RULES = {
     "fund.relief_within_outstanding": relief_within_outstanding,
     "fund.reservation_decision_allowed": reservation_decision_allowed,
     "fund.change_allowed": change_allowed,
+    "fund.final_adjustments_as_profile": final_adjustments_as_profile,
+    "fund.results_report_as_profile": results_report_as_profile,
 }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from engine import FieldError, ServiceCall, ServiceRegistry, ValidationFailed
 from tasks import changes
 from tasks.calendar import next_council_meeting
+from tasks.closures import Closure, keep_closure
 from tasks.ledger import Decision, Kind, Tx, tkr
 from tasks.portfolio import gather, report_year
 from tasks.profiles import load_profile
@@ -294,6 +295,50 @@ def balances(call: ServiceCall) -> object:
     return {"fund": asdict(ledger.fund()), "project": asdict(ledger.project(str(p["project"])))}
 
 
+def adjust_frames(call: ServiceCall) -> object:
+    """S29: each board's final budget-frame adjustment (``adjustments``: board, amount_tkr —
+    negative cuts the frame —, effective_budget_year) as its own posting, booked on the
+    decision's date. The boards' ordinary frames, not fund money: no balance changes."""
+    p = call.params
+    decided = _decision(call)
+    booked = decided.on or _local_day(call)
+    posted = []
+    for line in p.get("adjustments") or []:
+        if not isinstance(line, Mapping):
+            continue
+        board, year = str(line["board"]), int(line["effective_budget_year"])
+        amount = int(line["amount_tkr"])
+        tx = Tx(Kind.FRAME_ADJUSTMENT, amount, booked, str(p["project"]), year, board,
+                f"Slutlig ramjustering {board} från {year}", decision=decided)  # fmt: skip
+        post(_conn(call), tx, call.actor, _entered(call), call.case_id, _fund(call))
+        posted.append({"board": board, "amount_tkr": amount, "effective_budget_year": year})
+    return {"adjustments": posted}
+
+
+def archive(call: ServiceCall) -> object:
+    """S31: close the project's ledger. What is still unpaid of its grant goes back to the fund
+    (an open reservation stays: its own case decides it); then the archive posting, after which
+    the ledger refuses the project's postings; the lessons learned go to the fund's register."""
+    p = call.params
+    project, fund, day = str(p["project"]), _fund(call), _local_day(call)
+    balance = load_ledger(_conn(call), fund).project(project)
+    unpaid = balance.undisbursed - balance.reserved_open
+    _post(call, Kind.COMMITMENT_CANCEL, unpaid, day, reference="Outbetalt vid avslut")
+    closing = Tx(Kind.ARCHIVE, 0, day, project, reference="Ärendet avslutat och arkiverat",
+                 decision=_decision(call))  # fmt: skip
+    post(_conn(call), closing, call.actor, _entered(call), call.case_id, fund)
+    report = str(p.get("results_report") or "")[:255]
+    keep_closure(_conn(call), Closure(fund, project, call.case_id, day,
+                                      str(p.get("lessons") or ""), report, call.actor,
+                                      _entered(call)))  # fmt: skip
+    return {"closed_on": day.isoformat(), "returned_tkr": max(unpaid, 0)}
+
+
+def _local_day(call: ServiceCall) -> date:
+    """The municipality's calendar day of the step."""
+    return _entered(call).astimezone(LOCAL).date()
+
+
 SERVICES = {
     "fund.grant": grant,
     "fund.allocate": allocate,
@@ -312,6 +357,8 @@ SERVICES = {
     "fund.council_meeting": council_meeting,
     "fund.case_profile": case_profile,
     "fund.portfolio": portfolio,
+    "fund.adjust_frames": adjust_frames,
+    "fund.archive": archive,
 }
 
 

@@ -29,6 +29,8 @@ class Kind(StrEnum):
     REPAYMENT = "repayment"
     EXEMPTION = "exemption"
     WRITE_DOWN = "write_down"
+    FRAME_ADJUSTMENT = "frame_adjustment"  # S29: a board's ordinary frame, not fund money
+    ARCHIVE = "archive"  # S31: the project's ledger is closed; nothing more is posted to it
 
 
 #: The deciding bodies of the profiles' decision chains and the forms, by their Swedish names.
@@ -57,7 +59,9 @@ class Decision:
 @dataclass(frozen=True)
 class Tx:
     """One posting. ``project`` is empty only for capital contributions. ``closes`` marks a
-    full exemption or write-down: the project gets no more money from the fund and owes none."""
+    full exemption or write-down: the project gets no more money from the fund and owes none.
+    A frame adjustment's ``amount`` is signed (negative: the board's frame is cut) and its
+    ``budget_year`` is the year it takes effect from; an archive posting's amount is 0."""
 
     kind: Kind
     amount: int
@@ -84,6 +88,7 @@ class ProjectBalance:
     outstanding: int
     closed: bool = False  # relieved in full: no more allocations or repayments
     terminated: bool = False  # ended early (S18): no more allocations; repayment as planned
+    archived: bool = False  # closed (S31): its ledger takes no more postings
 
     @property
     def owed(self) -> int:
@@ -119,6 +124,7 @@ class _Project:
     relieved: int = 0
     closed: bool = False
     terminated: bool = False
+    archived: bool = False
 
     def committed(self) -> int:
         reserved = self.reserved - self.cancelled_reservation
@@ -154,11 +160,20 @@ class Ledger:
         self.plans[project] = total
 
     def post(self, tx: Tx) -> Tx:
-        """Validate and append; raises ``ValidationFailed`` and changes nothing on a breach."""
-        if tx.amount < 0 or (tx.amount == 0 and not tx.closes):
+        """Validate and append; raises ``ValidationFailed`` and changes nothing on a breach.
+        Once a project is archived only its open reservation may still be decided (in the
+        reservation's own case); every other posting for it is refused."""
+        unsigned = tx.kind not in _OWN_AMOUNT_RULES
+        if unsigned and (tx.amount < 0 or (tx.amount == 0 and not tx.closes)):
             raise _refuse("amount", "Beloppet måste vara större än noll.")
         if tx.kind != Kind.CAPITAL_CONTRIBUTION and not tx.project:
             raise _refuse("project", "Ange vilket projekt posteringen gäller.")
+        if tx.project and tx.kind not in _AFTER_ARCHIVE and self.project(tx.project).archived:
+            raise _refuse(
+                "project",
+                f"Projektet {tx.project} är avslutat och arkiverat: dess huvudbok tar inte emot "
+                "fler posteringar.",
+            )
         _CHECKS[tx.kind](self, tx)
         self.transactions.append(tx)
         return tx
@@ -180,6 +195,7 @@ class Ledger:
             net_disbursed=net, undisbursed=committed - net,
             repayment_due=self.plans.get(name, 0), repaid=p.repaid, relieved=p.relieved,
             outstanding=net - p.repaid - p.relieved, closed=p.closed, terminated=p.terminated,
+            archived=p.archived,
         )  # fmt: skip
 
     def fund(self, as_of: date | None = None) -> FundBalance:
@@ -237,6 +253,10 @@ def _apply(p: _Project, tx: Tx) -> None:
         case Kind.EXEMPTION | Kind.WRITE_DOWN:
             p.relieved += tx.amount
             p.closed = p.closed or tx.closes
+        case Kind.ARCHIVE:
+            p.archived = True
+        case Kind.FRAME_ADJUSTMENT:
+            pass  # a board's ordinary budget frame: no fund or project balance changes
 
 
 def _check_commitment(ledger: Ledger, tx: Tx) -> None:
@@ -314,8 +334,28 @@ def _check_relief(ledger: Ledger, tx: Tx) -> None:
         )
 
 
+def _check_frame(ledger: Ledger, tx: Tx) -> None:
+    if tx.amount == 0:
+        raise _refuse("amount_tkr", "Ramjusteringen får inte vara noll.")
+    if not tx.board:
+        raise _refuse("board", "Ange vilken nämnds ram som justeras.")
+    if tx.budget_year is None:
+        raise _refuse("effective_budget_year", "Ange från vilket budgetår justeringen gäller.")
+
+
+def _check_archive(ledger: Ledger, tx: Tx) -> None:
+    if tx.amount != 0:
+        raise _refuse("amount", "Ett avslut av projektets huvudbok har inget belopp.")
+
+
 def _no_check(ledger: Ledger, tx: Tx) -> None:
     return None
+
+
+#: Kinds whose amount is not "greater than zero": a frame adjustment is signed, an archive 0.
+_OWN_AMOUNT_RULES = frozenset({Kind.FRAME_ADJUSTMENT, Kind.ARCHIVE})
+#: What may still be posted for an archived project: its reservation belongs to another case.
+_AFTER_ARCHIVE = frozenset({Kind.RESERVATION_RELEASE, Kind.RESERVATION_CANCEL})
 
 
 _CHECKS = {
@@ -330,4 +370,6 @@ _CHECKS = {
     Kind.REPAYMENT: _check_repayment,
     Kind.EXEMPTION: _check_relief,
     Kind.WRITE_DOWN: _check_relief,
+    Kind.FRAME_ADJUSTMENT: _check_frame,
+    Kind.ARCHIVE: _check_archive,
 }

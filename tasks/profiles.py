@@ -55,6 +55,9 @@ class Profile:
     repayment_max_years: int  # 0: no limit
     starts_after_investment_end: bool
     awaiting_effects_recheck: bool
+    # S29/S31 (DOMAIN §4 final_budget_adjustment, fund.follow_up); False in older snapshots
+    final_budget_adjustment: bool = False  # the boards' ordinary frames are finally adjusted
+    results_report_to_ks: bool = False  # the city director reports results to KS at the close
 
     @property
     def repays(self) -> bool:
@@ -135,4 +138,6 @@ def _profile(raw: dict[str, Any]) -> Profile:
         repayment_max_years=int(pay["max_years"]),
         starts_after_investment_end=bool(pay.get("starts_after_investment_end", False)),
         awaiting_effects_recheck=bool(pay.get("awaiting_effects_recheck", False)),
+        final_budget_adjustment=bool(raw["closing"]["final_budget_adjustment"]),
+        results_report_to_ks=bool(raw["closing"]["results_report_to_ks"]),
     )  # fmt: skip

@@ -1,8 +1,10 @@
-"""The fund's reports, shaped like Södertälje's Table 1 and Table 2 (DOMAIN §5.3)."""
+"""The fund's reports, shaped like Södertälje's Table 1 and Table 2 (DOMAIN §5.3), and money per
+board: repaid, relieved and the final frame adjustments."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -139,3 +141,51 @@ def model_change_proposal(ledger: Ledger, as_of: date) -> ExemptionProposal:
     owing = {p: ledger.project(p, as_of).outstanding for p in projects}
     owing = {p: amount for p, amount in owing.items() if amount > 0}
     return ExemptionProposal(as_of, owing, sum(owing.values()))
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """What one board has repaid, been relieved of, and had its ordinary frame finally
+    adjusted by (signed: negative is a cut; the board's frame, not fund money)."""
+
+    board: str
+    repaid: int
+    relieved: int
+    frame_adjustment: int
+
+
+@dataclass(frozen=True)
+class BoardBreakdown:
+    as_of: date
+    rows: list[BoardRow]
+    total: BoardRow
+
+
+def by_board(
+    ledger: Ledger, as_of: date, lead_boards: Mapping[str, str] | None = None
+) -> BoardBreakdown:
+    """Money per board from the postings booked by ``as_of``: repayments and frame adjustments
+    carry their board; an exemption or write-down is the project's, so one without a board
+    counts for the project's lead board in ``lead_boards`` (empty when unknown). Boards in
+    name order; only boards with something to show."""
+    sums: dict[str, dict[Kind, int]] = defaultdict(lambda: defaultdict(int))
+    for t in _booked_by(ledger, as_of):
+        if t.kind in (Kind.EXEMPTION, Kind.WRITE_DOWN):
+            board = t.board or (lead_boards or {}).get(t.project, "")
+            sums[board][Kind.EXEMPTION] += t.amount
+        elif t.kind in (Kind.REPAYMENT, Kind.FRAME_ADJUSTMENT):
+            sums[t.board][t.kind] += t.amount
+    rows = [
+        BoardRow(board, s[Kind.REPAYMENT], s[Kind.EXEMPTION], s[Kind.FRAME_ADJUSTMENT])
+        for board, s in sorted(sums.items())
+    ]
+    total = BoardRow(
+        "", sum(r.repaid for r in rows), sum(r.relieved for r in rows),
+        sum(r.frame_adjustment for r in rows),
+    )  # fmt: skip
+    return BoardBreakdown(as_of, rows, total)
+
+
+def frame_adjustments(ledger: Ledger, as_of: date) -> list[Tx]:
+    """The boards' final frame adjustments (S29) booked by ``as_of``, in booking order."""
+    return [t for t in _booked_by(ledger, as_of) if t.kind == Kind.FRAME_ADJUSTMENT]

@@ -148,6 +148,7 @@ def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) ->
         Step("2029-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
         Step("2029-02-15", "implementation_decision", "per.sjo",
              form("implementation_decision")),
+        Step("2029-03-01", "close_report", "lina.nord", form("close_report")),
     ]  # fmt: skip
     ids = replay(rt, [replace(CASE_D, steps=steps)])
     final = engine.get_case(rt, ids["D"], with_data=False)

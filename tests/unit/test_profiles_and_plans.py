@@ -48,6 +48,16 @@ def test_the_five_profiles_load_with_their_parameters() -> None:
     assert not profiles["budget_model"].repays
     assert STOCKHOLM.plan_decided_by == "city_director"
     assert SODERTALJE.frozen()["key"] == "sodertalje_2015"
+    closing = (STOCKHOLM.final_budget_adjustment, STOCKHOLM.results_report_to_ks)
+    assert closing == (True, True)  # S29 and S31 as Stockholm's guidelines have them
+    assert not (SODERTALJE.final_budget_adjustment or SODERTALJE.results_report_to_ks)
+
+
+def test_a_snapshot_frozen_before_the_closing_rules_thaws_without_them() -> None:
+    old = {k: v for k, v in STOCKHOLM.frozen().items()
+           if k not in ("final_budget_adjustment", "results_report_to_ks")}  # fmt: skip
+    thawed = Profile.thaw(old)
+    assert (thawed.final_budget_adjustment, thawed.results_report_to_ks) == (False, False)
 
 
 def test_an_unknown_profile_names_the_known_ones() -> None:

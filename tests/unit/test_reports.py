@@ -13,6 +13,8 @@ from tasks.ledger import Kind, Ledger, Tx
 from tasks.reports import (
     Table2Line,
     budget_years_of,
+    by_board,
+    frame_adjustments,
     fund_history,
     project_balances,
     table1,
@@ -115,3 +117,39 @@ def test_the_fund_history_has_a_point_per_booking_day_and_the_date(ledger: Ledge
     assert (last.fund_balance, last.committed, last.repaid) == (11150, 22500, 0)
     end = fund_history(ledger, date(2025, 12, 31))[-1][1]
     assert (end.fund_balance, end.repaid) == (10500, 4500)
+
+
+def test_money_per_board_from_the_ledger() -> None:
+    """Repayments and frame adjustments carry their board; a relief without one counts for
+    the project's lead board; nothing booked after the date counts."""
+    D = date.fromisoformat
+    book = Ledger()
+    for tx in (
+        Tx(Kind.CAPITAL_CONTRIBUTION, 10000, D("2013-06-01")),
+        Tx(Kind.GRANT_COMMITMENT, 1000, D("2016-01-01"), "A"),
+        Tx(Kind.ALLOCATION, 1000, D("2016-01-01"), "A", 2016),
+        Tx(Kind.EXEMPTION, 1000, D("2018-06-18"), "A", closes=True),
+        Tx(Kind.GRANT_COMMITMENT, 900, D("2017-06-16"), "D"),
+        Tx(Kind.ALLOCATION, 900, D("2018-01-01"), "D", 2018),
+        Tx(Kind.WRITE_DOWN, 100, D("2020-05-01"), "D", board="UN"),
+    ):
+        book.post(tx)
+    book.set_repayment_due("D", 800)
+    for tx in (
+        Tx(Kind.REPAYMENT, 500, D("2021-12-31"), "D", 2021, "SN"),
+        Tx(Kind.REPAYMENT, 300, D("2021-12-31"), "D", 2021, "UN"),
+        Tx(Kind.FRAME_ADJUSTMENT, -600, D("2026-01-27"), "D", 2026, "SN"),
+        Tx(Kind.FRAME_ADJUSTMENT, -300, D("2026-01-27"), "D", 2026, "UN"),
+    ):
+        book.post(tx)
+    leads = {"A": "SN", "D": "UN"}
+    before = by_board(book, D("2025-12-31"), leads)
+    assert [(r.board, r.repaid, r.relieved, r.frame_adjustment) for r in before.rows] == [
+        ("SN", 500, 1000, 0), ("UN", 300, 100, 0)]  # fmt: skip
+    after = by_board(book, D("2026-12-31"), leads)
+    assert [(r.board, r.frame_adjustment) for r in after.rows] == [("SN", -600), ("UN", -300)]
+    assert (after.total.repaid, after.total.relieved, after.total.frame_adjustment) == (
+        800, 1100, -900)  # fmt: skip
+    assert [r.board for r in by_board(book, D("2026-12-31")).rows] == ["", "SN", "UN"]
+    assert [t.amount for t in frame_adjustments(book, D("2026-12-31"))] == [-600, -300]
+    assert frame_adjustments(book, D("2025-12-31")) == []

@@ -195,8 +195,16 @@ def test_the_excel_download_has_a_sheet_per_table_with_numbers(admin: FlaskClien
     answer = admin.get(f"/fond/export.xlsx?datum={SNAPSHOT}")
     assert answer.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames == ["Fondens saldon (tkr)", "Projekten (tkr)", "Tabell 1", "Tabell 2",
-                               "Fonden över tid (tkr)"]  # fmt: skip
+    assert book.sheetnames == [
+        "Fondens saldon (tkr)",
+        "Projekten (tkr)",
+        "Per nämnd (tkr)",
+        "Slutliga ramjusteringar (tkr)",
+        "Tabell 1",
+        "Tabell 2",
+        "Fonden över tid (tkr)",
+        "Lärdomar från avslutade projekt",
+    ]
     for sheet_name, key in (("Projekten (tkr)", "projekt"), ("Tabell 1", "tabell1"),
                             ("Tabell 2", "tabell2")):  # fmt: skip
         cells = [["" if v is None else str(v) for v in row] for row in book[sheet_name].values]
@@ -207,6 +215,55 @@ def test_the_excel_download_has_a_sheet_per_table_with_numbers(admin: FlaskClien
     assert history[-1][0].date() == date(2018, 5, 18)
     one = openpyxl.load_workbook(io.BytesIO(admin.get("/fond/export.xlsx?tabell=tabell2").data))
     assert one.sheetnames == ["Tabell 2"]
+
+
+CLOSED = "2026-06-30"  # A, C and D closed; D's frames finally adjusted
+
+
+def test_money_per_board_is_a_table_and_a_chart(admin: FlaskClient) -> None:
+    doc = page(admin, f"?datum={CLOSED}")
+    assert screen_table(doc, "namnder") == [
+        ["Nämnd", "Återfört", "Befriat / nedskrivet", "Slutlig ramjustering"],
+        ["Socialnämnden (SN)", "3000", "6000", "-600"],
+        ["Utbildningsnämnden (UN)", "1500", "6000", "-300"],
+        ["Summa", "4500", "12000", "-900"],
+    ]
+    assert screen_table(doc, "ramjusteringar") == [
+        ["Projekt", "Nämnd", "Gäller från budgetår", "tkr", "Beslut"],
+        ["KAA – Ung i Tälje", "Socialnämnden (SN)", "2026", "-600", "KS 2026-01-27 §14"],
+        ["KAA – Ung i Tälje", "Utbildningsnämnden (UN)", "2026", "-300", "KS 2026-01-27 §14"],
+    ]
+    [chart] = [c for c in doc.xpath("//svg[@role='img']") if text(c.find("title")) == "Per nämnd"]
+    assert "Slutlig ramjustering" in text(chart.find("desc"))
+    answer = admin.get(f"/fond/export.csv?tabell=namnder&datum={CLOSED}")
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows == screen_table(doc, "namnder")
+
+
+def test_before_anything_is_repaid_or_adjusted_there_is_nothing_per_board(
+    admin: FlaskClient,
+) -> None:
+    doc = page(admin, f"?datum={SNAPSHOT}")
+    assert not doc.xpath("//table[@data-sheet='namnder']")
+    for said in ("inget-per-namnd", "inga-ramjusteringar", "inga-lardomar"):
+        assert doc.xpath(f"//*[@id='{said}']"), said
+    answer = admin.get(f"/fond/export.csv?tabell=namnder&datum={SNAPSHOT}")
+    assert answer.data.decode("utf-8-sig").splitlines()[1:] == ["Summa;0;0;0"]
+
+
+def test_the_lessons_of_the_closed_projects_are_listed(admin: FlaskClient) -> None:
+    doc = page(admin, f"?datum={CLOSED}")
+    table = screen_table(doc, "lardomar")
+    assert table[0] == ["Projekt", "Avslutat", "Lärdomar", "Resultatrapport till KS"]
+    assert [row[0] for row in table[1:]] == [
+        "Familjecentral Nord", "Ungdomscoacher", "KAA – Ung i Tälje"]  # fmt: skip
+    assert table[3][2].startswith("Tidig samverkan med SN")
+    days = doc.xpath("//table[@data-sheet='lardomar']//time/@datetime")
+    assert days == ["2019-03-13", "2020-03-11", "2026-03-02"]
+    links = doc.xpath("//table[@data-sheet='lardomar']//a/@href")
+    assert len(links) == 3 and all(href.startswith("/arenden/SIF-") for href in links)
+    earlier = screen_table(page(admin, "?datum=2019-12-31"), "lardomar")
+    assert [row[0] for row in earlier[1:]] == ["Familjecentral Nord"]
 
 
 def test_without_a_date_the_page_shows_the_engine_clocks_today(

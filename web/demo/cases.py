@@ -168,6 +168,7 @@ CASE_D = Timeline(
         repaid("2026-01-20", 2025, {"SN": 900, "UN": 300}),
         Step("2026-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
         Step("2026-02-15", "implementation_decision", "per.sjo", form("implementation_decision")),
+        Step("2026-03-02", "close_report", "lina.nord", form("close_report")),
     ],
 )
 
@@ -306,18 +307,22 @@ def relief_at_any_time(requested: str, decided: str, grounds: str, paragraph: st
     ]  # fmt: skip
 
 
-def closing(on: str, outcome: str, implement: str) -> list[Step]:
-    """Evaluation, then reconciliation and the decision on implementation (a project relieved
+def closing(on: str, outcome: str, implement: str, lessons: str) -> list[Step]:
+    """Evaluation, then reconciliation (no final frame adjustment: Södertälje cuts frames
+    yearly), the decision on implementation and the close with its lessons (a project relieved
     in full goes straight from the evaluation to the reconciliation)."""
     steps = [Step(on, "evaluation", "sara.ahl", form(
         "evaluation", outcome_class=outcome, expected_effect_start_year=2030,
         implementation_recommendation=implement))]  # fmt: skip
     steps += [
         Step(_days_after(on, 20), "final_reconciliation", "erik.holm",
-             form("final_reconciliation")),
+             {"summary": "Befriat i sin helhet; inget återstår att återföra.",
+              "final_adjustments": []}),
         Step(_days_after(on, 30), "implementation_decision", "maria.ek",
              form("implementation_decision", decision=implement,
                   effective_from=_days_after(on, 60))),
+        Step(_days_after(on, 40), "close_report", "lina.nord",
+             {"lessons_learned": lessons}),
     ]  # fmt: skip
     return steps
 
@@ -401,7 +406,13 @@ CASE_A = Timeline(
         *relief_at_any_time(
             "2018-06-12", "2018-06-18", "effects_not_attributable", "§128", "KS 15/259"
         ),
-        *closing("2019-02-01", "effects_not_yet_visible", implement="implement"),
+        *closing(
+            "2019-02-01",
+            "effects_not_yet_visible",
+            implement="implement",
+            lessons="Starten försenades av lokalfrågan: säkra lokaler och partner före "
+            "beslut. Effekterna på placeringar syns först efter flera år.",
+        ),
     ],
 )
 
@@ -485,7 +496,13 @@ CASE_C = Timeline(
             {"2018-04-30": C_DEVIATION},
         ),
         *relief_at_any_time("2019-10-01", "2019-11-18", "no_economic_effect", "§262", "KS 16/45"),
-        *closing("2020-01-31", "no_economic_effect", implement="discontinue"),
+        *closing(
+            "2020-01-31",
+            "no_economic_effect",
+            implement="discontinue",
+            lessons="Behovet i skolorna var lägre än beräknat; en behovsanalys per skola "
+            "före start hade visat det. Delar av coachningen lever vidare i elevhälsan.",
+        ),
     ],
 )
 

@@ -63,6 +63,7 @@ def fund_page() -> ResponseReturnValue:
     page = render_template(
         "fund/fund.html", report=report, codes=codes, error=error, entered=entered or as_of,
         history_chart=history_chart(report), table1_chart=table1_chart(report),
+        boards_chart=boards_chart(report),
     )  # fmt: skip
     return page, 422 if error else 200
 
@@ -112,6 +113,16 @@ def table1_chart(report: FundReport) -> Markup:
     groups = [BarGroup(str(y), [r.by_year[y] for r in t1.rows]) for y in t1.years]
     return bar_chart(groups, names, title=gettext("Medel till projekten per budgetår, netto"),
                      y_label=gettext("Belopp"))  # fmt: skip
+
+
+def boards_chart(report: FundReport) -> Markup:
+    """Per board: repaid, relieved and the final frame adjustment, side by side."""
+    rows = report.boards.rows
+    names = [str(gettext("Återfört")), str(gettext("Befriat / nedskrivet")),
+             str(gettext("Slutlig ramjustering"))]  # fmt: skip
+    groups = [BarGroup(r.board or gettext("Ingen nämnd"),
+                       [r.repaid, r.relieved, r.frame_adjustment]) for r in rows]  # fmt: skip
+    return bar_chart(groups, names, title=gettext("Per nämnd"), y_label=gettext("Belopp"))
 
 
 def amount(value: int) -> str:

@@ -1,6 +1,7 @@
 """The fund's report as of a date, as tables (``Sheet``) that the page, the CSV and the Excel
-downloads and the CLI all show alike: the balances of DOMAIN §5.2, the projects, Table 1,
-Table 2 and the balances over time.
+downloads and the CLI all show alike: the balances of DOMAIN §5.2, the projects, money per
+board, the boards' final frame adjustments, Table 1, Table 2, the balances over time and the
+lessons learned of the closed projects.
 
 A sheet holds plain values (text, whole tkr, dates, links); how each is drawn is the page's or
 the file's business, so what is downloaded is what is on the screen.
@@ -16,10 +17,22 @@ from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
 from engine import Runtime
+from tasks.closures import Closure, closures
 from tasks.ledger import FundBalance, Ledger
-from tasks.reports import Table1, Table2, fund_history, project_balances, table1, table2
+from tasks.reports import (
+    BoardBreakdown,
+    Table1,
+    Table2,
+    by_board,
+    frame_adjustments,
+    fund_history,
+    project_balances,
+    table1,
+    table2,
+)
 from tasks.store import Fund, get_fund, load_ledger
 from web.fund.projects import ProjectRef, project_refs
+from web.labels import board_name
 
 #: The balances in the order the page shows them: key of FundBalance, name, one-line meaning.
 BALANCES: list[tuple[str, LazyString, LazyString]] = [
@@ -78,6 +91,7 @@ class FundReport:
     table1: Table1
     table2: Table2
     history: list[tuple[date, FundBalance]]
+    boards: BoardBreakdown
     sheets: dict[str, Sheet]
 
 
@@ -87,17 +101,23 @@ def build_report(rt: Runtime, code: str, as_of: date, case_path: str = "/arenden
         fund = get_fund(conn, code)
         ledger = load_ledger(conn, code)
         refs = project_refs(conn, code)
+        closed = closures(conn, code, as_of)
     t1, t2 = table1(ledger, as_of=as_of), table2(ledger, as_of)
     history = fund_history(ledger, as_of)
     balances = ledger.fund(as_of)
+    boards = by_board(ledger, as_of, {p: ref.board for p, ref in refs.items()})
     sheets = [
         balance_sheet(balances),
         project_sheet(ledger_projects(ledger, as_of, refs, case_path)),
+        board_sheet(boards),
+        frames_sheet(ledger, as_of, refs),
         table1_sheet(t1, refs),
         table2_sheet(t2, refs),
         history_sheet(history),
+        lessons_sheet(closed, refs, case_path),
     ]
-    return FundReport(fund, as_of, balances, refs, t1, t2, history, {s.key: s for s in sheets})
+    return FundReport(fund, as_of, balances, refs, t1, t2, history, boards,
+                      {s.key: s for s in sheets})  # fmt: skip
 
 
 def project_name(code: str, refs: dict[str, ProjectRef]) -> str:
@@ -189,3 +209,44 @@ def history_sheet(history: list[tuple[date, FundBalance]]) -> Sheet:
     ]
     return Sheet("historik", gettext("Fonden över tid (tkr)"), headers, rows,
                  numeric=frozenset({1, 2, 3}))  # fmt: skip
+
+
+def board_sheet(boards: BoardBreakdown) -> Sheet:
+    """Money per board: repaid, relieved (a project's relief counts for its lead board) and
+    the final frame adjustments, which change the board's ordinary frame, not the fund."""
+    headers = [gettext("Nämnd"), gettext("Återfört"), gettext("Befriat / nedskrivet"),
+               gettext("Slutlig ramjustering")]  # fmt: skip
+    rows: list[list[Cell]] = [
+        [board_name(r.board) if r.board else gettext("Ingen nämnd angiven"), r.repaid,
+         r.relieved, r.frame_adjustment]
+        for r in boards.rows
+    ]  # fmt: skip
+    t = boards.total
+    foot: list[list[Cell]] = [[gettext("Summa"), t.repaid, t.relieved, t.frame_adjustment]]
+    return Sheet("namnder", gettext("Per nämnd (tkr)"), headers, rows, foot,
+                 frozenset({1, 2, 3}))  # fmt: skip
+
+
+def frames_sheet(ledger: Ledger, as_of: date, refs: dict[str, ProjectRef]) -> Sheet:
+    """Each board's final frame adjustment (S29) with the decision behind it."""
+    headers = [gettext("Projekt"), gettext("Nämnd"), gettext("Gäller från budgetår"),
+               gettext("tkr"), gettext("Beslut")]  # fmt: skip
+    rows: list[list[Cell]] = [
+        [project_name(t.project, refs), board_name(t.board), str(t.budget_year or ""),
+         t.amount, t.decision.said()]
+        for t in frame_adjustments(ledger, as_of)
+    ]  # fmt: skip
+    return Sheet("ramjusteringar", gettext("Slutliga ramjusteringar (tkr)"), headers,
+                 rows, numeric=frozenset({3}))  # fmt: skip
+
+
+def lessons_sheet(closed: list[Closure], refs: dict[str, ProjectRef], case_path: str) -> Sheet:
+    """The lessons learned of every project closed by the report's date (S31)."""
+    rows: list[list[Cell]] = []
+    for c in closed:
+        ref = refs.get(c.project, ProjectRef(c.project))
+        name: Cell = Link(ref.name, case_path + ref.business_key) if ref.business_key else ref.name
+        rows.append([name, c.closed_on, c.lessons, c.results_report])
+    headers = [gettext("Projekt"), gettext("Avslutat"), gettext("Lärdomar"),
+               gettext("Resultatrapport till KS")]  # fmt: skip
+    return Sheet("lardomar", gettext("Lärdomar från avslutade projekt"), headers, rows)
