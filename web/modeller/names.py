@@ -21,6 +21,14 @@ SERVICE_NAMES: dict[str, LazyString] = {
     "fund.balances": _("Hämta fondens och projektets saldon"),
     "fund.profile": _("Hämta fondens regelprofil"),
     "fund.portfolio": _("Sammanställ fondens portfölj vid årets slut"),
+    "fund.project_money": _("Läs projektets pengar (befriat, avslutat, skuld)"),
+    "fund.terminate": _("Avsluta projektet i förtid"),
+    "fund.change_grant": _("Boka ett ändrat beviljat belopp"),
+    "fund.project_end": _("Läs projektets beslutade slutdatum"),
+    "fund.adjust_frames": _("Bokför slutliga ramjusteringar per nämnd"),
+    "fund.archive": _("Stäng projektets huvudbok och arkivera lärdomarna"),
+    "fund.council_meeting": _("Boka rådets nästa möte"),
+    "fund.case_profile": _("Hämta ärendets regelprofil"),
     "notify.remind": _("Påminn den som har uppgiften"),
     "notify.escalate": _("Eskalera en försenad uppgift till en roll"),
 }
@@ -33,6 +41,11 @@ RULE_NAMES: dict[str, LazyString] = {
     "fund.repayment_plan_valid": _("Återföringsplanen följer regelprofilen"),
     "fund.relief_within_outstanding": _("Befrielsen ryms i det som återstår"),
     "fund.reservation_decision_allowed": _("Reservationen kan beslutas"),
+    "fund.change_allowed": _("Ändringen ryms i fonden och i projektets budgetår"),
+    "fund.evaluator_as_profile": _("Extern utvärderare enligt regelprofilen"),
+    "fund.final_adjustments_as_profile": _("Ramjusteringar enligt regelprofilen"),
+    "fund.results_report_as_profile": _("Resultatrapport till KS enligt regelprofilen"),
+    "fund.science_allowed": _("Vetenskaplig granskning enligt regelprofilen"),
 }
 
 
