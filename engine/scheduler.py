@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -18,6 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.clock import RealClock
 from engine.mail import send_pending
+from engine.operations import record_beat
 from engine.runtime import Runtime
 from engine.timers import DEFAULT_LEASE, SweepResult, next_due_at, sweep
 
@@ -46,6 +47,7 @@ class Scheduler:
         self.batch = batch
         self.lease = lease
         self.report = report
+        self.started_at = datetime.now(UTC)
         self._aps: BaseScheduler | None = None
 
     def tick(self) -> SweepResult:
@@ -55,13 +57,22 @@ class Scheduler:
             result = sweep(self.rt, self.owner, self.batch, self.lease)
         except Exception:  # a sweep must never kill the scheduler; the next tick tries again
             log.exception("sweep failed")
+            self._beat(SweepResult(0, 0, 0, failed=1))
             send_pending(self.rt)
             return SweepResult(0, 0, 0)
+        self._beat(result)
         send_pending(self.rt)  # never raises: a failed send is the notification's state
         if self.report is not None and result.claimed:
             self.report(result)
         self._arm_wakeup()
         return result
+
+    def _beat(self, result: SweepResult) -> None:
+        """Record this sweep for operators (``sif doctor``, ``/readyz``); never raises."""
+        try:
+            record_beat(self.rt, self.owner, self.started_at, result.fired, result.failed)
+        except Exception:  # the database is down: the sweep said so already, or will
+            log.warning("could not record the scheduler's beat", exc_info=True)
 
     def _arm_wakeup(self) -> None:
         if self._aps is None or not isinstance(self.rt.clock, RealClock):

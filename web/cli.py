@@ -11,6 +11,7 @@ import engine
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from web.cli_cases import case, cases, task, tasks
 from web.cli_common import ROOT, close_runtime, json_option, reports_errors, runtime
+from web.cli_doctor import doctor
 from web.cli_export import export
 from web.cli_fund import fund
 from web.cli_migrate import migrate
@@ -130,5 +131,5 @@ def user_list(as_json: bool) -> None:
 
 
 for command in (case, cases, task, tasks, timers, scheduler, clock, fund, serve, token, export,
-                migrate):  # fmt: skip
+                migrate, doctor):  # fmt: skip
     main.add_command(command)

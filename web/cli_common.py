@@ -22,6 +22,7 @@ from engine import (
     NotFound,
     Runtime,
     Settings,
+    SettingsInvalid,
     SifError,
     ValidationFailed,
 )
@@ -76,6 +77,9 @@ def reports_errors(command: F) -> F:
         except (OSError, json.JSONDecodeError) as exc:
             click.echo(f"fel: {exc}", err=True)
             sys.exit(1)
+        except SettingsInvalid as exc:
+            click.echo(f"fel i inställningarna: {exc}", err=True)
+            sys.exit(2)
         except (click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: still one line, never a traceback

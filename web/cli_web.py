@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 import engine
+from engine.logs import configure as configure_logs
 from web.cli_common import json_option, reports_errors, runtime
 from web.output import emit_json, emit_table
 
@@ -21,6 +22,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     from web.app import create_app
 
     rt = runtime()
+    configure_logs(rt.settings.log_format, rt.settings.log_level)
     app = create_app(rt.settings, rt)
     ticker = None if no_scheduler else engine.Scheduler(rt)
     if ticker is not None:
