@@ -93,3 +93,5 @@ def configure(log_format: str = "text", level: str = "INFO") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic says which dialect it uses each time the migrations are looked at (/readyz)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))

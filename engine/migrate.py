@@ -8,6 +8,7 @@ left to do. On SQLite the write transaction itself (``BEGIN IMMEDIATE``) seriali
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,9 +48,15 @@ def migrate(db: Database, extra_versions: Sequence[Path] = ()) -> None:
         command.upgrade(config, "heads")
 
 
+@functools.cache
+def _heads(extra_versions: tuple[Path, ...]) -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(_config(extra_versions)).get_heads())
+
+
 def migration_heads(db: Database, extra_versions: Sequence[Path] = ()) -> tuple[set[str], set[str]]:
-    """The revisions the database is at, and the ones the code expects (its heads)."""
-    expected = set(ScriptDirectory.from_config(_config(extra_versions)).get_heads())
+    """The revisions the database is at, and the ones the code expects (its heads, read from
+    the migration files once per process)."""
+    expected = set(_heads(tuple(extra_versions)))
     with db.engine.connect() as conn:
         applied = set(MigrationContext.configure(conn).get_current_heads())
     return applied, expected

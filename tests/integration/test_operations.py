@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 
 import engine
 from engine import Runtime, Settings, SettingsInvalid
@@ -115,18 +120,70 @@ def test_doctor_refuses_the_development_secret_on_postgresql(pg_url: str) -> Non
     assert secret["status"] == "error"
 
 
-def test_two_nodes_starting_at_once_both_come_up_and_migrate_once(pg_server: PgServer) -> None:
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answer(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return refused.code
+    except OSError:
+        return 0
+
+
+def test_two_web_nodes_starting_at_once_both_come_up_and_migrate_once(
+    pg_server: PgServer,
+) -> None:
+    """``sif web`` twice on an empty database at the same moment: each prepares it (migrate,
+    deploy), the two take turns, both serve with their gunicorn workers."""
     admin = create_engine(pg_server.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("CREATE DATABASE sif_two_nodes"))
     admin.dispose()
     url = pg_server.url("sif_two_nodes")
-    env = {**os.environ, "SIF_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", "from web.cli import main; main(['init'])"]
-    nodes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
-    results = [node.communicate(timeout=120) for node in nodes]
-    assert [node.returncode for node in nodes] == [0, 0], results
+    env = {**os.environ, "SIF_DATABASE_URL": url, "SIF_SECRET_KEY": "test-two-nodes",
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    ports = [_free_port(), _free_port()]
+    nodes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from web.cli import main; main()",
+                "web",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for port in ports
+    ]
+    try:
+        deadline = time.monotonic() + 90
+        states = [0, 0]
+        while time.monotonic() < deadline and states != [200, 200]:
+            if any(n.poll() is not None for n in nodes):
+                break
+            states = [_answer(f"http://127.0.0.1:{p}/readyz") for p in ports]
+            time.sleep(0.3)
+        running = [n.poll() is None for n in nodes]
+    finally:
+        for node in nodes:
+            if node.poll() is None:
+                node.send_signal(signal.SIGTERM)
+        said = [node.communicate(timeout=30)[1] for node in nodes]
+    assert running == [True, True] and states == [200, 200], said
     db = engine.Database(url)
     try:
         applied, expected = engine.migration_heads(db, [TASK_MIGRATIONS])
@@ -135,7 +192,6 @@ def test_two_nodes_starting_at_once_both_come_up_and_migrate_once(pg_server: PgS
             versions = conn.execute(
                 text("SELECT process_key, count(*) FROM definitions GROUP BY process_key")
             ).all()
-            assert versions and all(count == 1 for _, count in versions)
-            assert conn.execute(select(func.count()).select_from(text("alembic_version"))).scalar()
+        assert versions and all(count == 1 for _, count in versions)
     finally:
         db.dispose()
