@@ -21,6 +21,7 @@ from engine.mail import send_pending
 from engine.operations import record_beat
 from engine.runtime import Runtime
 from engine.timers import DEFAULT_LEASE, SweepResult, next_due_at, sweep
+from engine.wakeup import Waker
 
 log = logging.getLogger("sif.scheduler")
 
@@ -49,6 +50,7 @@ class Scheduler:
         self.report = report
         self.started_at = datetime.now(UTC)
         self._aps: BaseScheduler | None = None
+        self._waker: Waker | None = None
 
     def tick(self) -> SweepResult:
         """One sweep, then the notifications it left mailed (each in its own transaction,
@@ -75,11 +77,13 @@ class Scheduler:
             log.warning("could not record the scheduler's beat", exc_info=True)
 
     def _arm_wakeup(self) -> None:
+        """Sweep again when the earliest timer falls due (now, if it already has)."""
         if self._aps is None or not isinstance(self.rt.clock, RealClock):
             return
         due = next_due_at(self.rt)
         if due is not None:
-            self._aps.add_job(self.tick, "date", run_date=due, id="wakeup", replace_existing=True)
+            at = max(due, datetime.now(UTC))  # a past date would be dropped as a misfire
+            self._aps.add_job(self.tick, "date", run_date=at, id="wakeup", replace_existing=True)
 
     def _configure(self, aps: BaseScheduler) -> BaseScheduler:
         aps.add_job(
@@ -91,12 +95,30 @@ class Scheduler:
 
     def run(self) -> None:
         """Sweep now and then on every tick until interrupted."""
-        self._configure(BlockingScheduler(timezone="UTC")).start()
+        aps = self._configure(BlockingScheduler(timezone="UTC"))
+        self._start_waker()
+        try:
+            aps.start()
+        finally:
+            self._stop_waker()
 
     def start(self) -> None:
         """Run in a background thread (the web server's embedded scheduler)."""
         self._configure(BackgroundScheduler(timezone="UTC")).start()
+        self._start_waker()
 
     def stop(self) -> None:
+        self._stop_waker()
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
+
+    def _start_waker(self) -> None:
+        """Under the real clock, hear of timers armed by any process (engine.wakeup)."""
+        if isinstance(self.rt.clock, RealClock) and self._waker is None:
+            self._waker = Waker(self.rt, self._arm_wakeup)
+            self._waker.start()
+
+    def _stop_waker(self) -> None:
+        if self._waker is not None:
+            self._waker.stop()
+            self._waker = None
