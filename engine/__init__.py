@@ -67,7 +67,7 @@ from engine.heatmap import ElementWait, WaitingMap, waiting_by_element
 from engine.history import Answer, TaskView, task_view
 from engine.inbox import InboxPage, InboxQuery, InboxRow, inbox, my_cases, open_task_count
 from engine.mail import MailResult, send_pending
-from engine.migrate import migrate
+from engine.migrate import migrate, migration_heads
 from engine.models import Case, CaseStatus, Event, HumanTask, Paged, TaskState, User
 from engine.notifications import (
     Notification,
@@ -83,6 +83,7 @@ from engine.notifications import (
     task_holders,
     unread_count,
 )
+from engine.operations import Beat, Readiness, list_scheduler_beats, readiness, timer_lag
 from engine.overview import (
     CaseFilter,
     Facets,
@@ -110,7 +111,7 @@ from engine.process_versions import (
 from engine.runtime import Runtime
 from engine.scheduler import Scheduler, scheduler_id
 from engine.services import RuleCall, ServiceCall, ServiceRegistry
-from engine.settings import Settings
+from engine.settings import Settings, SettingsInvalid
 from engine.tags import case_tags
 from engine.timers import SweepResult, TimerInfo, advance_clock, list_timers, next_due_at, sweep
 from engine.tokens import TokenInfo, create_token, list_tokens, revoke_token, user_for_token
@@ -140,6 +141,7 @@ __all__ = [
     "AdminEvent",
     "Answer",
     "AspectChange",
+    "Beat",
     "BundleInvalid",
     "Case",
     "CaseDiagram",
@@ -182,6 +184,7 @@ __all__ = [
     "Paged",
     "Problem",
     "ProcessDraft",
+    "Readiness",
     "RealClock",
     "RoleChange",
     "RuleCall",
@@ -190,6 +193,7 @@ __all__ = [
     "ServiceCall",
     "ServiceRegistry",
     "Settings",
+    "SettingsInvalid",
     "SifError",
     "StepRefused",
     "SweepResult",
@@ -239,6 +243,7 @@ __all__ = [
     "list_accounts",
     "list_cases",
     "list_definitions",
+    "list_scheduler_beats",
     "list_timers",
     "list_tokens",
     "list_users",
@@ -247,6 +252,7 @@ __all__ = [
     "matching_ids",
     "migrate",
     "migrate_cases",
+    "migration_heads",
     "my_cases",
     "next_due_at",
     "notifications_for",
@@ -263,6 +269,7 @@ __all__ = [
     "purge_drafts",
     "reactivate_user",
     "read_bundle",
+    "readiness",
     "reset_password",
     "retry_case",
     "revoke_token",
@@ -284,6 +291,7 @@ __all__ = [
     "task_holders",
     "task_view",
     "tasks_for",
+    "timer_lag",
     "to_datetime",
     "unclaim_task",
     "unread_count",

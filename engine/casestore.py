@@ -25,6 +25,7 @@ from engine.definitions import DefinitionBody, definition_body
 from engine.due import due_at
 from engine.durations import InvalidTime
 from engine.errors import Conflict, NotFound, StepRefused, ValidationFailed
+from engine.logs import bind_case
 from engine.models import OPEN_TASK_STATES, STATUS_SAID, CaseStatus, HumanTask, TaskState
 from engine.runtime import Runtime
 from engine.schema import cases, events, human_task_roles, human_tasks
@@ -169,6 +170,9 @@ class CaseStep:
     fired_by: str = "engine"  # who fires timers in this step: a scheduler's id, or the engine
     ran: bool = False  # did the engine run in this step (so the data may have changed)?
     tasks_changed: bool = False  # were human tasks offered, completed or withdrawn?
+
+    def __post_init__(self) -> None:
+        bind_case(self.row.business_key)  # every line logged while working on it names it
 
     @classmethod
     def open(cls, rt: Runtime, conn: Connection, case_id: int) -> CaseStep:

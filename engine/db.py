@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 _READ_ONLY = "sif_read_only"
@@ -45,6 +45,14 @@ class Database:
         """A write transaction: commits on success, rolls back on any exception."""
         with self.engine.begin() as conn:
             yield conn
+
+    def take_turns(self, conn: Connection, key: int) -> None:
+        """Inside a write transaction: wait until no other transaction holding ``key`` is open
+        (a PostgreSQL advisory lock, released at commit). SQLite's write transactions already
+        take turns (``BEGIN IMMEDIATE``). For work every node may start at once: migrating,
+        deploying."""
+        if self.is_postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -42,6 +42,9 @@ class Deployment:
     definitions: list[Definition]
 
 
+DEPLOY_LOCK = 0x51F0_0002  # the advisory lock deployments take turns on (PostgreSQL)
+
+
 def deploy(
     rt: Runtime, files: Mapping[str, bytes], deployed_by: str, comment: str = ""
 ) -> Deployment:
@@ -55,6 +58,7 @@ def deploy(
     bundle = validate_bundle(files, rt.settings, rt.services.names(), rt.services.rule_names())
     now = rt.clock.now()
     with rt.db.transaction() as conn:
+        rt.db.take_turns(conn, DEPLOY_LOCK)  # versions are numbered one deployment at a time
         existing = _definitions_of(conn, sha)
         if existing:  # someone deployed the same bundle meanwhile
             return Deployment(False, sha, existing)

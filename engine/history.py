@@ -18,6 +18,7 @@ from engine.cases import read_case
 from engine.clock import as_utc
 from engine.definitions import DefinitionBody, definition_body
 from engine.drafts import Draft, get_draft
+from engine.logs import bind_case
 from engine.models import OPEN_TASK_STATES, Case, HumanTask
 from engine.runtime import Runtime
 from engine.schema import cases, events
@@ -69,6 +70,7 @@ def task_view(rt: Runtime, task_id: str, user_name: str) -> TaskView:
     with rt.db.reading() as conn:
         user, task = visible_task(conn, task_id, user_name)
         case = read_case(conn, task.case_id, True, rt)
+        bind_case(case.business_key)
         definition_id = conn.execute(
             select(cases.c.definition_id).where(cases.c.id == task.case_id)
         ).scalar_one()

@@ -10,7 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -18,8 +18,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.clock import RealClock
 from engine.mail import send_pending
+from engine.operations import record_beat
 from engine.runtime import Runtime
 from engine.timers import DEFAULT_LEASE, SweepResult, next_due_at, sweep
+from engine.wakeup import Waker
 
 log = logging.getLogger("sif.scheduler")
 
@@ -46,7 +48,9 @@ class Scheduler:
         self.batch = batch
         self.lease = lease
         self.report = report
+        self.started_at = datetime.now(UTC)
         self._aps: BaseScheduler | None = None
+        self._waker: Waker | None = None
 
     def tick(self) -> SweepResult:
         """One sweep, then the notifications it left mailed (each in its own transaction,
@@ -55,20 +59,31 @@ class Scheduler:
             result = sweep(self.rt, self.owner, self.batch, self.lease)
         except Exception:  # a sweep must never kill the scheduler; the next tick tries again
             log.exception("sweep failed")
+            self._beat(SweepResult(0, 0, 0, failed=1))
             send_pending(self.rt)
             return SweepResult(0, 0, 0)
+        self._beat(result)
         send_pending(self.rt)  # never raises: a failed send is the notification's state
         if self.report is not None and result.claimed:
             self.report(result)
         self._arm_wakeup()
         return result
 
+    def _beat(self, result: SweepResult) -> None:
+        """Record this sweep for operators (``sif doctor``, ``/readyz``); never raises."""
+        try:
+            record_beat(self.rt, self.owner, self.started_at, result.fired, result.failed)
+        except Exception:  # the database is down: the sweep said so already, or will
+            log.warning("could not record the scheduler's beat", exc_info=True)
+
     def _arm_wakeup(self) -> None:
+        """Sweep again when the earliest timer falls due (now, if it already has)."""
         if self._aps is None or not isinstance(self.rt.clock, RealClock):
             return
         due = next_due_at(self.rt)
         if due is not None:
-            self._aps.add_job(self.tick, "date", run_date=due, id="wakeup", replace_existing=True)
+            at = max(due, datetime.now(UTC))  # a past date would be dropped as a misfire
+            self._aps.add_job(self.tick, "date", run_date=at, id="wakeup", replace_existing=True)
 
     def _configure(self, aps: BaseScheduler) -> BaseScheduler:
         aps.add_job(
@@ -80,12 +95,30 @@ class Scheduler:
 
     def run(self) -> None:
         """Sweep now and then on every tick until interrupted."""
-        self._configure(BlockingScheduler(timezone="UTC")).start()
+        aps = self._configure(BlockingScheduler(timezone="UTC"))
+        self._start_waker()
+        try:
+            aps.start()
+        finally:
+            self._stop_waker()
 
     def start(self) -> None:
         """Run in a background thread (the web server's embedded scheduler)."""
         self._configure(BackgroundScheduler(timezone="UTC")).start()
+        self._start_waker()
 
     def stop(self) -> None:
+        self._stop_waker()
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
+
+    def _start_waker(self) -> None:
+        """Under the real clock, hear of timers armed by any process (engine.wakeup)."""
+        if isinstance(self.rt.clock, RealClock) and self._waker is None:
+            self._waker = Waker(self.rt, self._arm_wakeup)
+            self._waker.start()
+
+    def _stop_waker(self) -> None:
+        if self._waker is not None:
+            self._waker.stop()
+            self._waker = None

@@ -244,6 +244,17 @@ process_drafts = Table(
     Column("saved_at", Timestamp, nullable=False),
 )
 
+scheduler_beats = Table(  # each scheduler process's last sweep (real time)
+    "scheduler_beats",
+    metadata,
+    Column("owner", String(120), primary_key=True),  # engine.scheduler_id()
+    Column("started_at", Timestamp, nullable=False),
+    Column("beat_at", Timestamp, nullable=False),  # the end of its last sweep
+    Column("fired", Integer, nullable=False, default=0),  # timers fired, since it started
+    Column("failed", Integer, nullable=False, default=0),  # sweeps or timers that failed
+    Index("ix_scheduler_beats_beat", "beat_at"),
+)
+
 notifications = Table(
     "notifications",
     metadata,

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/sif.db"
+CLOCKS = ("real", "virtual")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @dataclass(frozen=True)
@@ -34,27 +37,53 @@ class Settings:
     smtp_user: str = ""  # sign in to the server when set
     smtp_password: str = ""
     smtp_starttls: bool = False  # upgrade the connection with STARTTLS before signing in
+    log_format: str = "text"  # json: one object per line (production), text: a terminal's
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        return cls(
+        settings = cls(
             database_url=env.get("SIF_DATABASE_URL", DEFAULT_DATABASE_URL),
             secret_key=env.get("SIF_SECRET_KEY", cls.secret_key),
             clock=env.get("SIF_CLOCK", "real"),
-            max_file_bytes=int(env.get("SIF_MAX_FILE_BYTES", cls.max_file_bytes)),
-            max_bundle_bytes=int(env.get("SIF_MAX_BUNDLE_BYTES", cls.max_bundle_bytes)),
-            max_case_data_bytes=int(env.get("SIF_MAX_CASE_DATA_BYTES", cls.max_case_data_bytes)),
-            max_loop_cardinality=int(env.get("SIF_MAX_LOOP_CARDINALITY", cls.max_loop_cardinality)),
+            max_file_bytes=_int(env, "SIF_MAX_FILE_BYTES", cls.max_file_bytes),
+            max_bundle_bytes=_int(env, "SIF_MAX_BUNDLE_BYTES", cls.max_bundle_bytes),
+            max_case_data_bytes=_int(env, "SIF_MAX_CASE_DATA_BYTES", cls.max_case_data_bytes),
+            max_loop_cardinality=_int(env, "SIF_MAX_LOOP_CARDINALITY", cls.max_loop_cardinality),
             secure_cookies=_flag(env.get("SIF_SECURE_COOKIES", "")),
-            max_request_bytes=int(env.get("SIF_MAX_REQUEST_BYTES", cls.max_request_bytes)),
+            max_request_bytes=_int(env, "SIF_MAX_REQUEST_BYTES", cls.max_request_bytes),
             smtp_host=env.get("SIF_SMTP_HOST", "").strip(),
-            smtp_port=int(env.get("SIF_SMTP_PORT", cls.smtp_port)),
+            smtp_port=_int(env, "SIF_SMTP_PORT", cls.smtp_port),
             smtp_from=env.get("SIF_SMTP_FROM", cls.smtp_from),
             smtp_user=env.get("SIF_SMTP_USER", ""),
             smtp_password=env.get("SIF_SMTP_PASSWORD", ""),
             smtp_starttls=_flag(env.get("SIF_SMTP_STARTTLS", "")),
+            log_format=env.get("SIF_LOG_FORMAT", cls.log_format).strip().lower(),
+            log_level=env.get("SIF_LOG_LEVEL", cls.log_level).strip().upper(),
         )
+        for name, value, allowed in (
+            ("SIF_CLOCK", settings.clock, CLOCKS),
+            ("SIF_LOG_FORMAT", settings.log_format, LOG_FORMATS),
+            ("SIF_LOG_LEVEL", settings.log_level, LOG_LEVELS),
+        ):
+            if value not in allowed:
+                raise SettingsInvalid(f"{name} ska vara {' eller '.join(allowed)}, inte {value!r}.")
+        return settings
+
+
+class SettingsInvalid(ValueError):
+    """A ``SIF_*`` variable Sif cannot use; the message names it (in Swedish)."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name)
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsInvalid(f"{name} ska vara ett heltal, inte {text!r}.") from None
 
 
 def _flag(text: str) -> bool:

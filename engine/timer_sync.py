@@ -11,12 +11,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, update
+from sqlalchemy import Connection, and_, bindparam, insert, text, update
 
 from engine.bpmn.timers import WaitingTimer
 from engine.schema import timers
 
 Emit = Callable[..., None]
+#: The PostgreSQL channel a save that arms a timer notifies (engine.wakeup listens).
+CHANNEL = "sif_timers"
 
 _WHERE_TASK = and_(
     timers.c.case_id == bindparam("p_case"),
@@ -66,6 +68,12 @@ def sync_timers(
              "fired": int(fired), "fired_at": now if fired else None},
         )  # fmt: skip
         _record(emit, "timer_fired" if fired else "timer_cancelled", old, now, fired_by)
+    armed = [
+        t.due_at for k, t in after.items()
+        if t.due_at is not None and (k not in before or before[k].due_at != t.due_at)
+    ]  # fmt: skip
+    if armed:
+        announce(conn, min(armed))
     for task_id, new in after.items():
         old_timer = before.get(task_id)
         if old_timer is None:
@@ -80,6 +88,14 @@ def sync_timers(
             )  # fmt: skip
             if fired:
                 _record(emit, "timer_fired", old_timer, now, fired_by, next_due=new.due_at)
+
+
+def announce(conn: Connection, due: datetime) -> None:
+    """Tell every listening scheduler a timer is now due at ``due``: delivered when the
+    transaction commits, never if it rolls back (PostgreSQL; SQLite's schedulers poll)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:channel, :due)"),
+                     {"channel": CHANNEL, "due": due.isoformat()})  # fmt: skip
 
 
 def record_fired_on_arrival(

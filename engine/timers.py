@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from engine.casestore import CaseStep, case_transaction, mark_incident
 from engine.clock import as_utc, set_virtual_time
 from engine.errors import Conflict, StepRefused
+from engine.logs import bind_case
 from engine.models import CaseStatus
 from engine.runtime import Runtime
 from engine.schema import cases, timers
@@ -168,6 +169,8 @@ def _fire_one(rt: Runtime, claim: Claim, owner: str) -> str:
         except Exception:  # the database or the case row itself: retried after the lease
             log.exception("timer %s: the incident could not be recorded", claim.timer_id)
         return "failed"
+    finally:
+        bind_case("")  # the case's lines end with its timer
 
 
 def _release(rt: Runtime, claim: Claim, owner: str) -> None:

@@ -25,10 +25,12 @@ from web import (
     followup,
     formatting,
     fund,
+    health,
     i18n,
     inbox,
     modeller,
     processes,
+    requestlog,
     waiting,
 )
 
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
     )
     app.extensions["sif"] = rt or tasks.install(Runtime.open(settings))
+    requestlog.init_app(app)
     csrf.init_app(app)
     Babel(app, locale_selector=_locale)
     formatting.init_app(app)
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     processes.init_app(app)
     modeller.init_app(app)
     api.init_app(app)
+    health.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.jinja_env.globals["languages"] = LANGUAGES

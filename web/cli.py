@@ -8,14 +8,21 @@ from pathlib import Path
 import click
 
 import engine
-from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from web.cli_cases import case, cases, task, tasks
-from web.cli_common import ROOT, close_runtime, json_option, reports_errors, runtime
+from web.cli_common import (
+    close_runtime,
+    json_option,
+    prepare,
+    report_deploy,
+    reports_errors,
+    runtime,
+)
+from web.cli_doctor import doctor
 from web.cli_export import export
 from web.cli_fund import fund
 from web.cli_migrate import migrate
 from web.cli_timers import clock, scheduler, timers
-from web.cli_web import serve, token
+from web.cli_web import serve, token, web
 from web.output import emit_json, emit_table
 
 
@@ -32,13 +39,7 @@ def main(ctx: click.Context) -> None:
 def init(demo: bool) -> None:
     """Create or upgrade the database and deploy processes/ and forms/."""
     rt = runtime()
-    engine.migrate(rt.db, [TASK_MIGRATIONS])
-    engine.purge_drafts(rt)  # drafts of tasks completed since the last start
-    click.echo(f"Databasen är klar: {rt.settings.database_url}")
-    bundle_dirs = [p for p in (ROOT / "processes", ROOT / "forms") if p.is_dir()]
-    files = engine.read_bundle(bundle_dirs) if bundle_dirs else {}
-    if any(name.endswith(".bpmn") for name in files):
-        _report_deploy(engine.deploy(rt, files, "system"), as_json=False)
+    prepare(rt)
     if demo:
         from web.demo import load_demo
 
@@ -76,16 +77,7 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
 def deploy(paths: tuple[Path, ...], user: str, as_json: bool) -> None:
     """Deploy a bundle as a new version (the same content again changes nothing)."""
     rt = runtime()
-    _report_deploy(engine.deploy(rt, engine.read_bundle(paths), user), as_json)
-
-
-def _report_deploy(result: engine.Deployment, as_json: bool) -> None:
-    if as_json:
-        emit_json(result)
-        return
-    verb = "Driftsatt" if result.created else "Oförändrat (redan driftsatt)"
-    for d in result.definitions:
-        click.echo(f"{verb}: {d.process_key} version {d.version}")
+    report_deploy(engine.deploy(rt, engine.read_bundle(paths), user), as_json)
 
 
 @main.group()
@@ -130,5 +122,5 @@ def user_list(as_json: bool) -> None:
 
 
 for command in (case, cases, task, tasks, timers, scheduler, clock, fund, serve, token, export,
-                migrate):  # fmt: skip
+                migrate, doctor, web):  # fmt: skip
     main.add_command(command)

@@ -13,18 +13,23 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+import engine
 import tasks
 from engine import (
     BundleInvalid,
     Conflict,
+    Deployment,
     FieldError,
     NotAllowed,
     NotFound,
     Runtime,
     Settings,
+    SettingsInvalid,
     SifError,
     ValidationFailed,
 )
+from tasks.store import MIGRATIONS as TASK_MIGRATIONS
+from web.output import emit_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES: dict[type[SifError], int] = {
@@ -76,6 +81,9 @@ def reports_errors(command: F) -> F:
         except (OSError, json.JSONDecodeError) as exc:
             click.echo(f"fel: {exc}", err=True)
             sys.exit(1)
+        except SettingsInvalid as exc:
+            click.echo(f"fel i inställningarna: {exc}", err=True)
+            sys.exit(2)
         except (click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: still one line, never a traceback
@@ -108,3 +116,25 @@ def read_data(source: str | None) -> dict[str, Any]:
 json_option = click.option("--json", "as_json", is_flag=True, help="Skriv ut JSON för skript.")
 user_option = click.option("--user", "user", required=True, help="Vem som agerar.")
 data_option = click.option("--data", "data", default=None, help="JSON-fil, eller - för stdin.")
+
+
+def prepare(rt: Runtime) -> None:
+    """What ``sif init`` does and every node may do as it starts: bring the tables up to date
+    and deploy the processes and forms beside the code. Several nodes at once take turns
+    (engine.migrate, engine.deploy); the bundle already deployed changes nothing."""
+    engine.migrate(rt.db, [TASK_MIGRATIONS])
+    engine.purge_drafts(rt)  # drafts of tasks completed since the last start
+    click.echo(f"Databasen är klar: {rt.settings.database_url}")
+    bundle_dirs = [p for p in (ROOT / "processes", ROOT / "forms") if p.is_dir()]
+    files = engine.read_bundle(bundle_dirs) if bundle_dirs else {}
+    if any(name.endswith(".bpmn") for name in files):
+        report_deploy(engine.deploy(rt, files, "system"), as_json=False)
+
+
+def report_deploy(result: Deployment, as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+        return
+    verb = "Driftsatt" if result.created else "Oförändrat (redan driftsatt)"
+    for d in result.definitions:
+        click.echo(f"{verb}: {d.process_key} version {d.version}")

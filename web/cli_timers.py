@@ -22,6 +22,7 @@ from engine import (
     sweep,
     to_datetime,
 )
+from engine.logs import configure as configure_logs
 from web.cli_common import json_option, reports_errors, runtime
 from web.output import emit_json, emit_table
 
@@ -74,6 +75,7 @@ def run_due(as_json: bool) -> None:
 def scheduler(interval: float, batch: int, lease: float) -> None:
     """Run the timer scheduler in the foreground (any number may run against one database)."""
     rt = runtime()
+    configure_logs(rt.settings.log_format, rt.settings.log_level)
 
     def report(result: SweepResult) -> None:
         click.echo(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 import engine
-from web.cli_common import json_option, reports_errors, runtime
+from engine.logs import configure as configure_logs
+from web.cli_common import close_runtime, json_option, prepare, reports_errors, runtime
 from web.output import emit_json, emit_table
 
 
@@ -21,6 +25,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     from web.app import create_app
 
     rt = runtime()
+    configure_logs(rt.settings.log_format, rt.settings.log_level)
     app = create_app(rt.settings, rt)
     ticker = None if no_scheduler else engine.Scheduler(rt)
     if ticker is not None:
@@ -31,6 +36,29 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     finally:
         if ticker is not None:
             ticker.stop()
+
+
+@click.command("web")
+@click.option("--bind", default="0.0.0.0:8000", show_default=True, help="Adress:port.")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorns arbetare.")
+@click.option(
+    "--prepare/--no-prepare",
+    "prepared",
+    default=True,
+    show_default=True,
+    help="Migrera och driftsätt först (flera noder som startar samtidigt turas om).",
+)
+@reports_errors
+def web(bind: str, workers: int, prepared: bool) -> None:
+    """Production web node: gunicorn with WORKERS processes (timers fire in separate
+    ``sif scheduler`` processes)."""
+    if prepared:
+        prepare(runtime())
+    close_runtime()  # gunicorn's workers open their own connections
+    command = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
+               "web.wsgi:app"]  # fmt: skip
+    # gunicorn takes over this process (signals, exit code); a fixed program, no shell
+    os.execv(sys.executable, command)  # noqa: S606
 
 
 @click.group()

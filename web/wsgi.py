@@ -5,6 +5,10 @@ Timers are fired by separate ``sif scheduler`` processes in production, not by w
 
 from __future__ import annotations
 
+from engine import Settings
+from engine.logs import configure as configure_logs
 from web.app import create_app
 
-app = create_app()
+settings = Settings.from_env()
+configure_logs(settings.log_format, settings.log_level)
+app = create_app(settings)

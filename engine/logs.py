@@ -1,0 +1,97 @@
+"""Structured logs: one JSON object per line with the request id and the case key, so the lines
+of one request (on any web node) or one case (on any node) can be found together.
+
+The request id and the case key live in context variables: the web binds the request id when a
+request starts (``X-Request-ID`` from the proxy when it is a sane token, else a new one), and
+the engine binds the case key whenever it works on a case (a step, a timer), so every line
+logged while doing so carries it. ``configure`` installs the formatter on the root logger:
+``SIF_LOG_FORMAT=json`` (production) or ``text`` (a terminal).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+_request_id: ContextVar[str] = ContextVar("sif_request_id", default="")
+_case_key: ContextVar[str] = ContextVar("sif_case_key", default="")
+_SANE_ID = re.compile(
+    r"^[A-Za-z0-9._-]{1,64}$"
+)  # what a proxy's id may be; anything else is replaced
+#: Attributes every LogRecord has; anything else given in ``extra=`` is logged as a field.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def bind_request(asked: str | None = None) -> str:
+    """Start a request's context: its id (``asked`` when sane, else a new one), no case yet."""
+    request_id = asked if asked and _SANE_ID.match(asked) else uuid.uuid4().hex
+    _request_id.set(request_id)
+    _case_key.set("")
+    return request_id
+
+
+def bind_case(business_key: str) -> None:
+    """From now on in this context, log lines name this case."""
+    _case_key.set(business_key)
+
+
+def unbind() -> None:
+    """The request or the timer is done: later lines name neither."""
+    _request_id.set("")
+    _case_key.set("")
+
+
+class JsonFormatter(logging.Formatter):
+    """``{"time", "level", "logger", "message", "request_id", "case", …extra, "error"}``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if _request_id.get():
+            line["request_id"] = _request_id.get()
+        if _case_key.get():
+            line["case"] = _case_key.get()
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                line[key] = value if isinstance(value, str | int | float | bool) else str(value)
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """A terminal's line: time, level, logger, message, then the request id and case."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        said = super().format(record)
+        where = " ".join(
+            f"{name}={value}"
+            for name, value in (("request", _request_id.get()), ("case", _case_key.get()))
+            if value
+        )
+        return f"{said} [{where}]" if where else said
+
+
+def configure(log_format: str = "text", level: str = "INFO") -> None:
+    """Send every log line to standard error in ``log_format`` (``json`` or ``text``)."""
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    # Alembic says which dialect it uses each time the migrations are looked at (/readyz)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
