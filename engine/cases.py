@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.bpmn.run import MessageNotAwaited, Workflow
 from engine.bpmn.scripts import script_engine
@@ -63,17 +65,19 @@ def business_key_prefix(year: int) -> str:
 
 
 def _next_business_key(conn: Connection, year: int) -> str:
-    """``SIF-2026-0001``: a per-year counter, incremented under the transaction's lock."""
-    updated = conn.execute(
-        update(business_key_counters)
-        .where(business_key_counters.c.year == year)
-        .values(last=business_key_counters.c.last + 1)
+    """``SIF-2026-0001``: a per-year counter, taken in one atomic upsert, so cases started at
+    the same moment on several nodes (the first of a year too) each get their own number."""
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    taken = conn.execute(
+        upsert(business_key_counters)
+        .values(year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=[business_key_counters.c.year],
+            set_={"last": business_key_counters.c.last + 1},
+        )
         .returning(business_key_counters.c.last)
-    ).scalar()
-    if updated is None:
-        conn.execute(insert(business_key_counters).values(year=year, last=1))
-        updated = 1
-    return f"{business_key_prefix(year)}{updated:04d}"
+    ).scalar_one()
+    return f"{business_key_prefix(year)}{taken:04d}"
 
 
 def get_case(rt: Runtime, case_id: int, with_data: bool = True) -> Case:

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,22 @@ def test_two_web_nodes_starting_at_once_both_come_up_and_migrate_once(
         assert versions and all(count == 1 for _, count in versions)
     finally:
         db.dispose()
+
+
+def test_cases_started_at_the_same_moment_on_several_nodes_get_their_own_numbers(
+    db_url: str,
+) -> None:
+    """The first cases of a year too: the counter is taken in one atomic upsert."""
+    nodes = [make_runtime(db_url) for _ in range(4)]
+    try:
+        engine.deploy(nodes[0], read_scenario("timer_catch"), "admin")
+        engine.add_user(nodes[0], "anna", {"clerk"}, "Anna")
+        with ThreadPoolExecutor(8) as pool:
+            started = list(pool.map(
+                lambda n: engine.start_case(nodes[n % 4], "timer_catch", "anna"), range(24)
+            ))  # fmt: skip
+        keys = sorted(c.business_key for c in started)
+        assert keys == [f"SIF-{keys[0][4:8]}-{n:04d}" for n in range(1, 25)]
+    finally:
+        for node in nodes:
+            node.close()
