@@ -283,6 +283,8 @@ class CaseStep:
     def _stored_workflow(self) -> str:
         """The workflow as text, after measuring what a step that ran the engine left behind."""
         element_id, step = self.workflow.last_step_id, self.workflow.last_step_name
+        if self.ran and self.rt.settings.prune_finished:
+            self.workflow.prune()
         try:
             return self.workflow.dump(self.rt.settings.max_case_data_bytes if self.ran else None)
         except DataRefused as refused:

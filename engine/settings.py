@@ -39,6 +39,7 @@ class Settings:
     smtp_starttls: bool = False  # upgrade the connection with STARTTLS before signing in
     log_format: str = "text"  # json: one object per line (production), text: a terminal's
     log_level: str = "INFO"
+    prune_finished: bool = True  # finished subprocesses leave the stored task tree
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +62,7 @@ class Settings:
             smtp_starttls=_flag(env.get("SIF_SMTP_STARTTLS", "")),
             log_format=env.get("SIF_LOG_FORMAT", cls.log_format).strip().lower(),
             log_level=env.get("SIF_LOG_LEVEL", cls.log_level).strip().upper(),
+            prune_finished=not _flag(env.get("SIF_KEEP_FINISHED_SUBPROCESSES", "")),
         )
         for name, value, allowed in (
             ("SIF_CLOCK", settings.clock, CLOCKS),

@@ -21,6 +21,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.limits import (
@@ -32,6 +33,7 @@ from engine.bpmn.limits import (
     looping,
     max_instances,
 )
+from engine.bpmn.prune import prune_finished
 from engine.bpmn.scripts import ServiceFailed
 from engine.bpmn.store import (
     CompiledSpec,
@@ -102,6 +104,7 @@ class Workflow:
         self._private = False
         self.now = now  # the step's time: what timer events see as "now"
         self.completed_timers: list[WaitingTimer] = []  # timer events run in this step
+        self._pruned_completed: set[UUID] = set()  # completed tasks pruned in this step
 
     @classmethod
     def start(
@@ -353,8 +356,17 @@ class Workflow:
 
     def task_finished(self, task_id: str) -> bool:
         """Did this task complete (as opposed to being cancelled or dropped)?"""
-        task = self._wf.get_task_from_id(UUID(task_id))
-        return task is not None and task.state in (TaskState.COMPLETED, TaskState.READY)
+        if UUID(task_id) in self._pruned_completed:
+            return True
+        try:
+            task = self._wf.get_task_from_id(UUID(task_id))
+        except TaskNotFoundException:  # pruned with its subprocess without having run
+            return False
+        return task.state in (TaskState.COMPLETED, TaskState.READY)
+
+    def prune(self) -> None:
+        """Let finished subprocesses leave the task tree (engine.bpmn.prune)."""
+        self._pruned_completed |= prune_finished(self._wf)
 
 
 def _rebuilt(workflow: BpmnWorkflow, compiled: CompiledSpec) -> BpmnWorkflow:

@@ -34,6 +34,7 @@ from SpiffWorkflow.task import Task
 
 from engine.bpmn.limits import SIF_MULTI_INSTANCE
 from engine.bpmn.timers import SIF_TIMERS
+from engine.bpmn.trail import Trail, pruned_trail
 from engine.datasize import SizeBudget
 
 FORMAT = "sif-1"
@@ -100,6 +101,10 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         dct = _tasks_then_data(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        pruned = pruned_trail(workflow)
+        if pruned.nodes or pruned.steps:  # what finished subprocesses left (engine.bpmn.prune)
+            dct["pruned"] = {"nodes": sorted(pruned.nodes),
+                             "steps": sorted([a, b] for a, b in pruned.steps)}  # fmt: skip
         _measure(workflow.bpmn_events)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
@@ -110,6 +115,11 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        pruned = dct.pop("pruned", None)
+        if pruned:
+            workflow.sif_pruned = Trail(
+                frozenset(pruned["nodes"]), frozenset((a, b) for a, b in pruned["steps"])
+            )
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
 

@@ -31,11 +31,26 @@ class Trail:
 
 
 def trail_of(workflow: BpmnWorkflow) -> Trail:
-    """The case's trail; tasks without a BPMN id (SpiffWorkflow's own joins and splits) pass
-    the id before them on, so a step through them joins the two BPMN elements around them."""
+    """The case's trail: the live task tree's, and what finished subprocesses left behind
+    before they were pruned (engine.bpmn.prune)."""
+    live = walk(workflow, workflow.task_tree, None)
+    kept = pruned_trail(workflow)
+    return Trail(live.nodes | kept.nodes, live.steps | kept.steps)
+
+
+def pruned_trail(workflow: BpmnWorkflow) -> Trail:
+    """The steps of the subprocesses pruned from this workflow (empty when none was)."""
+    kept = getattr(workflow, "sif_pruned", None)
+    return kept if isinstance(kept, Trail) else Trail(frozenset(), frozenset())
+
+
+def walk(workflow: BpmnWorkflow, root: Any, before: str | None) -> Trail:
+    """The trail below ``root``; tasks without a BPMN id (SpiffWorkflow's own joins and
+    splits) pass the id before them on, so a step through them joins the two BPMN elements
+    around them."""
     nodes: set[str] = set()
     steps: set[tuple[str, str]] = set()
-    stack: list[tuple[Any, str | None]] = [(workflow.task_tree, None)]
+    stack: list[tuple[Any, str | None]] = [(root, before)]
     while stack:
         task, before = stack.pop()
         if not task.state & _REACHED:
