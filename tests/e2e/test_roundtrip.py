@@ -139,7 +139,7 @@ def test_the_fund_process_survives_a_save_and_runs_on_the_saved_version(
 ) -> None:
     files = engine.read_bundle([ROOT / "processes", ROOT / "forms"])
     assert sorted(Path(n).suffix for n in files if not n.endswith(".json")) == [
-        ".bpmn", ".bpmn", ".dmn", ".dmn"
+        ".bpmn", ".bpmn", ".bpmn", ".dmn", ".dmn"
     ]  # fmt: skip
     pages.sign_in(page, OWNER)
     version = _round_trip(page, sif.rt, PROCESS, files)
