@@ -19,8 +19,12 @@ run: $(STAMP)
 	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif init --demo
 	SIF_DATABASE_URL=$${SIF_DATABASE_URL:-sqlite:///instance/sif.db} $(BIN)/sif serve --port $(PORT)
 
+# The suite runs in parallel (pytest-xdist): one worker per core, each with its own PostgreSQL
+# cluster and Chromium. --dist loadfile keeps each test file on one worker, so what a module
+# builds once (the demo fund, a live server) is built once. PYTEST_XDIST_AUTO_NUM_WORKERS=…
+# sets the number of workers; `pytest` alone (a file, a -k) runs serially as before.
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine tasks web tests bench
