@@ -42,7 +42,7 @@ def form(**fields: dict[str, Any]) -> dict[str, Any]:
 def test_catastrophic_patterns_end_quickly_as_a_swedish_field_error() -> None:
     outcome = run_limited(
         f"""
-        import json, time
+        import json
         from engine.forms import validate_form_data
         results = {{}}
         for pattern, (repeated, times, tail) in {CATASTROPHIC!r}.items():
@@ -163,20 +163,19 @@ def test_a_bundle_with_a_backreference_pattern_is_refused_naming_form_and_field(
 
 
 def test_unique_rows_are_checked_in_linear_time_with_json_schema_equality() -> None:
-    """jsonschema compares every pair of objects: 4 000 rows took 18 s. Sif hashes a
-    canonical form; 50 000 distinct rows end in well under the child's time limit."""
+    """jsonschema compares every pair of objects: 4 000 rows took 18 s, so 50 000 would take
+    about 47 minutes. Sif hashes a canonical form: 50 000 distinct rows end within the child's
+    time limit (a measure of the kind of growth, not of speed: no wall-clock assertion)."""
     outcome = run_limited(
         """
-        import json, time
+        import json
         from engine.forms import validate_form_data
         schema = {"type": "object", "properties": {"rows": {
             "type": "array", "uniqueItems": True, "items": {"type": "object"}}}}
         rows = [{"year": i, "board": "SN"} for i in range(50_000)]
-        began = time.perf_counter()
         distinct = validate_form_data(schema, {"rows": rows})
         repeated = validate_form_data(schema, {"rows": [*rows, {"board": "SN", "year": 7.0}]})
-        print(json.dumps({"elapsed": time.perf_counter() - began,
-                          "distinct": [e.message for e in distinct],
+        print(json.dumps({"distinct": [e.message for e in distinct],
                           "repeated": [e.message for e in repeated]}))
         """,
         seconds=20,
@@ -184,7 +183,6 @@ def test_unique_rows_are_checked_in_linear_time_with_json_schema_equality() -> N
     assert outcome.returncode == 0, outcome.stderr
     assert outcome.result["distinct"] == []
     assert outcome.result["repeated"] == ["Raderna får inte upprepas."]
-    assert outcome.result["elapsed"] < 5
 
 
 @pytest.mark.parametrize(
