@@ -86,9 +86,10 @@ def text(element: lxml.html.HtmlElement) -> str:
 
 
 def plain_number(value: str) -> str:
-    """``12 850`` (any kind of space) → ``12850``; other text unchanged."""
-    squeezed = re.sub(r"[\s\u00a0\u2009\u202f]", "", value)
-    return squeezed if re.fullmatch(r"−?-?\d+", squeezed) else value
+    """``12 850`` (any kind of space) → ``12850``, ``−600`` (the minus sign) → ``-600``;
+    other text unchanged."""
+    squeezed = re.sub(r"[\s\u00a0\u2009\u202f]", "", value).replace("\u2212", "-")
+    return squeezed if re.fullmatch(r"-?\d+", squeezed) else value
 
 
 def screen_table(doc: lxml.html.HtmlElement, key: str) -> list[list[str]]:

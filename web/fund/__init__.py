@@ -126,8 +126,9 @@ def boards_chart(report: FundReport) -> Markup:
 
 
 def amount(value: int) -> str:
-    """``24 000`` (the unit is in the table's caption or header)."""
-    return format_decimal(value, format="#,##0", locale=str(get_locale() or "sv"))
+    """``24 000``, ``−300`` (the unit is in the table's caption or header)."""
+    said = format_decimal(value, format="#,##0", locale=str(get_locale() or "sv"))
+    return said.replace("-", "\u2212")  # the minus sign, as the charts write it
 
 
 def cell(value: Cell) -> Markup:
