@@ -158,6 +158,9 @@ def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) ->
     count, deepest = tree_shape(workflow)
     assert deepest < 120, deepest
     assert count < 1500, count
+    # Twelve years of finished subprocesses left the stored tree (engine.bpmn.prune).
+    assert json.loads(workflow)["subprocesses"] == {}
+    assert len(workflow.encode()) <= 100 * 1024, len(workflow.encode())
 
 
 def _granted(profile: str) -> list[Step]:
