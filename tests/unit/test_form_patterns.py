@@ -42,7 +42,7 @@ def form(**fields: dict[str, Any]) -> dict[str, Any]:
 def test_catastrophic_patterns_end_quickly_as_a_swedish_field_error() -> None:
     outcome = run_limited(
         f"""
-        import json
+        import json, time
         from engine.forms import validate_form_data
         results = {{}}
         for pattern, (repeated, times, tail) in {CATASTROPHIC!r}.items():
