@@ -93,5 +93,7 @@ def configure(log_format: str = "text", level: str = "INFO") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    # Alembic says which dialect it uses each time the migrations are looked at (/readyz)
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # Alembic says which dialect it uses each time the migrations are looked at (/readyz),
+    # APScheduler that each tick ran: neither is news (sif.scheduler reports what fired)
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
