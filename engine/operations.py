@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.clock import as_utc
 from engine.migrate import migration_heads
 from engine.runtime import Runtime
-from engine.schema import cases, scheduler_beats, timers
+from engine.schema import scheduler_beats
+from engine.timers import next_due
 
-LIVE = ("running", "waiting")  # a suspended or broken case's timers wait on purpose
 FORGET_AFTER_DAYS = 7  # a scheduler silent this long is gone: its beat is dropped
 
 
@@ -61,27 +61,19 @@ def readiness(rt: Runtime, extra_versions: Sequence[Path] = ()) -> Readiness:
         said = f"Databasen svarar inte: {type(exc).__name__}."
         return Readiness(False, False, (), (said,))
     pending = tuple(sorted(expected - applied))
-    problems = (f"Databasen saknar migreringar: {', '.join(pending)}. Kör sif init.",) * bool(
-        pending
-    )
-    return Readiness(True, not pending, pending, problems)
+    if not pending:
+        return Readiness(True, True, (), ())
+    said = f"Databasen saknar migreringar: {', '.join(pending)}. Kör sif init."
+    return Readiness(True, False, pending, (said,))
 
 
 def timer_lag(rt: Runtime) -> float:
-    """Seconds the oldest due, unfired timer of a live case has waited (0 when none is due)."""
+    """Seconds the oldest due, unfired timer of a live case has waited (0 when none is due):
+    the earliest waiting timer is that one whenever it is due."""
     with rt.db.reading() as conn:
         now = rt.clock.now(conn)
-        oldest = _oldest_due(conn, now)
-    return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
-
-
-def _oldest_due(conn: Connection, now: datetime) -> datetime | None:
-    found = conn.execute(
-        select(func.min(timers.c.due_at))
-        .join(cases, cases.c.id == timers.c.case_id)
-        .where(timers.c.state == "waiting", timers.c.due_at <= now, cases.c.status.in_(LIVE))
-    ).scalar()
-    return as_utc(found) if found is not None else None
+        earliest = next_due(conn)
+    return max(0.0, (now - earliest).total_seconds()) if earliest is not None else 0.0
 
 
 def record_beat(rt: Runtime, owner: str, started_at: datetime, fired: int, failed: int) -> None:
@@ -99,12 +91,8 @@ def record_beat(rt: Runtime, owner: str, started_at: datetime, fired: int, faile
             conn.execute(insert(scheduler_beats).values(
                 owner=owner, started_at=started_at, beat_at=now, fired=fired, failed=failed,
             ))  # fmt: skip
-        gone = now.timestamp() - FORGET_AFTER_DAYS * 86400
-        conn.execute(
-            delete(scheduler_beats).where(
-                scheduler_beats.c.beat_at < datetime.fromtimestamp(gone, UTC)
-            )
-        )
+        gone = now - timedelta(days=FORGET_AFTER_DAYS)
+        conn.execute(delete(scheduler_beats).where(scheduler_beats.c.beat_at < gone))
 
 
 def list_scheduler_beats(rt: Runtime) -> list[Beat]:

@@ -184,10 +184,11 @@ def _release(rt: Runtime, claim: Claim, owner: str) -> None:
 def next_due_at(rt: Runtime) -> datetime | None:
     """When the earliest waiting timer of a live case is due."""
     with rt.db.reading() as conn:
-        return _next_due(conn)
+        return next_due(conn)
 
 
-def _next_due(conn: Connection) -> datetime | None:
+def next_due(conn: Connection) -> datetime | None:
+    """``next_due_at`` in the caller's transaction."""
     found = conn.execute(
         select(func.min(timers.c.due_at))
         .join(cases, cases.c.id == timers.c.case_id)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, jsonify
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 
 import engine
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
@@ -45,10 +46,18 @@ def readyz() -> ResponseReturnValue:
 @bp.route("/metrics")
 def metrics() -> Response:
     rt = runtime()
-    lag = engine.timer_lag(rt)
-    beats = engine.list_scheduler_beats(rt)
+    try:
+        lag = engine.timer_lag(rt)
+        beats = engine.list_scheduler_beats(rt)
+    except SQLAlchemyError:  # the figures live in the database: say it is down, plainly
+        down = "# HELP sif_database_up Whether the database answers.\n" \
+               "# TYPE sif_database_up gauge\nsif_database_up 0\n"  # fmt: skip
+        return Response(down, status=503, mimetype="text/plain; version=0.0.4")
     now = datetime.now(UTC)
     lines = [
+        "# HELP sif_database_up Whether the database answers.",
+        "# TYPE sif_database_up gauge",
+        "sif_database_up 1",
         "# HELP sif_timer_lag_seconds How long the oldest due, unfired timer has waited.",
         "# TYPE sif_timer_lag_seconds gauge",
         f"sif_timer_lag_seconds {lag:.3f}",

@@ -40,6 +40,20 @@ def test_a_node_on_an_unmigrated_database_is_not_ready_and_says_why(tmp_path: Pa
         rt.close()
 
 
+def test_a_node_whose_database_is_down_says_so_without_a_500() -> None:
+    rt = make_runtime("postgresql+psycopg://postgres@127.0.0.1:9/nowhere")  # nothing listens
+    try:
+        client = create_app(rt.settings, rt).test_client()
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.get_json()["problems"][0].startswith("Databasen svarar inte")
+        metrics = client.get("/metrics")
+        assert metrics.status_code == 503 and "sif_database_up 0" in metrics.get_data(as_text=True)
+        assert client.get("/healthz").status_code == 200
+    finally:
+        rt.close()
+
+
 def test_the_timer_lag_is_a_figure_to_alert_on(client: FlaskClient, web_rt: Runtime) -> None:
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and metrics.mimetype == "text/plain"
@@ -47,7 +61,11 @@ def test_the_timer_lag_is_a_figure_to_alert_on(client: FlaskClient, web_rt: Runt
         line.split(" ", 1) for line in metrics.get_data(as_text=True).splitlines()
         if line and not line.startswith("#")
     )  # fmt: skip
-    assert figures == {"sif_timer_lag_seconds": "0.000", "sif_schedulers": "0"}
+    assert figures == {
+        "sif_database_up": "1",
+        "sif_timer_lag_seconds": "0.000",
+        "sif_schedulers": "0",
+    }
     engine.Scheduler(web_rt).tick()
     after = client.get("/metrics").get_data(as_text=True)
     assert "sif_schedulers 1" in after and "sif_scheduler_last_sweep_age_seconds" in after
