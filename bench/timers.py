@@ -20,7 +20,6 @@ import argparse
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ import engine  # noqa: E402
 from engine import Runtime, Settings  # noqa: E402
 from engine.schema import cases, timers  # noqa: E402
 from engine.timers import claim_due  # noqa: E402
+from tests.nodes import Cluster, timer_scenario  # noqa: E402
 from tests.pgserver import PgServer  # noqa: E402
 
 T0 = engine.to_datetime("2016-01-01T09:00")
@@ -125,33 +125,23 @@ def fire_shared(url: str, due: int, processes: int = 2) -> float:
 def lag(url: str, timers_count: int, seconds: int = 3) -> dict[str, float]:
     """How late timers of ``seconds`` fire when armed here and fired by a `sif scheduler` in
     another process whose sweep comes only every 10 minutes (so only the wake-up counts)."""
-    with tempfile.TemporaryDirectory() as folder:
-        for name in os.listdir(SCENARIO):
-            body = (SCENARIO / name).read_bytes().replace(b'"PT1H"', f'"PT{seconds}S"'.encode())
-            (Path(folder) / name).write_bytes(body)
-        rt = Runtime.open(Settings(database_url=url))
-        engine.migrate(rt.db)
-        engine.deploy(rt, engine.read_bundle([Path(folder)]), "bench")
+    rt = Runtime.open(Settings(database_url=url))
+    engine.migrate(rt.db)
+    engine.deploy(rt, timer_scenario(seconds), "bench")
     engine.add_user(rt, "lag", ["clerk"])
-    env = {**os.environ, "SIF_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", "from web.cli import main; main()", "scheduler",
-               "--interval", "600"]  # fmt: skip
-    scheduler = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        time.sleep(3)  # started, listening
-        ids = []
-        for _ in range(timers_count):
-            ids.append(engine.start_case(rt, "timer_catch", "lag").id)
-            time.sleep(0.5)
-        time.sleep(seconds + 5)
+        with Cluster(url, webs=0, schedulers=1, interval=600, clock="real"):
+            time.sleep(3)  # started, listening
+            ids = []
+            for _ in range(timers_count):
+                ids.append(engine.start_case(rt, "timer_catch", "lag").id)
+                time.sleep(0.5)
+            time.sleep(seconds + 5)
         with rt.db.reading() as conn:
             rows = conn.execute(
                 select(timers.c.due_at, timers.c.last_fired_at).where(timers.c.case_id.in_(ids))
             ).all()
     finally:
-        scheduler.terminate()
-        scheduler.wait(timeout=30)
         rt.close()
     late = sorted(
         (engine.to_datetime(str(f)) - engine.to_datetime(str(d))).total_seconds()

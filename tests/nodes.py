@@ -20,6 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SIF = [sys.executable, "-c", "from web.cli import main; main()"]
 
 
+def timer_scenario(seconds: int) -> dict[str, bytes]:
+    """tests/data/timer_catch with its timer of one hour made ``seconds`` long."""
+    folder = ROOT / "tests" / "data" / "timer_catch"
+    return {
+        p.name: p.read_bytes().replace(b'"PT1H"', f'"PT{seconds}S"'.encode())
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -56,16 +66,18 @@ def status_of(url: str) -> int:
 
 class Cluster:
     """``webs`` web nodes with ``workers`` gunicorn workers each and ``schedulers`` scheduler
-    processes on the database ``url`` (already migrated and deployed: nodes do not prepare)."""
+    processes on the database ``url``, all started at once. ``prepare``: each web node migrates
+    and deploys processes/ as it starts (else the database is ready already)."""
 
     def __init__(
         self, url: str, *, webs: int = 2, workers: int = 2, schedulers: int = 2,
-        interval: float = 1.0, lease: float = 5.0, clock: str = "virtual",
+        interval: float = 1.0, lease: float = 5.0, clock: str = "virtual", prepare: bool = False,
     ) -> None:  # fmt: skip
         self.env = {**os.environ, "SIF_DATABASE_URL": url, "SIF_CLOCK": clock,
                     "SIF_SECRET_KEY": "cluster-test-secret", "PYTHONPATH": str(ROOT)}  # fmt: skip
         self.ports = [free_port() for _ in range(webs)]
         self.workers = workers
+        self.prepare = prepare
         self.scheduler_args = ["--interval", str(interval), "--lease", str(lease)]
         self.scheduler_count = schedulers
         self.webs: list[subprocess.Popen[bytes]] = []
@@ -82,12 +94,13 @@ class Cluster:
         )  # fmt: skip
 
     def __enter__(self) -> Cluster:
+        prepare = "--prepare" if self.prepare else "--no-prepare"
         for port in self.ports:
-            self.webs.append(self._spawn("web", "--no-prepare", "--bind", f"127.0.0.1:{port}",
+            self.webs.append(self._spawn("web", prepare, "--bind", f"127.0.0.1:{port}",
                                          "--workers", str(self.workers)))  # fmt: skip
         for _ in range(self.scheduler_count):
             self.schedulers.append(self._spawn("scheduler", *self.scheduler_args))
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while any(status_of(f"{b}/readyz") != 200 for b in self.bases):
             if time.monotonic() > deadline or any(p.poll() is not None for p in self.webs):
                 self.__exit__()

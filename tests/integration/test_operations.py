@@ -5,14 +5,6 @@ when several nodes start at the same moment."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,6 +16,7 @@ import engine
 from engine import Runtime, Settings, SettingsInvalid
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from tests.conftest import make_runtime, read_scenario
+from tests.nodes import Cluster, status_of
 from tests.pgserver import PgServer
 from web.cli import main
 
@@ -121,22 +114,6 @@ def test_doctor_refuses_the_development_secret_on_postgresql(pg_url: str) -> Non
     assert secret["status"] == "error"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _answer(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as refused:
-        return refused.code
-    except OSError:
-        return 0
-
-
 def test_two_web_nodes_starting_at_once_both_come_up_and_migrate_once(
     pg_server: PgServer,
 ) -> None:
@@ -147,44 +124,8 @@ def test_two_web_nodes_starting_at_once_both_come_up_and_migrate_once(
         conn.execute(text("CREATE DATABASE sif_two_nodes"))
     admin.dispose()
     url = pg_server.url("sif_two_nodes")
-    env = {**os.environ, "SIF_DATABASE_URL": url, "SIF_SECRET_KEY": "test-two-nodes",
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
-    ports = [_free_port(), _free_port()]
-    nodes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from web.cli import main; main()",
-                "web",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for port in ports
-    ]
-    try:
-        deadline = time.monotonic() + 90
-        states = [0, 0]
-        while time.monotonic() < deadline and states != [200, 200]:
-            if any(n.poll() is not None for n in nodes):
-                break
-            states = [_answer(f"http://127.0.0.1:{p}/readyz") for p in ports]
-            time.sleep(0.3)
-        running = [n.poll() is None for n in nodes]
-    finally:
-        for node in nodes:
-            if node.poll() is None:
-                node.send_signal(signal.SIGTERM)
-        said = [node.communicate(timeout=30)[1] for node in nodes]
-    assert running == [True, True] and states == [200, 200], said
+    with Cluster(url, schedulers=0, clock="real", prepare=True) as cluster:  # fails if not ready
+        assert [status_of(f"{base}/readyz") for base in cluster.bases] == [200, 200]
     db = engine.Database(url)
     try:
         applied, expected = engine.migration_heads(db, [TASK_MIGRATIONS])

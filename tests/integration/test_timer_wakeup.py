@@ -11,14 +11,10 @@ from sqlalchemy import select
 
 import engine
 from engine.schema import timers
-from tests.conftest import make_runtime, read_scenario
+from tests.conftest import make_runtime
+from tests.nodes import timer_scenario
 
 SWEEP_EVERY = 600.0  # seconds: far longer than the test waits
-
-
-def _two_second_timer() -> dict[str, bytes]:
-    files = read_scenario("timer_catch")
-    return {name: body.replace(b'"PT1H"', b'"PT2S"') for name, body in files.items()}
 
 
 def test_a_timer_armed_elsewhere_wakes_the_scheduler(db_url: str) -> None:
@@ -26,7 +22,7 @@ def test_a_timer_armed_elsewhere_wakes_the_scheduler(db_url: str) -> None:
     web_side = make_runtime(db_url)  # another process: the one that starts the case
     ticker = engine.Scheduler(scheduler_side, interval=SWEEP_EVERY)
     try:
-        engine.deploy(web_side, _two_second_timer(), "admin")
+        engine.deploy(web_side, timer_scenario(2), "admin")
         engine.add_user(web_side, "anna", {"council"}, "Anna")
         ticker.start()  # its first sweep finds nothing; the next is ten minutes away
         time.sleep(1.5)
