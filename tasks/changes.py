@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from engine import FieldError, RuleCall, step_answers
-from tasks.ledger import Ledger, ProjectBalance, tkr
+from tasks.ledger import Ledger, tkr
 from tasks.store import case_connection, fund_code, load_ledger
 
 AMOUNT_CHANGE, EXTENSION = "amount_change", "extension"
@@ -26,16 +26,11 @@ DECIDE_CHANGE = "decide_change"  # the user task where the granting body decides
 AMOUNT, NEW_END = "approved_amount_tkr", "new_end_date"  # its fields for the decided change
 
 
-def current_grant(balance: ProjectBalance) -> int:
-    """What the project is granted now: its commitment without money still only reserved."""
-    return balance.committed - balance.reserved_open
-
-
 def amount_errors(ledger: Ledger, project: str, new_total: int) -> list[FieldError]:
     """A new total grant: an increase must fit what the fund has left to grant, a decrease may
     not go below what is already paid out."""
     balance = ledger.project(project)
-    change = new_total - current_grant(balance)
+    change = new_total - balance.granted_now
     if change == 0:
         return [FieldError(AMOUNT, f"Projektet är redan beviljat {tkr(new_total)}.")]
     available = ledger.fund().available_to_grant

@@ -222,9 +222,10 @@ def final_adjustments_as_profile(call: RuleCall) -> list[FieldError]:
     zero and is the only one for its board and year; lines need the decision (body and date)."""
     lines = [li for li in call.data.get("final_adjustments") or [] if isinstance(li, Mapping)]
     if not lines:
-        if not _profile(call).final_budget_adjustment:
+        profile = _profile(call)
+        if not profile.final_budget_adjustment:
             return []
-        message = f"{_profile(call).name}: ange den slutliga ramjusteringen för minst en nämnd."
+        message = f"{profile.name}: ange den slutliga ramjusteringen för minst en nämnd."
         return [FieldError("final_adjustments", message)]
     boards = {str(b) for b in call.case_data.get("affected_board_codes") or []}
     boards.add(str(call.case_data.get("lead_board") or ""))
@@ -251,11 +252,10 @@ def final_adjustments_as_profile(call: RuleCall) -> list[FieldError]:
 def results_report_as_profile(call: RuleCall) -> list[FieldError]:
     """S31: where the profile has the city director report results to KS (Stockholm), the
     closing names that report."""
-    if not _profile(call).results_report_to_ks:
+    profile = _profile(call)
+    if not profile.results_report_to_ks or str(call.data.get("results_report_to_ks") or "").strip():
         return []
-    if str(call.data.get("results_report_to_ks") or "").strip():
-        return []
-    message = f"{_profile(call).name}: ange resultatrapporten till kommunstyrelsen."
+    message = f"{profile.name}: ange resultatrapporten till kommunstyrelsen."
     return [FieldError("results_report_to_ks", message)]
 
 

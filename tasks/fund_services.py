@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from engine import FieldError, ServiceCall, ServiceRegistry, ValidationFailed
+from engine.durations import LOCAL  # the municipality's calendar day
 from tasks import changes
 from tasks.calendar import next_council_meeting
 from tasks.closures import Closure, keep_closure
@@ -35,8 +35,6 @@ from tasks.store import (
     post,
 )
 from tasks.store import decide_plan as store_plan
-
-LOCAL = ZoneInfo("Europe/Stockholm")  # the municipality's calendar day
 
 
 def _conn(call: ServiceCall) -> Connection:
@@ -153,7 +151,7 @@ def change_grant(call: ServiceCall) -> object:
     if p.get("change_type") != changes.AMOUNT_CHANGE:
         return {"planned_end": str(p[changes.NEW_END])}
     new = int(p[changes.AMOUNT])
-    change = new - changes.current_grant(ledger.project(str(p["project"])))
+    change = new - ledger.project(str(p["project"])).granted_now
     kind = Kind.GRANT_COMMITMENT if change > 0 else Kind.COMMITMENT_CANCEL
     said = f"Nytt beviljat belopp {tkr(new)}"
     _post(call, kind, abs(change), _day(p["decision_date"]), reference=said)
@@ -263,9 +261,8 @@ def council_meeting(call: ServiceCall) -> object:
     """S02: the council meeting a complete idea is booked to — the first in the fund's
     calendar on or after the day of the step (the default four-a-year pattern where it has
     none). A meeting that day takes it at once."""
-    after = (call.now or datetime.now(UTC)).astimezone(LOCAL).date()
     days = [d.isoformat() for d in council_meeting_days(_conn(call), _fund(call))]
-    return {"meeting": next_council_meeting(after, days)}
+    return {"meeting": next_council_meeting(_local_day(call), days)}
 
 
 def fund_profile(call: ServiceCall) -> object:
@@ -281,7 +278,10 @@ def portfolio(call: ServiceCall) -> object:
     now = _entered(call)
     asked = call.params.get("year") or call.data.get("year")
     last = report_year(now)
-    year = int(asked) if asked else last
+    if asked and not str(asked).strip().isdigit():
+        message = f"Året ska vara ett årtal, till exempel {last}, inte {str(asked)[:20]!r}."
+        raise ValidationFailed([FieldError("year", message)], message)
+    year = int(str(asked)) if asked else last
     if year > last:
         message = f"Året {year} har inte tagit slut än; portföljen kan rapporteras för {last}."
         raise ValidationFailed([FieldError("year", message)], message)

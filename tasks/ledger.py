@@ -91,6 +91,12 @@ class ProjectBalance:
     archived: bool = False  # closed (S31): its ledger takes no more postings
 
     @property
+    def granted_now(self) -> int:
+        """What the project is granted now: its commitment without money still only reserved
+        (a decrease, a termination or the close has cancelled part of the grant)."""
+        return self.committed - self.reserved_open
+
+    @property
     def owed(self) -> int:
         """What the decided plan still asks for, never more than is outstanding."""
         return max(0, min(self.repayment_due - self.repaid, self.outstanding))

@@ -6,27 +6,24 @@ Gathered inside the report case's step (``fund.portfolio``), from the ledger (ba
 31 December), the repayment plans, and each project's case: its stage, the answers of its
 follow-up, evaluation and deviation steps (the latest results by the time the report is
 made: a year's follow-up comes after its end), the deviations of the year and the tasks that
-are late now. The result is plain data the report form shows read-only, so the report keeps what the
-board was told even as the projects go on.
+are late now. The result is plain data the report form shows read-only, so the report keeps
+what the board was told even as the projects go on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from engine import overdue_tasks, step_answers
-from engine.schema import cases
+from engine.durations import LOCAL
 from tasks.ledger import ProjectBalance, tkr
+from tasks.projects import ProjectRef, project_refs
 from tasks.reports import project_balances
-from tasks.store import fund_transactions, load_ledger, planned_through
-
-LOCAL = ZoneInfo("Europe/Stockholm")
+from tasks.store import load_ledger, planned_through
 
 #: The evaluation's judged outcome (form M, ``outcome_class``) as the report says it.
 OUTCOMES = {
@@ -43,16 +40,6 @@ CHANGES = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ProjectCase:
-    """The case a project's money was granted in."""
-
-    case_id: int
-    business_key: str
-    title: str
-    stage: str  # where the case waits (its current steps' names), or that it has ended
-
-
 def report_year(now: datetime) -> int:
     """The year a portfolio report made at ``now`` covers: the last year that has ended."""
     return now.astimezone(LOCAL).year - 1
@@ -64,7 +51,7 @@ def gather(conn: Connection, fund: str, year: int, now: datetime) -> dict[str, A
     as_of = date(year, 12, 31)
     ledger = load_ledger(conn, fund)
     balances = project_balances(ledger, as_of)
-    owners = _project_cases(conn, fund)
+    owners = project_refs(conn, fund)
     lines = [
         _line(conn, fund, year, now, name, balance, owners.get(name))
         for name, balance in balances.items()
@@ -82,35 +69,19 @@ def gather(conn: Connection, fund: str, year: int, now: datetime) -> dict[str, A
     }  # fmt: skip
 
 
-def _project_cases(conn: Connection, fund: str) -> dict[str, ProjectCase]:
-    """Each project's granting case: the first case that posted to it."""
-    rows = conn.execute(
-        select(fund_transactions.c.project, cases.c.id, cases.c.business_key, cases.c.title,
-               cases.c.stage, cases.c.status)
-        .join(cases, cases.c.id == fund_transactions.c.case_id)
-        .where(fund_transactions.c.fund == fund, fund_transactions.c.project != "")
-        .order_by(fund_transactions.c.id)
-    )  # fmt: skip
-    found: dict[str, ProjectCase] = {}
-    for project, case_id, key, title, stage, status in rows:
-        where = "Avslutat" if status == "completed" else stage or ""
-        found.setdefault(project, ProjectCase(case_id, key, title or "", where))
-    return found
-
-
 def _line(
     conn: Connection, fund: str, year: int, now: datetime, name: str, balance: ProjectBalance,
-    case: ProjectCase | None,
+    case: ProjectRef | None,
 ) -> dict[str, Any]:  # fmt: skip
-    answers = step_answers(conn, case.case_id, now) if case else []
+    answers = step_answers(conn, case.case_id, now) if case and case.case_id else []
     risks = _money_risks(conn, fund, year, name, balance)
     risks += _case_risks(conn, year, now, case, answers)
     return {
         "project": name,
         "case": case.business_key if case else "",
-        "title": case.title if case else name,
-        "stage": case.stage if case else "",
-        "granted_tkr": balance.granted,
+        "title": case.name if case else name,
+        "stage": _where(case),
+        "granted_tkr": balance.granted_now,
         "net_disbursed_tkr": balance.net_disbursed,
         "repaid_tkr": balance.repaid,
         "relieved_tkr": balance.relieved,
@@ -118,6 +89,13 @@ def _line(
         "result": results(answers),
         "risks": "; ".join(risks) if risks else "Inga kända risker",
     }
+
+
+def _where(case: ProjectRef | None) -> str:
+    """Where the project's case stands: its current steps, or that it has ended."""
+    if case is None:
+        return ""
+    return "Avslutat" if case.status == "completed" else case.stage
 
 
 def results(answers: Sequence[tuple[str, datetime, Mapping[str, Any]]]) -> str:
@@ -160,10 +138,10 @@ def _money_risks(
 
 
 def _case_risks(
-    conn: Connection, year: int, now: datetime, case: ProjectCase | None,
+    conn: Connection, year: int, now: datetime, case: ProjectRef | None,
     answers: Sequence[tuple[str, datetime, Mapping[str, Any]]],
 ) -> list[str]:  # fmt: skip
-    if case is None:
+    if case is None or case.case_id is None:
         return []
     risks = [
         f"avvikelse {at.astimezone(LOCAL).date().isoformat()}: "

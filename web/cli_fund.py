@@ -8,10 +8,10 @@ import click
 
 from tasks.ledger import tkr
 from tasks.profiles import ProfileInvalid, load_profile
+from tasks.projects import project_refs
 from tasks.reports import model_change_proposal, table1, table2
 from tasks.store import DEFAULT_FUND, create_fund, get_fund, load_ledger
 from web.cli_common import json_option, parse_day, reports_errors, runtime
-from web.fund.projects import project_refs
 from web.fund.report import balance_sheet, table1_sheet, table2_sheet
 from web.output import emit_json, emit_table
 

@@ -147,3 +147,12 @@ def test_a_year_that_has_not_ended_is_refused_in_words(fund_rt: Runtime) -> None
     stuck = engine.get_case(fund_rt, case.id, with_data=False)
     assert stuck.status == "error" and stuck.incident is not None
     assert "Året 2019 har inte tagit slut än" in stuck.incident.message
+
+
+def test_a_year_that_is_no_year_is_refused_in_words(fund_rt: Runtime) -> None:
+    engine.set_virtual_time(fund_rt.db, engine.to_datetime("2019-02-01"))
+    case = engine.start_case(fund_rt, "portfolio_report", "lina.nord",
+                             {"fund": "SIF-DEMO", "year": "förra året"})  # fmt: skip
+    stuck = engine.get_case(fund_rt, case.id, with_data=False)
+    assert stuck.status == "error" and stuck.incident is not None
+    assert "Året ska vara ett årtal, till exempel 2018" in stuck.incident.message

@@ -152,3 +152,16 @@ def test_reserved_money_is_not_paid_out_before_it_is_released() -> None:
     book.post(Tx(Kind.RESERVATION_RELEASE, 10, D("2016-01-04"), "P"))
     book.post(Tx(Kind.ALLOCATION, 10, D("2016-01-05"), "P", 2016))
     assert book.project("P").undisbursed == 0
+
+
+def test_what_a_project_is_granted_now_leaves_out_cancelled_and_only_reserved_money() -> None:
+    ledger = Ledger()
+    day = date(2017, 6, 16)
+    ledger.post(Tx(Kind.CAPITAL_CONTRIBUTION, 24000, day))
+    ledger.post(Tx(Kind.GRANT_COMMITMENT, 4500, day, "D"))
+    ledger.post(Tx(Kind.RESERVATION, 1000, day, "D"))
+    ledger.post(Tx(Kind.COMMITMENT_CANCEL, 500, date(2018, 5, 20), "D"))
+    d = ledger.project("D")
+    assert (d.granted, d.committed, d.granted_now) == (4500, 5000, 4000)
+    ledger.post(Tx(Kind.RESERVATION_RELEASE, 1000, date(2019, 1, 10), "D"))
+    assert ledger.project("D").granted_now == 5000

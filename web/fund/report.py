@@ -19,6 +19,7 @@ from flask_babel.speaklater import LazyString
 from engine import Runtime
 from tasks.closures import Closure, closures
 from tasks.ledger import FundBalance, Ledger
+from tasks.projects import ProjectRef, project_refs
 from tasks.reports import (
     BoardBreakdown,
     Table1,
@@ -31,7 +32,6 @@ from tasks.reports import (
     table2,
 )
 from tasks.store import Fund, get_fund, load_ledger
-from web.fund.projects import ProjectRef, project_refs
 from web.labels import board_name
 
 #: The balances in the order the page shows them: key of FundBalance, name, one-line meaning.
@@ -124,6 +124,11 @@ def project_name(code: str, refs: dict[str, ProjectRef]) -> str:
     return refs[code].name if code in refs else code
 
 
+def project_cell(ref: ProjectRef, case_path: str) -> Cell:
+    """A project by its case's title, linked to the case when it has one."""
+    return Link(ref.name, case_path + ref.business_key) if ref.business_key else ref.name
+
+
 def reserved_name(code: str, refs: dict[str, ProjectRef]) -> str:
     return str(gettext("Reserverade medel – %(project)s", project=project_name(code, refs)))
 
@@ -147,9 +152,9 @@ def ledger_projects(
     found = []
     for code, b in project_balances(ledger, as_of).items():
         ref = refs.get(code, ProjectRef(code))
-        cell: Cell = Link(ref.name, case_path + ref.business_key) if ref.business_key else ref.name
+        cell = project_cell(ref, case_path)
         amounts = {
-            "granted": b.committed - b.reserved_open, "reserved": b.reserved_open,
+            "granted": b.granted_now, "reserved": b.reserved_open,
             "committed": b.committed, "net_disbursed": b.net_disbursed,
             "undisbursed": b.undisbursed, "repaid": b.repaid, "relieved": b.relieved,
             "outstanding": b.outstanding,
@@ -244,8 +249,7 @@ def lessons_sheet(closed: list[Closure], refs: dict[str, ProjectRef], case_path:
     """The lessons learned of every project closed by the report's date (S31)."""
     rows: list[list[Cell]] = []
     for c in closed:
-        ref = refs.get(c.project, ProjectRef(c.project))
-        name: Cell = Link(ref.name, case_path + ref.business_key) if ref.business_key else ref.name
+        name = project_cell(refs.get(c.project, ProjectRef(c.project)), case_path)
         rows.append([name, c.closed_on, c.lessons, c.results_report])
     headers = [gettext("Projekt"), gettext("Avslutat"), gettext("Lärdomar"),
                gettext("Resultatrapport till KS")]  # fmt: skip
