@@ -1,23 +1,37 @@
-"""Keeping decade-long cases small: a subprocess that has finished leaves the live task tree.
+"""Keeping decade-long cases small: what a case has finished leaves the live task tree.
 
-SpiffWorkflow keeps every subprocess a case has ever run — each year of a yearly loop, each
-report period, each exemption request — with two copies of the case's data and all its tasks,
-so a fund case grows by ~40 KiB a year and every step reads and writes all of it. Once the
-task that ran a subprocess has completed (or was cancelled), nothing in the workflow reaches
-back into it: its result was copied to that task when it ended, and the multi-instance loop
-around it reads the task, not the subprocess. What Sif still shows of it — the steps on the
-case's diagram — is folded into the case's *pruned trail* first; the history (who did what,
-with which data) was never read from the tree but from the event log.
+SpiffWorkflow keeps every task a case has ever run — each year of a yearly loop, each report
+period, each exemption request, every step from the idea on — so a fund case grows every
+year and every step reads and writes all of it. Sif lets three kinds of finished work go,
+each only once nothing in the workflow can read it again:
 
-A subprocess that holds the task that ran last is kept until a later step: SpiffWorkflow
-reads the newest data from that task.
+- **a finished subprocess**, once the task that ran it has ended: its result was copied to
+  that task when it ended, and nothing reaches back into it;
+- **a finished iteration of a loop or multi-instance activity**, except the last one merged:
+  its data was merged into the activity when it ended, and the activity reads only its
+  counters and the last iteration (for its completion condition);
+- **the finished beginning of the case**: the completed tasks from the start up to the last
+  one that every live task descends from, and the finished branches beside them. That task
+  becomes the root; its data is whole, so the tasks after it read theirs as before. Not when
+  a gateway join that scans earlier tokens could run again, a boundary or start-event join
+  still needs a split among them, an end event reached among them would be forgotten, or the
+  process has event subprocesses (SpiffWorkflow starts those from the root).
+
+What Sif still shows of them — the steps on the case's diagram — is folded into the case's
+*pruned trail* first; the history (who did what, with which data) was never read from the
+tree but from the event log. The task that ran last is never dropped: SpiffWorkflow reads
+the newest data from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -27,11 +41,17 @@ _ENDED = TaskState.COMPLETED | TaskState.CANCELLED
 
 
 def prune_finished(workflow: BpmnWorkflow) -> set[UUID]:
-    """Drop every subprocess whose task has ended (and the subprocesses inside it), after
-    folding their steps into the workflow's pruned trail; the ids of the completed tasks
-    dropped with them (the step that ends them may still ask whether one of them ran)."""
-    nodes, steps = set(pruned_trail(workflow).nodes), set(pruned_trail(workflow).steps)
-    last = workflow.last_task.id if workflow.last_task is not None else None
+    """Drop what the workflow has finished (see the module's doc), after folding its steps
+    into the workflow's pruned trail; the ids of the completed tasks dropped (the step that
+    ends them may still ask whether one of them ran)."""
+    dropped = _drop_finished_subprocesses(workflow)
+    dropped |= _drop_merged_iterations(workflow)
+    dropped |= _drop_finished_beginning(workflow)
+    return dropped
+
+
+def _drop_finished_subprocesses(workflow: BpmnWorkflow) -> set[UUID]:
+    last = _last_id(workflow)
     dropped: set[UUID] = set()
     for parent_id in list(workflow.subprocesses):
         sub = workflow.subprocesses.get(parent_id)
@@ -41,15 +61,179 @@ def prune_finished(workflow: BpmnWorkflow) -> set[UUID]:
         inner = _nested(workflow, parent_id)
         if last is not None and any(last in workflow.subprocesses[i].tasks for i in inner):
             continue
-        found = walk(workflow, sub.task_tree, _before(parent))
-        nodes |= found.nodes
-        steps |= found.steps
+        _fold(workflow, walk(workflow, sub.task_tree, _before(parent)))
         for sub_id in inner:
             gone = workflow.subprocesses.pop(sub_id)
             dropped |= {i for i, t in gone.tasks.items() if t.state == TaskState.COMPLETED}
-    if dropped:
-        workflow.sif_pruned = Trail(frozenset(nodes), frozenset(steps))
     return dropped
+
+
+def _drop_merged_iterations(workflow: BpmnWorkflow) -> set[UUID]:
+    """Every loop's finished iterations but the last one merged, in every (sub)workflow."""
+    dropped: set[UUID] = set()
+    for owner in (workflow, *workflow.subprocesses.values()):
+        for task in list(owner.tasks.values()):
+            if not isinstance(task.task_spec, LoopTask):
+                continue
+            merged = task.internal_data.get("merged") or []
+            done = {UUID(i) for i in merged[:-1]}
+            for child in list(task.children):
+                if child.id in done:
+                    gone = _subtree(child)
+                    if _may_drop(workflow, gone):
+                        _fold(workflow, walk(workflow, child, _before(task)))
+                        dropped |= _remove(owner, gone, task, [child])
+    return dropped
+
+
+def _drop_finished_beginning(workflow: BpmnWorkflow) -> set[UUID]:
+    """Join the deepest completed task that every live task of the main flow descends from
+    straight to the workflow's start task, without the finished tasks before it."""
+    start = workflow.task_tree
+    triggers = set(getattr(start.task_spec, "trigger_specs", ()))  # event subprocesses
+    live = _live(workflow)
+    main = [c for c in start.children if c.task_spec.name not in triggers and c.id in live]
+    if start.state != TaskState.COMPLETED or len(main) != 1:
+        return set()
+    spine, node = [], main[0]
+    while node.state == TaskState.COMPLETED:
+        ahead = [c for c in node.children if c.id in live]
+        if len(ahead) != 1:
+            break
+        spine.append(node)
+        node = ahead[0]
+    reachable = _reachable(workflow)
+    for index in range(len(spine) - 1, 0, -1):
+        kept = spine[index]
+        if not kept.task_spec.bpmn_id:
+            continue  # the kept task carries its own id into the trail's next step
+        finished = [c for s in (start, *spine[: index + 1]) for c in s.children if c.id not in live]
+        gone = [*spine[:index], *(t for c in finished for t in _subtree(c))]
+        if _may_drop(workflow, gone) and _may_cut(workflow, kept, gone, live, reachable):
+            _fold(workflow, _trail_down_to(workflow, spine[: index + 1], live))
+            for branch in (c for c in finished if c.parent is start):
+                _fold(workflow, walk(workflow, branch, _before(start)))
+            dropped = _remove(workflow, gone, kept, [c for c in finished if c.parent is kept])
+            start._children = [kept.id if i == spine[0].id else i for i in start._children
+                               if i not in {c.id for c in finished}]  # fmt: skip
+            kept._parent = start.id
+            return dropped
+    return set()
+
+
+def _may_drop(workflow: BpmnWorkflow, gone: list[Any]) -> bool:
+    """Nothing in ``gone`` is still needed: every task has ended, none ran last, none runs a
+    subprocess still kept."""
+    last = _last_id(workflow)
+    return all(
+        t.state & _ENDED and t.id != last and t.id not in workflow.subprocesses for t in gone
+    )
+
+
+def _may_cut(
+    workflow: BpmnWorkflow, root: Any, gone: list[Any], live: set[UUID], reachable: set[str]
+) -> bool:
+    """Whether the tree may start at ``root`` without the tasks in ``gone``."""
+    ids = {t.id for t in gone}
+    for task in (*gone, root):
+        spec = task.task_spec
+        if isinstance(spec, UnstructuredJoin) and spec.name in reachable:
+            return False  # it would scan earlier tokens of its own, and their parents
+        if isinstance(spec, EndEvent) and task.state == TaskState.COMPLETED and task is not root:
+            return False  # the end events reached say how a finished case ended
+    for task_id in live:
+        task = workflow.tasks[task_id]
+        split = getattr(task.task_spec, "split_task", None)
+        if split and not task.state & _ENDED:
+            found = task.find_ancestor(split)
+            if found is not None and found.id in ids:
+                return False
+    return True
+
+
+def _reachable(workflow: BpmnWorkflow) -> set[str]:
+    """The names of the task specs that the tasks of the top workflow that have not ended can
+    still reach."""
+    seen: set[str] = set()
+    stack = [t.task_spec for t in workflow.tasks.values() if not t.state & _ENDED]
+    while stack:
+        spec = stack.pop()
+        if spec.name not in seen:
+            seen.add(spec.name)
+            stack.extend(spec.outputs)
+    return seen
+
+
+def _live(workflow: BpmnWorkflow) -> set[UUID]:
+    """Top-workflow tasks that have not ended, or have a task below them that has not, or
+    run a subprocess still kept."""
+    live: set[UUID] = set()
+    order, stack = [], [workflow.task_tree]
+    while stack:
+        task = stack.pop()
+        order.append(task)
+        stack.extend(task.children)
+    for task in reversed(order):  # children before their parent
+        if (
+            not task.state & _ENDED
+            or task.id in workflow.subprocesses
+            or any(c.id in live for c in task.children)
+        ):
+            live.add(task.id)
+    return live
+
+
+def _trail_down_to(workflow: BpmnWorkflow, spine: list[Any], live: set[UUID]) -> Trail:
+    """The steps of the spine's tasks and of the finished branches beside them."""
+    nodes: set[str] = set()
+    steps: set[tuple[str, str]] = set()
+    before: str | None = None
+    for task in spine:
+        bpmn_id = task.task_spec.bpmn_id
+        if bpmn_id:
+            nodes.add(bpmn_id)
+            if before is not None:
+                steps.add((before, bpmn_id))
+        before = bpmn_id or before
+        for child in task.children:
+            if child.id not in live:
+                found = walk(workflow, child, before)
+                nodes |= found.nodes
+                steps |= found.steps
+    return Trail(frozenset(nodes), frozenset(steps))
+
+
+def _remove(owner: Any, gone: Iterable[Any], parent: Any, cut: list[Any]) -> set[UUID]:
+    """Take ``gone`` out of ``owner``'s tasks and ``cut`` out of ``parent``'s children; the
+    ids of the completed tasks taken out."""
+    cut_ids = {c.id for c in cut}
+    parent._children = [i for i in parent._children if i not in cut_ids]
+    dropped = set()
+    for task in gone:
+        owner.tasks.pop(task.id, None)
+        if task.state == TaskState.COMPLETED:
+            dropped.add(task.id)
+    return dropped
+
+
+def _subtree(task: Any) -> list[Any]:
+    found, stack = [], [task]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(current.children)
+    return found
+
+
+def _fold(workflow: BpmnWorkflow, found: Trail) -> None:
+    """Add steps that leave the tree to the workflow's pruned trail."""
+    kept = pruned_trail(workflow)
+    if found.nodes - kept.nodes or found.steps - kept.steps:
+        workflow.sif_pruned = Trail(kept.nodes | found.nodes, kept.steps | found.steps)
+
+
+def _last_id(workflow: BpmnWorkflow) -> UUID | None:
+    return workflow.last_task.id if workflow.last_task is not None else None
 
 
 def _task(workflow: BpmnWorkflow, task_id: UUID) -> Any:

@@ -31,6 +31,7 @@ from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from engine.bpmn.limits import SIF_MULTI_INSTANCE
 from engine.bpmn.timers import SIF_TIMERS
@@ -58,17 +59,61 @@ def _names(task: Task) -> tuple[str, str]:
 
 class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
     """SpiffWorkflow writes a task's data as its changes against its parent's (comparing, not
-    copying): exactly those changes, the data of a root task and the internal data are
-    measured before the workflow is turned into text."""
+    copying). Sif writes two kinds of task shorter, so an old case's data is stored about once:
+
+    - a task holding no data (one predicted, or cancelled before it ran) as no data, where
+      SpiffWorkflow would list every key of its parent's data as deleted;
+    - the first task of a subprocess as its changes against the task that runs the
+      subprocess (``"caller": true``), where SpiffWorkflow writes a whole copy of the data.
+
+    Both read back to the same data. Exactly what is written — the changes, the data of a
+    root task and the internal data — is measured before the workflow is turned into text."""
 
     def to_dict(self, task: Task) -> dict[str, Any]:
         dct: dict[str, Any] = super().to_dict(task)
+        caller = _caller(task)
+        if task.parent is not None and not task.data:
+            dct["delta"] = {}  # SpiffWorkflow then reads "data": {} as it is
+        elif caller is not None:
+            dct["data"] = {}
+            dct["delta"] = {
+                "updates": DeepMerge.get_updated_keys(caller.data, task.data),
+                "deletions": DeepMerge.get_deleted_keys(caller.data, task.data),
+            }
+            dct["caller"] = True
         if _budget.get() is not None:
             where = functools.partial(_names, task)
             _measure(task.internal_data, where)
             _measure(dct["data"], where)  # only a root task's; the others' is empty
             _measure(dct["delta"].get("updates"), where)
         return dct
+
+    def from_dict(self, dct: dict[str, Any], workflow: Any) -> Task:
+        task = super().from_dict(dct, workflow)
+        if dct.get("caller"):
+            caller = _caller(task)
+            if caller is None:
+                raise ValueError(f"the task running subprocess task {task.id} is missing")
+            data = DeepMerge.merge({}, caller.data)
+            data.update(self.registry.restore(dct["delta"].get("updates", {})))
+            for key in dct["delta"].get("deletions", []):
+                data.pop(key, None)
+            task.data = data
+        return task
+
+
+def _caller(task: Task) -> Task | None:
+    """For the first task of a subprocess, the task that runs the subprocess; else None."""
+    workflow = task.workflow
+    parent_id = getattr(workflow, "parent_task_id", None)
+    if task.parent is not None or parent_id is None:
+        return None
+    top = workflow.top_workflow
+    found = top.tasks.get(parent_id)
+    if found is None:
+        found = next((s.tasks[parent_id] for s in top.subprocesses.values()
+                      if parent_id in s.tasks), None)  # fmt: skip
+    return found
 
 
 def _tasks_then_data(converter: Any, workflow: Any) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from engine.schema import cases
 from tasks.deciders import decider_roles
 from tasks.profiles import all_profiles, load_profile
 from tests.integration.fund import fund_runtime
-from web.demo.cases import CASE_D, form, plan_lines, repayment
+from tests.integration.fund_paths import twelve_years_in_norrkoping, until_evaluation
+from web.demo.cases import CASE_D, form
 from web.demo.replay import ReplayStuck, Step, replay
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,31 +35,6 @@ def rt_for(db_url: str) -> Iterator[Any]:
     yield open_
     for rt in opened:
         rt.close()
-
-
-REPORT_PERIODS = {"budget_model": {"T3"}, "norrkoping_pre2021": {"T2", "T3"},
-                  "norrkoping_post2021": {"T2", "T3"}}  # fmt: skip
-
-
-def until_evaluation(profile: str, outcome: str, committee: bool) -> list[Step]:
-    """Case D up to its evaluation, as the profile's calendar and decision chain have it."""
-    periods = REPORT_PERIODS.get(profile, {"T1", "T2", "T3"})
-    steps = []
-    for step in CASE_D.steps:
-        if step.element == "committee_decision" and not committee:
-            continue
-        if step.element == "progress_report" and step.data["period"] not in periods:
-            continue
-        if step.element == "progress_report" and load_profile(profile).steering_group_required:
-            approval = form("report_approval", meeting_date=step.on)
-            steps += [step, Step(step.on, "approve_report", "tove.ahlin", approval)]
-            continue
-        if step.element == "evaluation":
-            steps.append(replace(step, data={**step.data, "outcome_class": outcome,
-                                             "expected_effect_start_year": 2030}))  # fmt: skip
-            return steps
-        steps.append(step)
-    raise AssertionError("case D has an evaluation step")
 
 
 @pytest.mark.parametrize(
@@ -131,25 +107,7 @@ def test_twelve_years_of_virtual_time_keep_the_task_tree_bounded(rt_for: Any) ->
     """Norrköping: effects not visible for three years (a yearly re-check), then five repayment
     years: the case lives 2017–2029 and still completes with a bounded tree."""
     rt = rt_for("norrkoping_pre2021")
-    steps = until_evaluation("norrkoping_pre2021", "effects_not_yet_visible", committee=False)
-    evaluation = steps[-1]
-    later = {"outcome_class": "economic_effect_within_limit"}
-    plan = {year: (600, 300) for year in range(2024, 2029)}
-    steps += [
-        replace(evaluation, on="2021-04-15"),
-        replace(evaluation, on="2022-04-15"),
-        replace(evaluation, on="2023-04-15", data={**evaluation.data, **later}),
-        Step("2023-05-01", "repayment_plan", "sara.ahl",
-             form("repayment_plan", lines=plan_lines(plan))),
-        Step("2023-05-15", "decide_plan_ks", "olle.vik",
-             {"decision": "approved", "decision_date": "2023-05-15"}),
-        *(Step(f"{year + 1}-01-20", "repayment_follow_up", "erik.holm",
-               repayment(year, {"SN": 600, "UN": 300})) for year in range(2024, 2029)),
-        Step("2029-02-01", "final_reconciliation", "erik.holm", form("final_reconciliation")),
-        Step("2029-02-15", "implementation_decision", "per.sjo",
-             form("implementation_decision")),
-        Step("2029-03-01", "close_report", "lina.nord", form("close_report")),
-    ]  # fmt: skip
+    steps = twelve_years_in_norrkoping()
     ids = replay(rt, [replace(CASE_D, steps=steps)])
     final = engine.get_case(rt, ids["D"], with_data=False)
     assert final.status == "completed", (final.stage, engine.list_timers(rt, case_id=final.id))
