@@ -258,10 +258,12 @@ class Workflow:
         return trail_of(self._wf)
 
     def ends_reached(self) -> list[str]:
-        """Element ids of the end events a finished case reached, the last one first."""
+        """Element ids of the end events a finished case reached, the last one first: the
+        process's own, not its subprocesses' (which may have been pruned)."""
         ended = [
-            t for t in self._wf.get_tasks(state=TaskState.COMPLETED)
-            if t.task_spec.bpmn_id and isinstance(t.task_spec, EndEvent)
+            t for t in self._wf.tasks.values()
+            if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id
+            and isinstance(t.task_spec, EndEvent)
         ]  # fmt: skip
         ended.sort(key=lambda t: t.last_state_change, reverse=True)
         return [t.task_spec.bpmn_id for t in ended]
