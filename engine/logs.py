@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.config
 import re
-import sys
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 _request_id: ContextVar[str] = ContextVar("sif_request_id", default="")
 _case_key: ContextVar[str] = ContextVar("sif_case_key", default="")
@@ -81,19 +82,40 @@ class TextFormatter(logging.Formatter):
         return f"{said} [{where}]" if where else said
 
 
+STDERR = "ext://sys.stderr"  # dictConfig's way of naming standard error
+
+
+def logging_config(log_format: str = "text", level: str = "INFO") -> dict[str, Any]:
+    """Sif's logging as ``logging.config.dictConfig`` takes it: every line to standard error
+    in ``log_format`` (``json`` or ``text``). gunicorn's master process takes the same (``sif
+    web``), so its own lines (starting, workers booting or dying) read like Sif's."""
+    level = level.upper()
+    formatter: dict[str, Any] = (
+        {"()": JsonFormatter}
+        if log_format == "json"
+        else {"()": TextFormatter, "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    )
+    # Alembic says which dialect it uses each time the migrations are looked at (/readyz),
+    # APScheduler that each tick ran: neither is news (sif.scheduler reports what fired);
+    # gunicorn's access lines repeat Sif's own (web.requestlog), which carry the request id.
+    quiet = logging.getLevelName(max(logging.WARNING, logging.getLevelName(level)))
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"sif": formatter},
+        "handlers": {
+            "sif": {"class": "logging.StreamHandler", "formatter": "sif", "stream": STDERR},
+        },
+        "root": {"level": level, "handlers": ["sif"]},
+        "loggers": {
+            "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": True},
+            "alembic": {"level": quiet},
+            "apscheduler": {"level": quiet},
+        },
+    }
+
+
 def configure(log_format: str = "text", level: str = "INFO") -> None:
     """Send every log line to standard error in ``log_format`` (``json`` or ``text``)."""
-    handler = logging.StreamHandler(sys.stderr)
-    if log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level.upper())
-    # Alembic says which dialect it uses each time the migrations are looked at (/readyz),
-    # APScheduler that each tick ran: neither is news (sif.scheduler reports what fired)
-    for chatty in ("alembic", "apscheduler"):
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+    logging.config.dictConfig(logging_config(log_format, level))

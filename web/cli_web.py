@@ -55,8 +55,8 @@ def web(bind: str, workers: int, prepared: bool) -> None:
     if prepared:
         prepare(runtime())
     close_runtime()  # gunicorn's workers open their own connections
-    command = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-               "web.wsgi:app"]  # fmt: skip
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:web.gunicorn_conf",
+               "--bind", bind, "--workers", str(workers), "web.wsgi:app"]  # fmt: skip
     # gunicorn takes over this process (signals, exit code); a fixed program, no shell
     os.execv(sys.executable, command)  # noqa: S606
 

@@ -5,6 +5,11 @@ when several nodes start at the same moment."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,7 +21,7 @@ import engine
 from engine import Runtime, Settings, SettingsInvalid
 from tasks.store import MIGRATIONS as TASK_MIGRATIONS
 from tests.conftest import make_runtime, read_scenario
-from tests.nodes import Cluster, status_of
+from tests.nodes import SIF, Cluster, free_port, status_of
 from tests.pgserver import PgServer
 from web.cli import main
 
@@ -156,3 +161,37 @@ def test_cases_started_at_the_same_moment_on_several_nodes_get_their_own_numbers
     finally:
         for node in nodes:
             node.close()
+
+
+def test_a_web_node_logs_every_line_as_json_gunicorns_own_too(tmp_path: Path) -> None:
+    """``SIF_LOG_FORMAT=json``: gunicorn's master and workers, Sif's access lines — every line a
+    node writes to standard error is one JSON object."""
+    port = free_port()
+    env = {**os.environ, "SIF_DATABASE_URL": f"sqlite:///{tmp_path}/node.db",
+           "SIF_SECRET_KEY": "log-test-secret", "SIF_LOG_FORMAT": "json",
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    errors = tmp_path / "stderr.log"
+    with errors.open("wb") as sink:
+        node = subprocess.Popen(
+            [*SIF, "web", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while status_of(f"http://127.0.0.1:{port}/readyz") != 200:
+                assert node.poll() is None and time.monotonic() < deadline, errors.read_text()
+                time.sleep(0.2)
+            asked = urllib.request.Request(
+                f"http://127.0.0.1:{port}/logga-in", headers={"X-Request-ID": "probe-42"}
+            )
+            with urllib.request.urlopen(asked, timeout=10) as answer:
+                assert answer.status == 200
+        finally:
+            os.killpg(node.pid, signal.SIGTERM)
+            node.wait(timeout=30)
+    lines = [json.loads(line) for line in errors.read_text().splitlines() if line.strip()]
+    said = {(line["logger"], line["message"].split(":")[0]) for line in lines}
+    assert ("gunicorn.error", "Listening at") in said
+    assert ("gunicorn.error", "Booting worker with pid") in said
+    [access] = [line for line in lines if line["logger"] == "sif.access"]
+    assert access["request_id"] == "probe-42"
