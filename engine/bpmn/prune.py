@@ -95,30 +95,37 @@ def _drop_finished_beginning(workflow: BpmnWorkflow) -> set[UUID]:
     main = [c for c in start.children if c.task_spec.name not in triggers and c.id in live]
     if start.state != TaskState.COMPLETED or len(main) != 1:
         return set()
-    spine, node = [], main[0]
-    while node.state == TaskState.COMPLETED:
+    rules = _Leaving(workflow, live)
+    finished = [c for c in start.children if c.id not in live]
+    if not all(rules.may_leave(t) for c in finished for t in _subtree(c)):
+        return set()
+    spine: list[Any] = []
+    kept: Any = None
+    node = main[0]
+    while node.state == TaskState.COMPLETED:  # each task on the way may become the one kept
         ahead = [c for c in node.children if c.id in live]
-        if len(ahead) != 1:
+        beside = [c for c in node.children if c.id not in live]
+        if len(ahead) != 1 or not all(rules.may_leave(t) for c in beside for t in _subtree(c)):
             break
         spine.append(node)
+        if len(spine) > 1 and node.task_spec.bpmn_id and not rules.scans_again(node):
+            kept = node  # it carries its own id into the trail's next step
+        if not rules.may_leave(node):
+            break  # the ones after it would take it with them
         node = ahead[0]
-    reachable = _reachable(workflow)
-    for index in range(len(spine) - 1, 0, -1):
-        kept = spine[index]
-        if not kept.task_spec.bpmn_id:
-            continue  # the kept task carries its own id into the trail's next step
-        finished = [c for s in (start, *spine[: index + 1]) for c in s.children if c.id not in live]
-        gone = [*spine[:index], *(t for c in finished for t in _subtree(c))]
-        if _may_drop(workflow, gone) and _may_cut(workflow, kept, gone, live, reachable):
-            _fold(workflow, _trail_down_to(workflow, spine[: index + 1], live))
-            for branch in (c for c in finished if c.parent is start):
-                _fold(workflow, walk(workflow, branch, _before(start)))
-            dropped = _remove(workflow, gone, kept, [c for c in finished if c.parent is kept])
-            start._children = [kept.id if i == spine[0].id else i for i in start._children
-                               if i not in {c.id for c in finished}]  # fmt: skip
-            kept._parent = start.id
-            return dropped
-    return set()
+    if kept is None:
+        return set()
+    spine = spine[: spine.index(kept) + 1]
+    _fold(workflow, _trail_down_to(workflow, spine, live))
+    for branch in finished:
+        _fold(workflow, walk(workflow, branch, _before(start)))
+    finished += [c for s in spine for c in s.children if c.id not in live]
+    gone = [*spine[:-1], *(t for c in finished for t in _subtree(c))]
+    dropped = _remove(workflow, gone, kept, [c for c in finished if c.parent is kept])
+    start._children = [kept.id if i == spine[0].id else i for i in start._children
+                       if i not in {c.id for c in finished}]  # fmt: skip
+    kept._parent = start.id
+    return dropped
 
 
 def _may_drop(workflow: BpmnWorkflow, gone: list[Any]) -> bool:
@@ -130,38 +137,51 @@ def _may_drop(workflow: BpmnWorkflow, gone: list[Any]) -> bool:
     )
 
 
-def _may_cut(
-    workflow: BpmnWorkflow, root: Any, gone: list[Any], live: set[UUID], reachable: set[str]
-) -> bool:
-    """Whether the tree may start at ``root`` without the tasks in ``gone``."""
-    ids = {t.id for t in gone}
-    for task in (*gone, root):
+class _Leaving:
+    """Whether a task of the top workflow may leave the tree (see the module's doc)."""
+
+    def __init__(self, workflow: BpmnWorkflow, live: set[UUID]) -> None:
+        self.workflow, self.live, self.last = workflow, live, _last_id(workflow)
+        self._reachable: set[str] | None = None
+        self._splits: set[UUID] | None = None
+
+    def may_leave(self, task: Any) -> bool:
         spec = task.task_spec
-        if isinstance(spec, UnstructuredJoin) and spec.name in reachable:
-            return False  # it would scan earlier tokens of its own, and their parents
-        if isinstance(spec, EndEvent) and task.state == TaskState.COMPLETED and task is not root:
+        if not task.state & _ENDED or task.id == self.last or task.id in self.workflow.subprocesses:
+            return False  # still running, ran last, or runs a subprocess still kept
+        if isinstance(spec, EndEvent) and task.state == TaskState.COMPLETED:
             return False  # the end events reached say how a finished case ended
-    for task_id in live:
-        task = workflow.tasks[task_id]
-        split = getattr(task.task_spec, "split_task", None)
-        if split and not task.state & _ENDED:
-            found = task.find_ancestor(split)
-            if found is not None and found.id in ids:
-                return False
-    return True
+        return not self.scans_again(task) and task.id not in self.splits()
 
+    def scans_again(self, task: Any) -> bool:
+        """A gateway join that can still run scans the earlier tokens of its own (and their
+        parents)."""
+        spec = task.task_spec
+        return isinstance(spec, UnstructuredJoin) and spec.name in self.reachable()
 
-def _reachable(workflow: BpmnWorkflow) -> set[str]:
-    """The names of the task specs that the tasks of the top workflow that have not ended can
-    still reach."""
-    seen: set[str] = set()
-    stack = [t.task_spec for t in workflow.tasks.values() if not t.state & _ENDED]
-    while stack:
-        spec = stack.pop()
-        if spec.name not in seen:
-            seen.add(spec.name)
-            stack.extend(spec.outputs)
-    return seen
+    def reachable(self) -> set[str]:
+        """The names of the task specs that the tasks not yet ended can still reach."""
+        if self._reachable is None:
+            self._reachable = set()
+            stack = [t.task_spec for t in self.workflow.tasks.values() if not t.state & _ENDED]
+            while stack:
+                spec = stack.pop()
+                if spec.name not in self._reachable:
+                    self._reachable.add(spec.name)
+                    stack.extend(spec.outputs)
+        return self._reachable
+
+    def splits(self) -> set[UUID]:
+        """The splits that boundary and start-event joins not yet ended will look for."""
+        if self._splits is None:
+            self._splits = set()
+            for task_id in self.live:
+                task = self.workflow.tasks[task_id]
+                split = getattr(task.task_spec, "split_task", None)
+                found = task.find_ancestor(split) if split and not task.state & _ENDED else None
+                if found is not None:
+                    self._splits.add(found.id)
+        return self._splits
 
 
 def _live(workflow: BpmnWorkflow) -> set[UUID]:
