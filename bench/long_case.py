@@ -16,7 +16,8 @@ five repayment years). Three comparisons:
 Each is measured twice: as Sif stores cases (what has finished pruned, engine.bpmn.prune)
 and as SpiffWorkflow keeps them (`SIF_KEEP_FINISHED_SUBPROCESSES=1`), to show what pruning
 buys. Each sample completes the same task on a fresh copy of the prepared database, in a
-process that has done it once already (as a running web worker has).
+process that has done it once already (as a running web worker has); the two sides of a
+comparison take turns, so both see the machine as it is.
 Targets: ratio old/new <= 2, old case stored <= 100 KiB.
 Run: .venv/bin/python bench/long_case.py [--samples 15]
 """
@@ -29,7 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -84,26 +85,42 @@ def stored_bytes(path: Path, case_id: int) -> int:
     return len(text.encode())
 
 
-def step_ms(prepared: Path, case_id: int, element: str, data: dict[str, object], user: str,
-            prune: bool, samples: int, folder: Path) -> float:  # fmt: skip
-    """Median milliseconds of completing ``element`` on a fresh copy of ``prepared``, in one
-    warm process as a web worker is (its compiled queries cached): the first run is not
-    counted, and the database file is put back between runs."""
-    copy = folder / "sample.db"
-    shutil.copy(prepared, copy)
-    rt = _runtime(copy, prune)
-    times = []
-    for _ in range(samples + 1):
-        rt.db.dispose()  # no connection keeps the file that is now replaced
-        shutil.copy(prepared, copy)
-        [task] = [t for t in engine.get_case(rt, case_id, with_data=False).open_tasks
-                  if t.element_id == element]  # fmt: skip
-        start = time.perf_counter()
-        engine.complete_task(rt, task.id, data, user)
-        times.append(time.perf_counter() - start)
-    rt.close()
-    copy.unlink()
-    return statistics.median(times[1:]) * 1000
+@dataclass(frozen=True)
+class Sample:
+    """A task to complete on a case of a prepared database, with the data and the user."""
+
+    prepared: Path
+    case_id: int
+    element: str
+    data: dict[str, object]
+    user: str
+
+
+def paired_ms(young: Sample, old: Sample, prune: bool, samples: int,
+              folder: Path) -> tuple[float, float]:  # fmt: skip
+    """Median milliseconds of completing each sample's task on a fresh copy of its database,
+    the two taking turns (so both see the machine as it is), each in a warm runtime as a web
+    worker is (its compiled queries cached): the first turn is not counted, and the database
+    file is put back before every turn."""
+    pairs = [(s, folder / f"sample-{i}.db") for i, s in enumerate((young, old))]
+    runtimes = []
+    for sample, copy in pairs:
+        shutil.copy(sample.prepared, copy)
+        runtimes.append(_runtime(copy, prune))
+    times: tuple[list[float], list[float]] = ([], [])
+    for turn in range(samples + 1):
+        for (sample, copy), rt, took in zip(pairs, runtimes, times, strict=True):
+            rt.db.dispose()  # no connection keeps the file that is now replaced
+            shutil.copy(sample.prepared, copy)
+            [task] = [t for t in engine.get_case(rt, sample.case_id, with_data=False).open_tasks
+                      if t.element_id == sample.element]  # fmt: skip
+            start = time.perf_counter()
+            engine.complete_task(rt, task.id, dict(sample.data), sample.user)
+            if turn:
+                took.append(time.perf_counter() - start)
+    for rt in runtimes:
+        rt.close()
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
 
 
 def open_save_ms(prepared: Path, case_id: int, samples: int) -> float:
@@ -140,16 +157,15 @@ def main() -> None:
             prepared, old, new = prepare(folder, prune)
             younger, young, _ = prepare(folder, prune, FIRST)
 
-            def ms(path: Path, case: int, element: str, data: dict[str, object], user: str,
-                   _prune: bool = prune) -> float:  # fmt: skip
-                return step_ms(path, case, element, data, user, _prune, args.samples, folder)
-
             sizes = stored_bytes(prepared, new), stored_bytes(prepared, old)
-            at_last = ms(prepared, old, last.element, dict(last.data), last.user)
+            at_last = Sample(prepared, old, last.element, dict(last.data), last.user)
+            new_case = Sample(prepared, new, *idea)
+            at_first = Sample(younger, young, first.element, dict(first.data), first.user)
+            turns = (prune, args.samples, folder)
             rows.append(("1 new case's first step vs D's last follow-up", how,
-                         ms(prepared, new, *idea), at_last, *sizes))  # fmt: skip
+                         *paired_ms(new_case, at_last, *turns), *sizes))  # fmt: skip
             rows.append(("2 D's follow-up, first year vs last year", how,
-                         ms(younger, young, first.element, dict(first.data), first.user), at_last,
+                         *paired_ms(at_first, at_last, *turns),
                          stored_bytes(younger, young), sizes[1]))  # fmt: skip
             rows.append(("3 open + save alone, new case vs D", how,
                          open_save_ms(prepared, new, args.samples),

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     func,
     insert,
@@ -176,21 +177,25 @@ def case_connection(connection: Connection | None, who: str) -> Connection:
     return connection
 
 
+_PLAN_TOTALS = (
+    select(repayment_plan_totals.c.project, repayment_plan_totals.c.total)
+    .where(repayment_plan_totals.c.fund == bindparam("fund"))
+    .order_by(repayment_plan_totals.c.id)
+)
+_POSTINGS = (
+    select(fund_transactions)
+    .where(fund_transactions.c.fund == bindparam("fund"))
+    .order_by(fund_transactions.c.id)
+)
+_INSERT_POSTING = insert(fund_transactions)
+
+
 def load_ledger(conn: Connection, fund: str = DEFAULT_FUND) -> Ledger:
     """The fund's ledger as stored: every posting in order, the latest plan total per project."""
     ledger = Ledger()
-    plans = conn.execute(
-        select(repayment_plan_totals.c.project, repayment_plan_totals.c.total)
-        .where(repayment_plan_totals.c.fund == fund)
-        .order_by(repayment_plan_totals.c.id)
-    )
-    for project, total in plans:
+    for project, total in conn.execute(_PLAN_TOTALS, {"fund": fund}):
         ledger.set_repayment_due(project, total)
-    rows = conn.execute(
-        select(fund_transactions)
-        .where(fund_transactions.c.fund == fund)
-        .order_by(fund_transactions.c.id)
-    )
+    rows = conn.execute(_POSTINGS, {"fund": fund})
     ledger.transactions = [
         Tx(
             Kind(r.kind),
@@ -221,14 +226,15 @@ def post(
     ledger = load_ledger(conn, fund)
     ledger.post(tx)
     conn.execute(
-        insert(fund_transactions).values(
-            fund=fund, kind=tx.kind.value, amount=tx.amount, booked_on=tx.booked_on,
-            project=tx.project, budget_year=tx.budget_year, board=tx.board,
-            reference=tx.reference, spent=tx.spent, case_id=case_id, posted_by=posted_by,
-            posted_at=posted_at, decision_body=tx.decision.body,
-            decision_date=tx.decision.on, paragraph=tx.decision.paragraph,
-            closes_project=tx.closes,
-        )
+        _INSERT_POSTING,
+        {
+            "fund": fund, "kind": tx.kind.value, "amount": tx.amount, "booked_on": tx.booked_on,
+            "project": tx.project, "budget_year": tx.budget_year, "board": tx.board,
+            "reference": tx.reference, "spent": tx.spent, "case_id": case_id,
+            "posted_by": posted_by, "posted_at": posted_at, "decision_body": tx.decision.body,
+            "decision_date": tx.decision.on, "paragraph": tx.decision.paragraph,
+            "closes_project": tx.closes,
+        },
     )  # fmt: skip
     return ledger
 
