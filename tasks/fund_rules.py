@@ -22,6 +22,7 @@ from tasks.store import (
     fund_code,
     get_fund,
     load_ledger,
+    project_balance,
     reservation_condition,
 )
 
@@ -132,7 +133,7 @@ def repayment_plan_valid(call: RuleCall) -> list[FieldError]:
     ]
     case = call.case_data
     project = str(case.get("project") or "")
-    ledger = load_ledger(_conn(call), _fund(call))
+    ledger = load_ledger(_conn(call), _fund(call), project)  # its part is enough
     balance = ledger.project(project)
     profile = _profile(call)
     left = balance.net_disbursed - balance.relieved  # what was paid out and not relieved
@@ -170,7 +171,7 @@ def relief_within_outstanding(call: RuleCall) -> list[FieldError]:
         return []
     amount = _int(call.data, "amount_tkr")
     project = str(call.case_data.get("project") or "")
-    outstanding = load_ledger(_conn(call), _fund(call)).project(project).outstanding
+    outstanding = project_balance(_conn(call), _fund(call), project).outstanding
     if amount <= outstanding:
         return []
     return [
@@ -197,7 +198,7 @@ def reservation_decision_allowed(call: RuleCall) -> list[FieldError]:
     project = str(call.case_data.get("project") or "")
     if call.data.get("decision") == "release":
         errors += _condition_unmet(conn, fund, project)
-    reserved = load_ledger(conn, fund).project(project).reserved_open
+    reserved = project_balance(conn, fund, project).reserved_open
     if _int(call.data, "amount_tkr") > reserved:
         errors.append(FieldError("amount_tkr", f"Bara {tkr(reserved)} är reserverat."))
     return errors

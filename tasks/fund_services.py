@@ -33,6 +33,7 @@ from tasks.store import (
     keep_reservation_condition,
     load_ledger,
     post,
+    project_balance,
 )
 from tasks.store import decide_plan as store_plan
 
@@ -122,7 +123,7 @@ def return_unused(call: ServiceCall) -> object:
         budget_year=year,
         spent=spent,
     )
-    if load_ledger(_conn(call), _fund(call)).project(str(p["project"])).terminated:
+    if project_balance(_conn(call), _fund(call), str(p["project"])).terminated:
         # an ended project keeps no commitment: what it returns goes back to the fund
         _post(call, Kind.COMMITMENT_CANCEL, int(p["amount_tkr"]), date(year, 12, 31))
     return {"returned_tkr": int(p["amount_tkr"])}
@@ -132,7 +133,7 @@ def terminate(call: ServiceCall) -> object:
     """S18: the granting body ends the project early. What is not paid out of its grant goes
     back to the fund and it gets no more allocations; its repayment follows the profile."""
     p = call.params
-    balance = load_ledger(_conn(call), _fund(call)).project(str(p["project"]))
+    balance = project_balance(_conn(call), _fund(call), str(p["project"]))
     left = balance.undisbursed - balance.reserved_open
     _post(call, Kind.COMMITMENT_CANCEL, left, _day(p["decision_date"]), closes=True)
     return {"cancelled_tkr": left}
@@ -212,7 +213,7 @@ def relieve(call: ServiceCall) -> object:
     kind = Kind.WRITE_DOWN if p.get("kind") == "write_down" else Kind.EXEMPTION
     project, full = str(p["project"]), bool(p.get("full"))
     decided = _day(p["decision_date"])
-    balance = load_ledger(_conn(call), _fund(call)).project(project)
+    balance = project_balance(_conn(call), _fund(call), project)
     amount = balance.outstanding if full else int(p.get("amount_tkr") or 0)
     if full:
         _post(call, Kind.COMMITMENT_CANCEL, balance.undisbursed - balance.reserved_open, decided)
@@ -225,7 +226,7 @@ def project_money(call: ServiceCall) -> object:
     """Where the project's money stands now: whether it was relieved in full (no more
     allocations or repayments), what is outstanding and what the decided plan still asks."""
     p = call.params
-    balance = load_ledger(_conn(call), _fund(call)).project(str(p["project"]))
+    balance = project_balance(_conn(call), _fund(call), str(p["project"]))
     return {
         "closed": balance.closed, "terminated": balance.terminated,
         "outstanding_tkr": balance.outstanding,
@@ -321,7 +322,7 @@ def archive(call: ServiceCall) -> object:
     the ledger refuses the project's postings; the lessons learned go to the fund's register."""
     p = call.params
     project, fund, day = str(p["project"]), _fund(call), _local_day(call)
-    balance = load_ledger(_conn(call), fund).project(project)
+    balance = project_balance(_conn(call), fund, project)
     unpaid = balance.undisbursed - balance.reserved_open
     _post(call, Kind.COMMITMENT_CANCEL, unpaid, day, reference="Outbetalt vid avslut")
     closing = Tx(Kind.ARCHIVE, 0, day, project, reference="Ärendet avslutat och arkiverat",

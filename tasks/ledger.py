@@ -358,6 +358,9 @@ def _no_check(ledger: Ledger, tx: Tx) -> None:
     return None
 
 
+#: Kinds whose check reads the whole fund (what is left to grant), or that belong to no
+#: project; every other posting is checked against its own project's postings and plan alone.
+FUND_WIDE = frozenset({Kind.CAPITAL_CONTRIBUTION, Kind.GRANT_COMMITMENT, Kind.RESERVATION})
 #: Kinds whose amount is not "greater than zero": a frame adjustment is signed, an archive 0.
 _OWN_AMOUNT_RULES = frozenset({Kind.FRAME_ADJUSTMENT, Kind.ARCHIVE})
 #: What may still be posted for an archived project: its reservation belongs to another case.

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import ValidationFailed
-from tasks.ledger import Kind, Ledger, Tx
+from tasks.ledger import FUND_WIDE, Kind, Ledger, Tx
 
 PROJECTS = ["P1", "P2", "P3"]
 START = date(2016, 1, 1)
@@ -48,6 +48,43 @@ def test_the_ledger_identities_hold_after_any_postings(
             if kind == Kind.REPAYMENT:
                 assert ledger.project(project).repaid <= plan
         assert_identities(ledger)
+
+
+@settings(max_examples=300, deadline=None)
+@given(postings)
+def test_a_posting_is_judged_the_same_by_its_project_alone(
+    steps: list[tuple[Kind, int, str, int, int, int]],
+) -> None:
+    """What tasks.store.post reads for a posting outside FUND_WIDE — its project's postings
+    and plan alone — accepts and refuses exactly what the whole fund's ledger does."""
+    ledger = Ledger([Tx(Kind.CAPITAL_CONTRIBUTION, 10_000, START)])
+    for index, (kind, amount, project, year, spent, plan) in enumerate(steps):
+        if kind == Kind.REPAYMENT:
+            ledger.set_repayment_due(project, plan)
+        owner = "" if kind == Kind.CAPITAL_CONTRIBUTION else project
+        tx = Tx(kind, amount, START + timedelta(days=index), owner, 2016 + year, spent=spent)
+        if kind not in FUND_WIDE:
+            alone = _copy(ledger, project)
+            assert _verdict(alone, tx) == _verdict(_copy(ledger), tx)
+        with contextlib.suppress(ValidationFailed):
+            ledger.post(tx)
+
+
+def _copy(ledger: Ledger, project: str | None = None) -> Ledger:
+    """The ledger as stored, or only one project's part of it."""
+    copy = Ledger()
+    copy.transactions = [t for t in ledger.transactions if project in (None, t.project)]
+    copy.plans = {p: total for p, total in ledger.plans.items() if project in (None, p)}
+    return copy
+
+
+def _verdict(ledger: Ledger, tx: Tx) -> list[tuple[str, str]]:
+    """What posting ``tx`` says: nothing, or each refused field with its message."""
+    try:
+        ledger.post(tx)
+    except ValidationFailed as refused:
+        return [(e.path, e.message) for e in refused.errors]
+    return []
 
 
 def assert_identities(ledger: Ledger) -> None:
