@@ -45,8 +45,9 @@ def prune_finished(workflow: BpmnWorkflow) -> set[UUID]:
     into the workflow's pruned trail; the ids of the completed tasks dropped (the step that
     ends them may still ask whether one of them ran)."""
     dropped = _drop_finished_subprocesses(workflow)
-    dropped |= _drop_merged_iterations(workflow)
-    dropped |= _drop_finished_beginning(workflow)
+    rules = _Leaving(workflow, _live(workflow))
+    dropped |= _drop_merged_iterations(workflow, rules)
+    dropped |= _drop_finished_beginning(workflow, rules)
     return dropped
 
 
@@ -68,7 +69,7 @@ def _drop_finished_subprocesses(workflow: BpmnWorkflow) -> set[UUID]:
     return dropped
 
 
-def _drop_merged_iterations(workflow: BpmnWorkflow) -> set[UUID]:
+def _drop_merged_iterations(workflow: BpmnWorkflow, rules: _Leaving) -> set[UUID]:
     """Every loop's finished iterations but the last one merged, in every (sub)workflow."""
     dropped: set[UUID] = set()
     for owner in (workflow, *workflow.subprocesses.values()):
@@ -80,22 +81,21 @@ def _drop_merged_iterations(workflow: BpmnWorkflow) -> set[UUID]:
             for child in list(task.children):
                 if child.id in done:
                     gone = _subtree(child)
-                    if _may_drop(workflow, gone):
+                    if all(rules.may_leave(t) for t in gone):
                         _fold(workflow, walk(workflow, child, _before(task)))
                         dropped |= _remove(owner, gone, task, [child])
     return dropped
 
 
-def _drop_finished_beginning(workflow: BpmnWorkflow) -> set[UUID]:
+def _drop_finished_beginning(workflow: BpmnWorkflow, rules: _Leaving) -> set[UUID]:
     """Join the deepest completed task that every live task of the main flow descends from
     straight to the workflow's start task, without the finished tasks before it."""
     start = workflow.task_tree
     triggers = set(getattr(start.task_spec, "trigger_specs", ()))  # event subprocesses
-    live = _live(workflow)
+    live = rules.live
     main = [c for c in start.children if c.task_spec.name not in triggers and c.id in live]
     if start.state != TaskState.COMPLETED or len(main) != 1:
         return set()
-    rules = _Leaving(workflow, live)
     finished = [c for c in start.children if c.id not in live]
     if not all(rules.may_leave(t) for c in finished for t in _subtree(c)):
         return set()
@@ -128,17 +128,9 @@ def _drop_finished_beginning(workflow: BpmnWorkflow) -> set[UUID]:
     return dropped
 
 
-def _may_drop(workflow: BpmnWorkflow, gone: list[Any]) -> bool:
-    """Nothing in ``gone`` is still needed: every task has ended, none ran last, none runs a
-    subprocess still kept."""
-    last = _last_id(workflow)
-    return all(
-        t.state & _ENDED and t.id != last and t.id not in workflow.subprocesses for t in gone
-    )
-
-
 class _Leaving:
-    """Whether a task of the top workflow may leave the tree (see the module's doc)."""
+    """Whether a finished task may leave the tree (see the module's doc); ``live``: the top
+    workflow's tasks that have not ended or have one below them that has not."""
 
     def __init__(self, workflow: BpmnWorkflow, live: set[UUID]) -> None:
         self.workflow, self.live, self.last = workflow, live, _last_id(workflow)

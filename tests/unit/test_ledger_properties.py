@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -32,12 +33,7 @@ postings = st.lists(
 def test_the_ledger_identities_hold_after_any_postings(
     steps: list[tuple[Kind, int, str, int, int, int]],
 ) -> None:
-    ledger = Ledger([Tx(Kind.CAPITAL_CONTRIBUTION, 10_000, START)])
-    for index, (kind, amount, project, year, spent, plan) in enumerate(steps):
-        if kind == Kind.REPAYMENT:
-            ledger.set_repayment_due(project, plan)
-        owner = "" if kind == Kind.CAPITAL_CONTRIBUTION else project
-        tx = Tx(kind, amount, START + timedelta(days=index), owner, 2016 + year, spent=spent)
+    for ledger, tx, plan in _one_by_one(steps):
         before = list(ledger.transactions)
         try:
             ledger.post(tx)
@@ -45,8 +41,8 @@ def test_the_ledger_identities_hold_after_any_postings(
             assert refused.errors and refused.message
             assert ledger.transactions == before
         else:
-            if kind == Kind.REPAYMENT:
-                assert ledger.project(project).repaid <= plan
+            if tx.kind == Kind.REPAYMENT:
+                assert ledger.project(tx.project).repaid <= plan
         assert_identities(ledger)
 
 
@@ -57,17 +53,26 @@ def test_a_posting_is_judged_the_same_by_its_project_alone(
 ) -> None:
     """What tasks.store.post reads for a posting outside FUND_WIDE — its project's postings
     and plan alone — accepts and refuses exactly what the whole fund's ledger does."""
+    for ledger, tx, _ in _one_by_one(steps):
+        if tx.kind not in FUND_WIDE:
+            alone = _copy(ledger, tx.project)
+            assert _verdict(alone, tx) == _verdict(_copy(ledger), tx)
+        with contextlib.suppress(ValidationFailed):
+            ledger.post(tx)
+
+
+def _one_by_one(
+    steps: list[tuple[Kind, int, str, int, int, int]],
+) -> Iterator[tuple[Ledger, Tx, int]]:
+    """A fund of 10 000 tkr and each step's posting with its repayment plan total (set on the
+    ledger first when the posting is a repayment); the caller posts it."""
     ledger = Ledger([Tx(Kind.CAPITAL_CONTRIBUTION, 10_000, START)])
     for index, (kind, amount, project, year, spent, plan) in enumerate(steps):
         if kind == Kind.REPAYMENT:
             ledger.set_repayment_due(project, plan)
         owner = "" if kind == Kind.CAPITAL_CONTRIBUTION else project
-        tx = Tx(kind, amount, START + timedelta(days=index), owner, 2016 + year, spent=spent)
-        if kind not in FUND_WIDE:
-            alone = _copy(ledger, project)
-            assert _verdict(alone, tx) == _verdict(_copy(ledger), tx)
-        with contextlib.suppress(ValidationFailed):
-            ledger.post(tx)
+        yield ledger, Tx(kind, amount, START + timedelta(days=index), owner, 2016 + year,
+                         spent=spent), plan  # fmt: skip
 
 
 def _copy(ledger: Ledger, project: str | None = None) -> Ledger:
