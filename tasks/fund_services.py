@@ -7,7 +7,7 @@ on the form field, so a person sees them before anything is posted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,7 +32,7 @@ from tasks.store import (
     get_fund,
     keep_reservation_condition,
     load_ledger,
-    post,
+    post_all,
     project_balance,
 )
 from tasks.store import decide_plan as store_plan
@@ -66,28 +66,41 @@ def _entered(call: ServiceCall) -> datetime:
     return call.now if call.now is not None else datetime.now(UTC)
 
 
+def _tx(
+    call: ServiceCall, kind: Kind, amount: int, booked_on: date, *, closes: bool = False,
+    reference: str | None = None, **extra: Any,
+) -> Tx | None:  # fmt: skip
+    """The posting a step books, or None when there is nothing to book (no amount)."""
+    if amount <= 0 and not closes:
+        return None
+    params = call.params
+    said = str(params.get("reference", "")) if reference is None else reference
+    return Tx(
+        kind, amount, booked_on, str(params["project"]), reference=said,
+        decision=_decision(call), closes=closes, **extra,
+    )  # fmt: skip
+
+
+def _book(call: ServiceCall, txs: Iterable[Tx | None]) -> None:
+    """Store a step's postings (None: nothing to book), each checked after the ones before."""
+    due = [tx for tx in txs if tx is not None]
+    post_all(_conn(call), due, call.actor, _entered(call), call.case_id, _fund(call))
+
+
 def _post(
     call: ServiceCall, kind: Kind, amount: int, booked_on: date, *, closes: bool = False,
     reference: str | None = None, **extra: Any,
 ) -> None:  # fmt: skip
-    if amount <= 0 and not closes:
-        return
-    params = call.params
-    said = str(params.get("reference", "")) if reference is None else reference
-    tx = Tx(
-        kind, amount, booked_on, str(params["project"]), reference=said,
-        decision=_decision(call), closes=closes, **extra,
-    )  # fmt: skip
-    post(_conn(call), tx, call.actor, _entered(call), call.case_id, _fund(call))
+    _book(call, [_tx(call, kind, amount, booked_on, closes=closes, reference=reference, **extra)])
 
 
 def grant(call: ServiceCall) -> object:
     """S13/S14: book the commitment and any reservation; freeze the fund's profile on the case."""
     p = call.params
     decided = _day(p["decision_date"])
-    _post(call, Kind.GRANT_COMMITMENT, int(p.get("granted_tkr") or 0), decided)
     reserved = int(p.get("reserved_tkr") or 0)
-    _post(call, Kind.RESERVATION, reserved, decided)
+    _book(call, [_tx(call, Kind.GRANT_COMMITMENT, int(p.get("granted_tkr") or 0), decided),
+                 _tx(call, Kind.RESERVATION, reserved, decided)])  # fmt: skip
     fund = get_fund(_conn(call), _fund(call))
     if reserved > 0 and call.case_id is not None:
         when = str(p.get("release_when") or "project_evaluated")
@@ -193,14 +206,16 @@ def repay(call: ServiceCall) -> object:
     year = int(p["year"])
     said = MECHANISM_SAID.get(str(p.get("mechanism") or ""), "")
     by_board: dict[str, int] = {}
+    txs = []
     for line in p.get("boards") or []:
         if not isinstance(line, Mapping):
             continue
         board, amount = str(line["board"]), int(line["returned_tkr"])
         reference = f"{said} {board} {year}".strip()
-        _post(call, Kind.REPAYMENT, amount, date(year, 12, 31), budget_year=year, board=board,
-              reference=reference)  # fmt: skip
+        txs.append(_tx(call, Kind.REPAYMENT, amount, date(year, 12, 31), budget_year=year,
+                       board=board, reference=reference))  # fmt: skip
         by_board[board] = by_board.get(board, 0) + amount
+    _book(call, txs)
     return {"returned_tkr": sum(by_board.values()), "by_board": by_board}
 
 
@@ -215,9 +230,9 @@ def relieve(call: ServiceCall) -> object:
     decided = _day(p["decision_date"])
     balance = project_balance(_conn(call), _fund(call), project)
     amount = balance.outstanding if full else int(p.get("amount_tkr") or 0)
-    if full:
-        _post(call, Kind.COMMITMENT_CANCEL, balance.undisbursed - balance.reserved_open, decided)
-    _post(call, kind, amount, decided, closes=full)
+    unpaid = balance.undisbursed - balance.reserved_open
+    _book(call, [_tx(call, Kind.COMMITMENT_CANCEL, unpaid, decided) if full else None,
+                 _tx(call, kind, amount, decided, closes=full)])  # fmt: skip
     left = balance.outstanding - amount  # the posting was checked against this balance
     return {"relieved_tkr": amount, "outstanding_tkr": left, "closed": full or balance.closed}
 
@@ -303,7 +318,7 @@ def adjust_frames(call: ServiceCall) -> object:
     p = call.params
     decided = _decision(call)
     booked = decided.on or _local_day(call)
-    posted = []
+    posted, txs = [], []
     for line in p.get("adjustments") or []:
         if not isinstance(line, Mapping):
             continue
@@ -311,8 +326,9 @@ def adjust_frames(call: ServiceCall) -> object:
         amount = int(line["amount_tkr"])
         tx = Tx(Kind.FRAME_ADJUSTMENT, amount, booked, str(p["project"]), year, board,
                 f"Slutlig ramjustering {board} från {year}", decision=decided)  # fmt: skip
-        post(_conn(call), tx, call.actor, _entered(call), call.case_id, _fund(call))
+        txs.append(tx)
         posted.append({"board": board, "amount_tkr": amount, "effective_budget_year": year})
+    _book(call, txs)
     return {"adjustments": posted}
 
 
@@ -324,10 +340,10 @@ def archive(call: ServiceCall) -> object:
     project, fund, day = str(p["project"]), _fund(call), _local_day(call)
     balance = project_balance(_conn(call), fund, project)
     unpaid = balance.undisbursed - balance.reserved_open
-    _post(call, Kind.COMMITMENT_CANCEL, unpaid, day, reference="Outbetalt vid avslut")
     closing = Tx(Kind.ARCHIVE, 0, day, project, reference="Ärendet avslutat och arkiverat",
                  decision=_decision(call))  # fmt: skip
-    post(_conn(call), closing, call.actor, _entered(call), call.case_id, fund)
+    _book(call, [_tx(call, Kind.COMMITMENT_CANCEL, unpaid, day, reference="Outbetalt vid avslut"),
+                 closing])  # fmt: skip
     report = str(p.get("results_report") or "")[:255]
     keep_closure(_conn(call), Closure(fund, project, call.case_id, day,
                                       str(p.get("lessons") or ""), report, call.actor,

@@ -5,7 +5,7 @@ caller's transaction (a case step's, when a service task posts), or not at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -238,19 +238,43 @@ def post(
 ) -> None:
     """Check ``tx`` against the stored ledger (its project's part, unless the check reads the
     whole fund) and store it; ``ValidationFailed`` stores nothing."""
-    ledger = load_ledger(conn, fund, None if tx.kind in FUND_WIDE else tx.project)
-    ledger.post(tx)
+    post_all(conn, [tx], posted_by, posted_at, case_id, fund)
+
+
+def post_all(
+    conn: Connection,
+    txs: Sequence[Tx],
+    posted_by: str,
+    posted_at: datetime,
+    case_id: int | None = None,
+    fund: str = DEFAULT_FUND,
+) -> None:
+    """``post`` for postings one step books together (a year's repayments, one per board):
+    the ledger is read once and each is checked after the ones before it, as if posted one
+    by one; ``ValidationFailed`` stores none of them."""
+    if not txs:
+        return
+    projects = {tx.project for tx in txs}
+    whole = len(projects) > 1 or any(tx.kind in FUND_WIDE for tx in txs)
+    ledger = load_ledger(conn, fund, None if whole else txs[0].project)
+    for tx in txs:
+        ledger.post(tx)
     conn.execute(
-        _INSERT_POSTING,
-        {
-            "fund": fund, "kind": tx.kind.value, "amount": tx.amount, "booked_on": tx.booked_on,
-            "project": tx.project, "budget_year": tx.budget_year, "board": tx.board,
-            "reference": tx.reference, "spent": tx.spent, "case_id": case_id,
-            "posted_by": posted_by, "posted_at": posted_at, "decision_body": tx.decision.body,
-            "decision_date": tx.decision.on, "paragraph": tx.decision.paragraph,
-            "closes_project": tx.closes,
-        },
-    )  # fmt: skip
+        _INSERT_POSTING, [_posting_row(tx, fund, posted_by, posted_at, case_id) for tx in txs]
+    )
+
+
+def _posting_row(
+    tx: Tx, fund: str, posted_by: str, posted_at: datetime, case_id: int | None
+) -> dict[str, Any]:
+    return {
+        "fund": fund, "kind": tx.kind.value, "amount": tx.amount, "booked_on": tx.booked_on,
+        "project": tx.project, "budget_year": tx.budget_year, "board": tx.board,
+        "reference": tx.reference, "spent": tx.spent, "case_id": case_id,
+        "posted_by": posted_by, "posted_at": posted_at, "decision_body": tx.decision.body,
+        "decision_date": tx.decision.on, "paragraph": tx.decision.paragraph,
+        "closes_project": tx.closes,
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)

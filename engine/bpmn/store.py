@@ -27,13 +27,15 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 )
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.task import Task
+from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from engine.bpmn.limits import SIF_MULTI_INSTANCE
+from engine.bpmn.subprocesses import SIF_SUBPROCESSES
 from engine.bpmn.timers import SIF_TIMERS
 from engine.bpmn.trail import Trail, pruned_trail
 from engine.datasize import SizeBudget
@@ -89,17 +91,57 @@ class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
         return dct
 
     def from_dict(self, dct: dict[str, Any], workflow: Any) -> Task:
-        task = super().from_dict(dct, workflow)
-        if dct.get("caller"):
-            caller = _caller(task)
-            if caller is None:
-                raise ValueError(f"the task running subprocess task {task.id} is missing")
-            data = DeepMerge.merge({}, caller.data)
-            data.update(self.registry.restore(dct["delta"].get("updates", {})))
-            for key in dct["delta"].get("deletions", []):
+        """SpiffWorkflow's reading of a task, made cheaper for a long case's tree (the same
+        data comes out):
+
+        - stored values are restored without rebuilding what holds no stored object;
+        - a finished task's data shares its containers with its parent's, where SpiffWorkflow
+          copies each of them; nothing changes a finished task's data (a task is reset with a
+          deep copy), and a live task still gets its own copies, as SpiffWorkflow gives it."""
+        spec = workflow.spec.task_specs.get(dct["task_spec"])
+        task = self.target_class(workflow, spec, state=dct["state"], id=UUID(dct["id"]))
+        task._parent = UUID(dct["parent"]) if dct["parent"] is not None else None
+        task._children = [UUID(child) for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        task.internal_data = _restored(self.registry, dct["internal_data"])
+        if isinstance(spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+            task.workflow.top_workflow.event_manager.add_task(task)
+        delta = dct.get("delta")
+        base = _caller(task) if dct.get("caller") else task.parent
+        if dct.get("caller") and base is None:
+            raise ValueError(f"the task running subprocess task {task.id} is missing")
+        if delta and base is not None:
+            finished = task.has_state(TaskState.COMPLETED | TaskState.CANCELLED)
+            data = dict(base.data) if finished else DeepMerge.merge({}, base.data)
+            data.update(_restored(self.registry, delta.get("updates", {})))
+            for key in delta.get("deletions", []):
                 data.pop(key, None)
-            task.data = data
+        else:
+            data = _restored(self.registry, dct["data"])
+        task.data = data
         return task
+
+
+def _restored(registry: Any, value: Any) -> Any:
+    """What ``registry.restore`` makes of a value just read from JSON, without rebuilding the
+    dicts and lists that hold no stored object (one with a ``typename``): those are returned as
+    they are, since nothing else holds them."""
+    kind = type(value)
+    if kind is dict:
+        if "typename" in value:
+            return registry.restore(value)
+        for key, item in value.items():
+            if type(item) in _CONTAINERS:
+                value[key] = _restored(registry, item)
+    elif kind is list:
+        for index, item in enumerate(value):
+            if type(item) in _CONTAINERS:
+                value[index] = _restored(registry, item)
+    return value
+
+
+_CONTAINERS = (dict, list)
 
 
 def _caller(task: Task) -> Task | None:
@@ -176,8 +218,8 @@ _config[Task] = _MeasuredTaskConverter
 for _spiff_timer, _sif_timer in SIF_TIMERS.items():
     _config[_sif_timer] = _config[_spiff_timer]
 _registry = BpmnWorkflowSerializer.configure(_config)
-for _spiff_mi, _sif_mi in SIF_MULTI_INSTANCE.items():  # registered last: restoring makes Sif's
-    _config[_spiff_mi](_sif_mi, _registry, typename=_spiff_mi.__name__)
+for _spiff, _sif in (SIF_MULTI_INSTANCE | SIF_SUBPROCESSES).items():  # registered last:
+    _config[_spiff](_sif, _registry, typename=_spiff.__name__)  # restoring makes Sif's
 _registry.register(
     date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
 )

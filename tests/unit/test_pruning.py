@@ -9,15 +9,17 @@ compares what each shows."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.task import Task, TaskState
 
 from engine.bpmn.compile import compile_processes
 from engine.bpmn.run import Workflow
 from engine.bpmn.scripts import script_engine
 from engine.bpmn.store import CompiledSpec, load_spec
+from engine.bpmn.subprocesses import SifSubWorkflowTask, data_copy
 from engine.services import ServiceRegistry
 from tests.conftest import DATA
 
@@ -131,3 +133,51 @@ def test_a_predicted_task_is_stored_without_listing_the_data_it_lacks() -> None:
     stored = pruned.stored()
     predicted = [t for t in stored["tasks"].values() if t["state"] < 8]  # FUTURE … MAYBE
     assert predicted and all(t["data"] == {} and t["delta"] == {} for t in predicted)
+
+
+def _task(wf: Workflow, spec: str, state: TaskState) -> Task:
+    """The one task of ``spec`` in ``state`` in the workflow or its subprocesses."""
+    found = [t for t in wf._wf.get_tasks() if t.task_spec.name == spec and t.state == state]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_read_back_a_finished_task_shares_its_parents_values_and_a_live_one_has_its_own() -> None:
+    plan = {"years": [{"year": 2027, "tkr": 100}], "board": "SOC"}
+    pruned, _ = _both(("left", None), ("review", {"again": False, "plan": plan}))
+    again = Workflow.load(pruned.text, pruned.compiled, Case._engine(), NOW)
+    assert again.dump() == pruned.text  # reading and writing changes nothing
+    finished = _task(again, "year_start", TaskState.COMPLETED)
+    assert finished.data["plan"] is finished.parent.data["plan"]
+    live = _task(again, "year_task", TaskState.READY)
+    mine, parents = live.data["plan"], live.parent.data["plan"]
+    assert mine == parents == plan and mine is not parents
+    # A live task changing its copy leaves the finished tasks' data as it was.
+    mine["board"] = "UTB"
+    assert again.task_data(str(finished.id))["plan"] == plan
+    assert json.loads(again.dump()) != json.loads(pruned.text)
+    assert _task(Workflow.load(again.dump(), pruned.compiled, Case._engine(), NOW),
+                 "year_start", TaskState.COMPLETED).data["plan"] == plan  # fmt: skip
+
+
+def test_a_subprocess_hands_its_data_back_as_a_copy() -> None:
+    plan = {"years": [{"year": 2027, "tkr": 100}]}
+    case, _ = _both(("left", None), ("review", {"again": False, "plan": plan}))
+    [task] = [t for t in case.wf.waits()[0] if t.element_id == "year_task"]
+    case.wf.complete(task.id, {"done": 1})
+    case.wf.run()  # the first year's subprocess ends; no save in between
+    year = _task(case.wf, "years_sub [child]", TaskState.COMPLETED)
+    assert isinstance(year.task_spec, SifSubWorkflowTask)  # restored as Sif's
+    last = case.wf._wf.subprocesses[year.id].last_task
+    assert year.data == last.data and year.data["plan"] == plan
+    assert year.data["plan"] is not last.data["plan"]
+    assert year.data["plan"]["years"][0] is not last.data["plan"]["years"][0]
+
+
+def test_data_copy_is_a_deep_copy() -> None:
+    value = {"plan": [{"on": date(2027, 1, 1), "tkr": 5}], "n": None, "ok": True, "x": 1.5}
+    copied = data_copy(value)
+    assert copied == value
+    assert copied["plan"] is not value["plan"] and copied["plan"][0] is not value["plan"][0]
+    copied["plan"][0]["tkr"] = 6
+    assert value["plan"][0]["tkr"] == 5
