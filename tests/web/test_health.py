@@ -117,3 +117,11 @@ def test_a_case_step_logged_names_its_case(web_rt: Runtime, json_lines: list[str
     assert line["case"] == case.business_key
     record = logging.makeLogRecord({"msg": "på terminalen", "levelname": "INFO", "name": "sif"})
     assert TextFormatter("%(message)s").format(record).endswith(f"[case={case.business_key}]")
+
+
+def test_a_case_step_writes_no_case_data_to_the_log(web_rt: Runtime, json_lines: list[str]) -> None:
+    """SpiffWorkflow would log every task's change of state with the task's data at INFO."""
+    case = engine.start_case(web_rt, "due_dates", "klara", {"note": "hemligt-4711"})
+    assert engine.get_case(web_rt, case.id).data["note"] == "hemligt-4711"
+    assert not any("hemligt-4711" in line for line in json_lines)
+    assert not any(json.loads(line)["logger"].startswith("spiff") for line in json_lines)
