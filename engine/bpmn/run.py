@@ -378,14 +378,10 @@ def _rebuilt(workflow: BpmnWorkflow, compiled: CompiledSpec) -> BpmnWorkflow:
 
 
 def _triggered(workflow: BpmnWorkflow) -> list[Any]:
-    """Event subprocesses this workflow has started (children of its start task)."""
-    start = workflow.spec.start
-    return [
-        child.task_spec
-        for task in workflow.get_tasks(spec_name=start.name)
-        for child in task.children
-        if child.task_spec.name in start.trigger_specs
-    ]
+    """Event subprocesses this workflow has started: children of its start task, the root of
+    its task tree (pruning keeps it there, engine.bpmn.prune)."""
+    triggers = workflow.spec.start.trigger_specs
+    return [c.task_spec for c in workflow.task_tree.children if c.task_spec.name in triggers]
 
 
 def _rewire(workflow: BpmnWorkflow) -> None:

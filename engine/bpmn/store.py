@@ -72,22 +72,37 @@ class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
     root task and the internal data — is measured before the workflow is turned into text."""
 
     def to_dict(self, task: Task) -> dict[str, Any]:
-        dct: dict[str, Any] = super().to_dict(task)
+        parent = task.parent
         caller = _caller(task)
-        if task.parent is not None and not task.data:
-            dct["delta"] = {}  # SpiffWorkflow then reads "data": {} as it is
-        elif caller is not None:
-            dct["data"] = {}
-            dct["delta"] = {
-                "updates": DeepMerge.get_updated_keys(caller.data, task.data),
-                "deletions": DeepMerge.get_deleted_keys(caller.data, task.data),
+        base = caller if caller is not None else parent
+        data: dict[str, Any] = {}
+        delta: dict[str, Any] = {}
+        if base is None:
+            data = task.data  # a root task's, written whole
+        elif task.data or caller is not None:
+            delta = {
+                "updates": DeepMerge.get_updated_keys(base.data, task.data),
+                "deletions": DeepMerge.get_deleted_keys(base.data, task.data),
             }
+        dct = {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data),
+            "data": data,
+            "delta": delta,  # {}: SpiffWorkflow then reads "data": {} as it is
+        }
+        if caller is not None:
             dct["caller"] = True
         if _budget.get() is not None:
             where = functools.partial(_names, task)
             _measure(task.internal_data, where)
-            _measure(dct["data"], where)  # only a root task's; the others' is empty
-            _measure(dct["delta"].get("updates"), where)
+            _measure(data, where)
+            _measure(delta.get("updates"), where)
         return dct
 
     def from_dict(self, dct: dict[str, Any], workflow: Any) -> Task:
