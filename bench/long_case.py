@@ -2,16 +2,19 @@
 (``engine.complete_task``), and the stored size of each case.
 
 The old case is the demo's D (KAA, 2017–2025: three budget years, eleven report periods,
-five repayment years). Three comparisons:
+five repayment years). Four comparisons:
 
 1. a step on D at its last repayment follow-up (January 2026) against a new case's first
-   step (its applicant submitting the idea) — the issue's figure; the two steps differ in
-   their own work too (the follow-up books a repayment in the ledger and starts the next
-   repayment year's subprocess);
+   step (its applicant submitting the idea) — the issue's figure, and the strictest: the
+   new case's lightest step against one of D's heaviest. The follow-up books the year's
+   repayments in the ledger, ends the last repayment year and with it the repayment phase,
+   and asks where the project's money stands; submitting the idea runs no engine task;
 2. the same step at two ages: D's repayment follow-up in its first repayment year (January
    2022) against the one in its last (January 2026);
 3. opening and saving alone (restoring the stored workflow and writing it again, no step):
-   D in January 2026 against the new case.
+   D in January 2026 against the new case;
+4. D's last follow-up against the median step of a new case's first year (D's own steps of
+   2017: idea, screening, application, consents, reviews, decisions, set-up, allocation).
 
 Each is measured twice: as Sif stores cases (what has finished pruned, engine.bpmn.prune)
 and as SpiffWorkflow keeps them (`SIF_KEEP_FINISHED_SUBPROCESSES=1`), to show what pruning
@@ -32,6 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -47,10 +51,11 @@ from tests.conftest import make_runtime  # noqa: E402
 from tests.integration.fund import fund_runtime  # noqa: E402
 from web.demo.cases import CASE_D  # noqa: E402
 from web.demo.cases import form as sample_form  # noqa: E402
-from web.demo.replay import replay  # noqa: E402
+from web.demo.replay import Timeline, replay  # noqa: E402
 
 LAST = "2026-01-20"  # D's last repayment follow-up
 FIRST = "2022-01-20"  # its first
+NEW_UNTIL = "2018-01-20"  # D's first year, as a new case: idea, application, decision, set-up
 
 
 def _runtime(path: Path, prune: bool, fresh: bool = False) -> Runtime:
@@ -77,6 +82,16 @@ def prepare(folder: Path, prune: bool, until: str = LAST) -> tuple[Path, int, in
     return path, old, new
 
 
+def prepare_fund(folder: Path, prune: bool) -> Path:
+    """A database holding the fund world only (its people and fund), before D starts."""
+    path = folder / f"prepared-{'pruned' if prune else 'kept'}-fund.db"
+    database = engine.Database(f"sqlite:///{path}")
+    engine.migrate(database, [TASK_MIGRATIONS])
+    database.dispose()
+    _runtime(path, prune, fresh=True).close()
+    return path
+
+
 def stored_bytes(path: Path, case_id: int) -> int:
     database = engine.Database(f"sqlite:///{path}")
     with database.reading() as conn:
@@ -95,14 +110,50 @@ class Sample:
     data: dict[str, object]
     user: str
 
+    def measure(self, rt: Runtime) -> float:
+        """Seconds that completing the task takes."""
+        [task] = [t for t in engine.get_case(rt, self.case_id, with_data=False).open_tasks
+                  if t.element_id == self.element]  # fmt: skip
+        start = time.perf_counter()
+        engine.complete_task(rt, task.id, dict(self.data), self.user)
+        return time.perf_counter() - start
 
-def paired_ms(young: Sample, old: Sample, prune: bool, samples: int,
+
+@dataclass(frozen=True)
+class FirstYear:
+    """A new case's first year of steps, played on a prepared database holding its fund."""
+
+    prepared: Path
+    timeline: Timeline
+
+    def measure(self, rt: Runtime) -> float:
+        """The median seconds of the year's steps (each an ``engine.complete_task``); starting
+        the case and moving the clock between the steps are not counted."""
+        took: list[float] = []
+        complete = engine.complete_task
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return complete(*args, **kwargs)
+            finally:
+                took.append(time.perf_counter() - start)
+
+        engine.complete_task = timed  # what web.demo.replay calls
+        try:
+            replay(rt, [self.timeline])
+        finally:
+            engine.complete_task = complete
+        return statistics.median(took)
+
+
+def paired_ms(young: Sample | FirstYear, old: Sample, prune: bool, samples: int,
               folder: Path) -> tuple[float, float, float]:  # fmt: skip
-    """Median milliseconds of completing each sample's task on a fresh copy of its database,
-    and the median of the turns' ratios (old / young). The two take turns, so both see the
-    machine as it is, and the ratio of each turn's pair is robust to a busy moment that
-    slows both; each runs in a warm runtime as a web worker is (its compiled queries cached):
-    the first turn is not counted, and the database file is put back before every turn."""
+    """Median milliseconds of each side's step on a fresh copy of its database, and the
+    median of the turns' ratios (old / young). The two take turns, so both see the machine
+    as it is, and the ratio of each turn's pair is robust to a busy moment that slows both;
+    each runs in a warm runtime as a web worker is (its compiled queries cached): the first
+    turn is not counted, and the database file is put back before every turn."""
     pairs = [(s, folder / f"sample-{i}.db") for i, s in enumerate((young, old))]
     runtimes = []
     for sample, copy in pairs:
@@ -113,12 +164,9 @@ def paired_ms(young: Sample, old: Sample, prune: bool, samples: int,
         for (sample, copy), rt, took in zip(pairs, runtimes, times, strict=True):
             rt.db.dispose()  # no connection keeps the file that is now replaced
             shutil.copy(sample.prepared, copy)
-            [task] = [t for t in engine.get_case(rt, sample.case_id, with_data=False).open_tasks
-                      if t.element_id == sample.element]  # fmt: skip
-            start = time.perf_counter()
-            engine.complete_task(rt, task.id, dict(sample.data), sample.user)
+            seconds = sample.measure(rt)
             if turn:
-                took.append(time.perf_counter() - start)
+                took.append(seconds)
     for rt in runtimes:
         rt.close()
     ratios = [o / y for y, o in zip(*times, strict=True)]
@@ -167,6 +215,10 @@ def main() -> None:
             turns = (prune, args.samples, folder)
             rows.append(("1 new case's first step vs D's last follow-up", how,
                          *paired_ms(new_case, at_last, *turns), *sizes))  # fmt: skip
+            first_year = FirstYear(prepare_fund(folder, prune), replace(
+                CASE_D, steps=[s for s in CASE_D.steps if s.on < NEW_UNTIL]))  # fmt: skip
+            rows.append(("4 new case's first year (median step) vs D's last", how,
+                         *paired_ms(first_year, at_last, *turns), sizes[0], sizes[1]))  # fmt: skip
             rows.append(("2 D's follow-up, first year vs last year", how,
                          *paired_ms(at_first, at_last, *turns),
                          stored_bytes(younger, young), sizes[1]))  # fmt: skip
