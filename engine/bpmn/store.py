@@ -111,8 +111,9 @@ class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
 
         - stored values are restored without rebuilding what holds no stored object;
         - a finished task's data shares its containers with its parent's, where SpiffWorkflow
-          copies each of them; nothing changes a finished task's data (a task is reset with a
-          deep copy), and a live task still gets its own copies, as SpiffWorkflow gives it."""
+          copies each of them: SpiffWorkflow never changes a finished task's data in place (a
+          task reset gets a deep copy), and a live task still gets its own copies, as
+          SpiffWorkflow gives them."""
         spec = workflow.spec.task_specs.get(dct["task_spec"])
         task = self.target_class(workflow, spec, state=dct["state"], id=UUID(dct["id"]))
         task._parent = UUID(dct["parent"]) if dct["parent"] is not None else None
@@ -122,9 +123,9 @@ class _MeasuredTaskConverter(TaskConverter):  # type: ignore[misc]
         task.internal_data = _restored(self.registry, dct["internal_data"])
         if isinstance(spec, CatchingEvent) and task.has_state(TaskState.WAITING):
             task.workflow.top_workflow.event_manager.add_task(task)
-        delta = dct.get("delta")
-        base = _caller(task) if dct.get("caller") else task.parent
-        if dct.get("caller") and base is None:
+        delta, by_caller = dct.get("delta"), dct.get("caller")
+        base = _caller(task) if by_caller else task.parent
+        if by_caller and base is None:
             raise ValueError(f"the task running subprocess task {task.id} is missing")
         if delta and base is not None:
             finished = task.has_state(TaskState.COMPLETED | TaskState.CANCELLED)
