@@ -14,6 +14,7 @@ from tasks.store import (
     fund_transactions,
     load_ledger,
     post,
+    post_all,
     repayment_plan_lines,
 )
 from tests.unit.test_ledger import demo_transactions
@@ -44,6 +45,23 @@ def test_a_refused_posting_stores_nothing(rt: Runtime) -> None:
         post(conn, Tx(Kind.GRANT_COMMITMENT, 1800, date(2016, 2, 1), "E"), "erik.holm", NOW)
     with rt.db.reading() as conn:
         assert len(conn.execute(fund_transactions.select()).all()) == 1
+
+
+def test_postings_booked_together_are_each_checked_after_the_ones_before(rt: Runtime) -> None:
+    with rt.db.transaction() as conn:
+        post(conn, Tx(Kind.CAPITAL_CONTRIBUTION, 1000, date(2016, 1, 1)), "erik.holm", NOW)
+    grants = [Tx(Kind.GRANT_COMMITMENT, amount, date(2016, 2, 1), project)
+              for project, amount in (("E", 600), ("F", 600))]  # fmt: skip
+    # Each fits the fund alone; the second does not after the first: neither is stored.
+    with pytest.raises(ValidationFailed, match="överstiger"), rt.db.transaction() as conn:
+        post_all(conn, grants, "erik.holm", NOW)
+    with rt.db.reading() as conn:
+        assert len(conn.execute(fund_transactions.select()).all()) == 1
+    with rt.db.transaction() as conn:
+        post_all(conn, [grants[0], Tx(Kind.GRANT_COMMITMENT, 400, date(2016, 2, 1), "F")],
+                 "erik.holm", NOW)  # fmt: skip
+    with rt.db.reading() as conn:
+        assert load_ledger(conn).fund(date(2016, 12, 31)).available_to_grant == 0
 
 
 def test_a_posting_keeps_who_entered_it_when_and_the_decision_behind_it(rt: Runtime) -> None:
